@@ -1,0 +1,59 @@
+# The commands the README gives. Each one sets up what it needs first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run test lint format bench screenshots requirements serve setup clean-venv
+
+$(VENV)/bin/python:
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python requirements-dev.txt
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+var:
+	@mkdir -p var/media var/static
+
+## run: install, migrate, load the demo data into an empty database, serve on http://$(HOST):$(PORT)
+run: $(STAMP) var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore '.venv' -v 0 2>/dev/null || true
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo --if-empty
+	@echo
+	@echo "Salespipe is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Demo logins (password: demo): alice, bob, charlie, admin"
+	@echo
+	$(VENV)/bin/gunicorn salespipe.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## test: the whole suite (PostgreSQL when DATABASE_URL is set)
+test: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint and format), mypy, migrations up to date
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## requirements: re-pin requirements*.txt from pyproject.toml
+requirements: $(VENV)/bin/python
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --no-header pyproject.toml -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --no-header --extra dev pyproject.toml -o requirements-dev.txt

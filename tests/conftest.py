@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+from salespipe.test import PASSWORD, World, make_world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def alice_client(world: World) -> Client:
+    return _client_for(world.alice)
+
+
+@pytest.fixture
+def bob_client(world: World) -> Client:
+    return _client_for(world.bob)
+
+
+@pytest.fixture
+def charlie_client(world: World) -> Client:
+    return _client_for(world.charlie)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
