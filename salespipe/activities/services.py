@@ -1,0 +1,112 @@
+"""Changes to actions (SPEC B20, S4): validated and scoped whatever the door.
+
+Each service takes the acting user and ids, checks that every object is in the user's
+scope (`OutOfScope` otherwise) and raises `InvalidInput` with messages per field when a
+value breaks a rule, changing nothing.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.activities.models import Action, ActionKind
+from salespipe.lib.errors import InvalidInput
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.pipeline.models import Opportunity
+
+ACTION_FIELDS = frozenset({"kind", "subject", "due_at", "assignee", "notes"})
+_SUBJECT_MAX = Action._meta.get_field("subject").max_length or 200
+
+
+def _clean_due_at(value: Any, errors: dict[str, list[str]]) -> dt.datetime | None:
+    if isinstance(value, str) and value.strip():
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            errors["due_at"] = [_("Enter a date and a time.")]
+            return None
+    if not isinstance(value, dt.datetime):
+        errors["due_at"] = [_("Enter a date and a time.")]
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _clean_assignee(
+    user: Collaborator, opportunity: Opportunity, value: Any, errors: dict[str, list[str]]
+) -> Collaborator | None:
+    if value is None or value == "":
+        return user
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        errors["assignee"] = [_("Choose a collaborator.")]
+        return None
+    # The assignee must work for the opportunity's company, or the action would be invisible to them.
+    assignee = (
+        access.scoped(user, Collaborator.objects.filter(is_active=True))
+        .filter(pk=key, companies=opportunity.company_id)
+        .first()
+    )
+    if assignee is None:
+        errors["assignee"] = [_("Choose a collaborator of the opportunity's company.")]
+    return assignee
+
+
+@transaction.atomic
+def action_create(*, user: Collaborator, opportunity_id: int, values: Mapping[str, Any]) -> Action:
+    """A planned action on an opportunity the user may see (B20).
+
+    `values`: kind (an `ActionKind`), subject, due_at (a datetime, or its ISO text; naive
+    means the current time zone), assignee (a collaborator id; the user when absent), notes.
+    """
+    opportunity = access.get(user, Opportunity, opportunity_id)
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(values) - ACTION_FIELDS)
+    if unknown:
+        errors["__all__"] = [_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}]
+    kind = str(values.get("kind") or "")
+    if kind not in ActionKind.values:
+        errors["kind"] = [_("Choose a type of action.")]
+    subject = str(values.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = [_("Give the action a subject.")]
+    elif len(subject) > _SUBJECT_MAX:
+        errors["subject"] = [
+            _("At most %(count)d characters.") % {"count": _SUBJECT_MAX},
+        ]
+    due_at = _clean_due_at(values.get("due_at"), errors)
+    assignee = _clean_assignee(user, opportunity, values.get("assignee"), errors)
+    notes = str(values.get("notes") or "").strip()
+    if errors:
+        raise InvalidInput(errors)
+    assert due_at is not None
+    assert assignee is not None
+    return Action.objects.create(
+        company_id=opportunity.company_id,
+        opportunity=opportunity,
+        account_id=opportunity.account_id,
+        contact_id=opportunity.contact_id,
+        kind=kind,
+        subject=subject,
+        due_at=due_at,
+        assignee=assignee,
+        notes=notes,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def action_mark_done(*, user: Collaborator, action_id: int, done: bool = True) -> Action:
+    """Marks an action the user may see as done (or planned again), with the time it was done."""
+    action = access.get(user, Action, action_id, for_update=True)
+    action.done = done
+    action.done_at = timezone.now() if done else None
+    action.save(update_fields=["done", "done_at"])
+    return action

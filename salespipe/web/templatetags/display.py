@@ -1,0 +1,84 @@
+"""How amounts, days and dates read in the user's language (SPEC B2, B3, B6), via Babel.
+
+`{% load display %}` then `{{ amount|money:currency_code }}`, `{{ days|days }}`,
+`{{ day|short_date }}`, and `{% url_if_defined "pipeline:opportunity" id %}`, which gives ""
+while a page is not built yet, so that nothing links to a dead end.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from salespipe.lib.phones import phone_search_key
+
+register = template.Library()
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(translation.to_locale(language))
+    except (ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def current_locale() -> Locale:
+    return _locale(translation.get_language() or "en")
+
+
+@register.filter
+def money(amount: Decimal | int | None, currency_code: str) -> str:
+    """12500, "EUR" -> "12 500,00 €" in French, "€12,500.00" in English; "" for no amount."""
+    if amount is None or amount == "":
+        return ""
+    return format_currency(amount, str(currency_code), locale=current_locale())
+
+
+@register.filter
+def days(value: Decimal | int | None) -> str:
+    """12.5 -> "12,5 d" in French, "12.5 d" in English; "" for no value."""
+    if value is None or value == "":
+        return ""
+    number = format_decimal(Decimal(value).normalize(), locale=current_locale())
+    return _("%(days)s d") % {"days": number}
+
+
+@register.filter
+def short_date(day: dt.date | None) -> str:
+    """A date as "5 mars 2026" or "5 Mar 2026"; "" for no date."""
+    if not day:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return format_date(day, "medium", locale=current_locale())
+
+
+@register.filter
+def phone_key(value: str | None) -> str:
+    """The digits a phone search compares (SPEC B12), for numbers stored without a key."""
+    return phone_search_key(value)
+
+
+@register.filter
+def plain_number(value: Decimal | None) -> str:
+    """A decimal as a machine reads it ("1234.50"), for data attributes read by scripts."""
+    if value is None:
+        return ""
+    return format(value, "f")
+
+
+@register.simple_tag
+def url_if_defined(name: str, *args: object) -> str:
+    """The URL of `name` with `args`, or "" when no such page exists (yet)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
