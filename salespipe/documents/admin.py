@@ -1,0 +1,47 @@
+"""Documents in the configuration screens: a tester may attach a file to an opportunity."""
+
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from salespipe.documents.admin_forms import DocumentForm
+from salespipe.documents.models import Document
+from salespipe.org.admin_scope import CompanyScopedAdmin
+
+DESCRIBED = ["original_name", "company", "size_text", "content_type", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Document)
+class DocumentAdmin(CompanyScopedAdmin):
+    form = DocumentForm
+    list_display = ["original_name", "opportunity", "company", "size_text", "uploaded_at"]
+    list_filter = [("company", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["opportunity", "company"]
+    search_fields = ["original_name", "opportunity__name"]
+    autocomplete_fields = ["opportunity"]
+
+    def get_fields(self, request: HttpRequest, obj: Document | None = None) -> Any:
+        return ["opportunity", "file"] if obj is None else ["opportunity", "file", *DESCRIBED]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Document | None = None) -> Any:
+        # Once stored, a document is what was uploaded: remove it and upload another instead.
+        return [] if obj is None else ["opportunity", "file", *DESCRIBED]
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_text(self, document: Document) -> str:
+        return filesizeformat(document.size)
+
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        if not change:
+            upload = form.cleaned_data["file"]
+            # SPEC S5: a document belongs to its opportunity's company.
+            obj.company_id = obj.opportunity.company_id
+            obj.original_name = PurePath(upload.name).name[:255]
+            obj.size = upload.size
+            obj.content_type = (getattr(upload, "content_type", "") or "")[:120]
+            obj.uploaded_by_id = request.user.pk
+        super().save_model(request, obj, form, change)
