@@ -1,0 +1,128 @@
+"""Currency conversion at the configured exchange rates (SPEC B6, AD3).
+
+The rate used for a pair is the latest one valid on or before the day asked (today by
+default). When only the opposite direction is configured, its inverse is used; a direct
+rate, when there is one, always wins. Nothing else is derived: no chaining through a third
+currency, no rate from the future. When no rate applies, `convert` raises `MissingRate`,
+and a `RateTable` reports the pair in `missing` and gives None, so that totals leave that
+amount out and say so instead of guessing.
+
+`MissingRate` is defined here, below the pipeline, and re-exported by
+`salespipe.pipeline.errors` with the other domain errors.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.lib.errors import DomainError
+from salespipe.lib.money import to_cents
+from salespipe.org.models import Currency, ExchangeRate
+
+type CurrencyLike = Currency | str
+
+
+class MissingRate(DomainError):
+    """No exchange rate converts `source` into `target` on day `on`; never guessed."""
+
+    def __init__(self, source: str, target: str, on: dt.date | None = None) -> None:
+        self.source = source
+        self.target = target
+        self.on = on
+        if on is None:
+            message = _("No exchange rate from %(source)s to %(target)s.")
+        else:
+            message = _("No exchange rate from %(source)s to %(target)s on or before %(on)s.")
+        super().__init__(message % {"source": source, "target": target, "on": on})
+
+    @property
+    def pair(self) -> str:
+        return f"{self.source}→{self.target}"
+
+
+def _code(currency: CurrencyLike) -> str:
+    return currency.code if isinstance(currency, Currency) else currency
+
+
+def _latest_rates(on: dt.date, condition: Q) -> list[ExchangeRate]:
+    """The latest rate on or before `on` of every pair matching `condition`, in one query."""
+    latest_day = (
+        ExchangeRate.objects.filter(
+            source=OuterRef("source"), target=OuterRef("target"), valid_from__lte=on
+        )
+        .order_by("-valid_from")
+        .values("valid_from")[:1]
+    )
+    return list(
+        ExchangeRate.objects.filter(condition, valid_from__lte=on).filter(
+            valid_from=Subquery(latest_day)
+        )
+    )
+
+
+@dataclass
+class RateTable:
+    """The rates into one target currency, read once; asks nothing more of the database."""
+
+    target: str
+    on: dt.date
+    direct: dict[str, Decimal] = field(default_factory=dict)
+    inverse: dict[str, Decimal] = field(default_factory=dict)
+    # The pairs asked for that no rate could convert, as "USD→GBP".
+    missing: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, target: CurrencyLike, on: dt.date | None = None) -> "RateTable":
+        """Every latest rate into or out of `target`, in one query."""
+        code = _code(target)
+        day = on or timezone.localdate()
+        table = cls(target=code, on=day)
+        for rate in _latest_rates(day, Q(target_id=code) | Q(source_id=code)):
+            if rate.target_id == code:
+                table.direct[rate.source_id] = rate.rate
+            else:
+                table.inverse[rate.target_id] = Decimal(1) / rate.rate
+        return table
+
+    def rate(self, source: CurrencyLike) -> Decimal | None:
+        """What one unit of `source` is worth in the target currency, or None."""
+        code = _code(source)
+        if code == self.target:
+            return Decimal(1)
+        if code in self.direct:
+            return self.direct[code]
+        if code in self.inverse:
+            return self.inverse[code]
+        self.missing.add(f"{code}→{self.target}")
+        return None
+
+    def convert(self, amount: Decimal, source: CurrencyLike) -> Decimal | None:
+        """`amount` of `source` in the target currency, to the cent; None when no rate."""
+        rate = self.rate(source)
+        if rate is None:
+            return None
+        return to_cents(amount * rate)
+
+    def missing_pairs(self) -> list[str]:
+        return sorted(self.missing)
+
+
+def convert(
+    amount: Decimal, source: CurrencyLike, target: CurrencyLike, on: dt.date | None = None
+) -> Decimal:
+    """`amount` of `source` in `target` on day `on` (today by default), to the cent.
+
+    Raises `MissingRate` when no rate applies.
+    """
+    source_code, target_code = _code(source), _code(target)
+    if source_code == target_code:
+        return to_cents(amount)
+    table = RateTable.load(target_code, on)
+    converted = table.convert(amount, source_code)
+    if converted is None:
+        raise MissingRate(source_code, target_code, table.on)
+    return converted
