@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from salespipe.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("salespipe.pipeline.urls")),
     path("", include("salespipe.web.urls")),
 ]

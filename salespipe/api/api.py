@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1 (SPEC P1-P8): one NinjaAPI, a router per resource group."""
+
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from salespipe.api import errors
+from salespipe.api.auth import SessionAuth, TokenAuth
+from salespipe.api.docs import OfflineSwagger, swagger_asset
+from salespipe.api.routers import config, customers
+
+DESCRIPTION = """
+Everything a user does in Salespipe, for integrations and scripts, with the same rules and
+the same company scoping as the pages.
+
+**Authentication**: `Authorization: Bearer <token>` with a token printed by
+`python manage.py create_token USERNAME`, or the browser's session (writes then need the
+`X-CSRFToken` header).
+
+**Errors** are JSON with a readable `detail`. An object of a company you are not scoped on
+answers 404, exactly as an id that does not exist. Invalid input answers 422 with each invalid
+value in `errors`, and changes nothing.
+
+**Lists** answer `{"items": [...], "next": cursor}`: pass `cursor=<next>` for the next page,
+until `next` is null. `limit` is at most 500.
+"""
+
+
+class SalespipeAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # The view's name ("list_accounts") is unique and reads better than its module path.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        # ninja describes a status by its bare phrase; say what each one means here.
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) in errors.STATUS_DESCRIPTIONS:
+                        response["description"] = errors.STATUS_DESCRIPTIONS[int(status)]
+        return schema
+
+
+api = SalespipeAPI(
+    title="Salespipe API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    docs=OfflineSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
+def docs_asset(request: HttpRequest, name: str) -> FileResponse:
+    return swagger_asset(request, name)
+
+
+api.add_router("/", config.router)
+api.add_router("/", customers.router)

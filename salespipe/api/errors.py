@@ -1,0 +1,149 @@
+"""How the API answers when something goes wrong: always JSON with a readable `detail`.
+
+Services raise domain errors and never know about HTTP; this is the one place that turns
+them into status codes (SPEC P5, P8):
+
+- `OutOfScope` and unknown ids: 404 with the same body, so ids of other companies can't be probed;
+- invalid values, from the request's shape or from a rule: 422, with each invalid value in `errors`;
+- a missing right: 403;
+- anything unexpected: 500 with a generic sentence (the details go to the log, not the client).
+"""
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from salespipe.lib.errors import DomainError, InvalidInput
+from salespipe.org.access import OutOfScope
+from salespipe.org.rights import MissingRight
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = "Not found."
+
+# What each status means, as the OpenAPI document tells it for every operation.
+STATUS_DESCRIPTIONS: dict[int, str] = {
+    200: "OK.",
+    201: "Created.",
+    204: "Done; no content.",
+    400: "The body could not be read (for example malformed JSON).",
+    401: (
+        "Not authenticated: no session and no `Authorization: Bearer <token>` header, "
+        "or a token that is unknown, revoked or of an inactive user."
+    ),
+    403: (
+        "Refused: a session write without a valid `X-CSRFToken` header, "
+        "or an operation that needs a right the user lacks."
+    ),
+    404: (
+        "No such object, or one of a company the user isn't scoped on: "
+        "both answer the same, so that ids of other companies can't be probed."
+    ),
+    409: "The object changed since it was read, or the change is refused in its current state.",
+    422: "Invalid input; `errors` lists each invalid value. Nothing was changed.",
+}
+
+# Domain errors that are not about the values sent, with their status; any other is a 422.
+_DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [(MissingRight, 403)]
+
+
+def _json(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _location(loc: Any) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def _readable(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for error in errors:
+        # ninja puts the parameter schema's name after the source ("query", "filters", "limit").
+        where = ".".join(str(part) for part in error["loc"] if part not in {"filters", "page"})
+        parts.append(f"{where}: {error['msg']}" if where else error["msg"])
+    return "Invalid input. " + "; ".join(parts) + "."
+
+
+def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
+    # Pydantic's raw errors may hold the input and Python objects: keep what a client can use.
+    errors = [
+        {
+            "loc": _location(error.get("loc", ())),
+            "msg": str(error.get("msg", "Invalid value.")),
+            "type": str(error.get("type", "invalid")),
+        }
+        for error in exc.errors
+    ]
+    return _json(api, request, 422, {"detail": _readable(errors), "errors": errors})
+
+
+def invalid_input(request: HttpRequest, exc: InvalidInput, *, api: NinjaAPI) -> HttpResponse:
+    errors = [
+        {
+            "loc": ["body"] if field == "__all__" else ["body", field],
+            "msg": message,
+            "type": "invalid",
+        }
+        for field, messages in exc.errors.items()
+        for message in messages
+    ]
+    return _json(api, request, 422, {"detail": str(exc), "errors": errors})
+
+
+def domain_error(request: HttpRequest, exc: DomainError, *, api: NinjaAPI) -> HttpResponse:
+    status = next((code for kind, code in _DOMAIN_STATUS if isinstance(exc, kind)), 422)
+    return _json(api, request, status, {"detail": str(exc)})
+
+
+def not_found(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    return _json(api, request, 404, {"detail": NOT_FOUND})
+
+
+def unauthenticated(
+    request: HttpRequest, exc: AuthenticationError, *, api: NinjaAPI
+) -> HttpResponse:
+    message = exc.message if exc.message != "Unauthorized" else None
+    response = _json(
+        api,
+        request,
+        401,
+        {
+            "detail": message
+            or "Authentication required: log in, or send `Authorization: Bearer <token>`."
+        },
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpResponse:
+    return _json(api, request, exc.status_code, {"detail": str(exc)})
+
+
+def server_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    # Error reporting and the test client listen to this signal, as for any Django view.
+    got_request_exception.send(sender=None, request=request)
+    return _json(api, request, 500, {"detail": "Server error; it has been logged."})
+
+
+def install(api: NinjaAPI) -> None:
+    """Registers every handler on `api`; the most specific exception class wins."""
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (Exception, server_error),
+        (HttpError, http_error),
+        (AuthenticationError, unauthenticated),
+        (ValidationError, validation_error),
+        (OutOfScope, not_found),
+        (Http404, not_found),
+        (DomainError, domain_error),
+        (InvalidInput, invalid_input),
+    ]
+    for exception_class, handler in handlers:
+        api.add_exception_handler(exception_class, partial(handler, api=api))

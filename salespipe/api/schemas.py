@@ -1,0 +1,63 @@
+"""Shapes shared by every resource of the API: ids, text inputs, errors and pages."""
+
+from typing import Annotated, Any
+
+from ninja import Field, Path, Schema
+
+# The largest id a database key holds (a signed 64-bit integer): a bigger one would fail in
+# the database instead of answering "not found" or "invalid".
+MAX_ID = 2**63 - 1
+
+# NUL can't be stored in PostgreSQL text; rejecting it up front keeps bad input a 422.
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An object's id.")]
+SearchText = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+class FieldError(Schema):
+    """One invalid value: where it was and what is wrong with it."""
+
+    loc: list[str | int] = Field(
+        description='Where the value was: `["body", "siren"]`, `["query", "limit"]`.'
+    )
+    msg: str = Field(description="What is wrong, in a sentence.")
+    type: str = Field(description="A stable code for the kind of error.")
+
+
+class ErrorOut(Schema):
+    """Every error answer carries a sentence a person can read."""
+
+    detail: str = Field(description="What went wrong, in a sentence.")
+
+
+class InvalidOut(Schema):
+    """The request was refused because of its values; nothing was changed."""
+
+    detail: str = Field(description="What went wrong, in a sentence.")
+    errors: list[FieldError] = Field(
+        default_factory=list, description="Each invalid value, with where it was."
+    )
+
+
+class Page[T](Schema):
+    """One page of a list; ask for the next one with `cursor=<next>`."""
+
+    items: list[T] = Field(description="The objects of this page, in the order asked for.")
+    next: str | None = Field(description="The cursor of the next page, or null on the last page.")
+
+
+# The error answers each kind of operation may give, for the OpenAPI document.
+READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: InvalidOut}
+DETAIL_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: InvalidOut,
+}
+
+
+def path_id(what: str) -> Any:
+    """The `{id}` of an operation's path, described for the OpenAPI document."""
+    return Path(..., ge=1, le=MAX_ID, description=f"The id of the {what}.")
