@@ -1,0 +1,166 @@
+"""Creating and changing accounts and contacts: one function per change, for every door.
+
+Values are validated by the model's own validators (`full_clean`), so that the API, the
+pages and the opportunity form accept and refuse exactly the same things. Bad values raise
+`InvalidInput` with the messages per field, and nothing is written.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from stdnum.fr import siren as siren_number
+
+from salespipe.customers.models import Account, AccountKind, Contact
+from salespipe.lib.errors import InvalidInput
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.org.rights import Right, require
+
+ACCOUNT_FIELDS = frozenset({"name", "kind", "siren", "phone", "email", "is_closed"})
+CONTACT_FIELDS = frozenset(
+    {"first_name", "last_name", "phone", "mobile", "function", "email", "is_closed"}
+)
+
+
+def _check_names(values: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise InvalidInput({name: [_("This field can't be set here.")] for name in unknown})
+
+
+def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as stored: text trimmed, a SIREN without its spaces; text no database holds refused."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            if "\x00" in value or not _encodable(value):
+                errors[name] = [_("This text holds characters that can't be stored.")]
+                continue
+            value = value.strip()
+            if name == "siren":
+                value = siren_number.compact(value)
+        elif value is None:
+            errors[name] = [_("This field can't be empty (null).")]
+            continue
+        cleaned[name] = value
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON "\ud800" escape
+        return False
+    return True
+
+
+# The derived search keys are checked too (a name whose key outgrows its column must be
+# refused, not crash); their errors are told on the field a user typed.
+_KEY_FIELDS = {"name_key": "name", "phone_key": "phone"}
+
+
+def _save_validated(
+    record: Account | Contact, *, integrity_error: dict[str, list[str]] | None = None
+) -> None:
+    """full_clean, then save; a uniqueness race lost to another writer is still a clean error."""
+    record.refresh_keys()
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(_KEY_FIELDS.get(name, name), []).extend(messages)
+        raise InvalidInput(errors) from None
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        if integrity_error is None:
+            raise
+        raise InvalidInput(integrity_error) from None
+
+
+def _siren_taken(account: Account) -> bool:
+    if not account.siren:
+        return False
+    others = Account.objects.filter(company_id=account.company_id, siren=account.siren)
+    if account.pk is not None:
+        others = others.exclude(pk=account.pk)
+    return others.exists()
+
+
+def _save_account(account: Account) -> None:
+    taken = {"siren": [_("An account of this company already has this SIREN.")]}
+    # Checked before full_clean, whose message for a conditional constraint names the constraint.
+    if _siren_taken(account):
+        raise InvalidInput(taken)
+    _save_validated(account, integrity_error=taken)
+
+
+@transaction.atomic
+def account_create(
+    *, user: Collaborator, company_id: int, values: Mapping[str, Any], quick: bool = False
+) -> Account:
+    """A new account of company `company_id` (SPEC A1).
+
+    `quick=True` is the opportunity form's *Create* (SPEC O2): it needs the right
+    `quick_account` and always makes a prospect.
+    """
+    if quick:
+        require(user, Right.QUICK_ACCOUNT)
+    _check_names(values, ACCOUNT_FIELDS)
+    cleaned = _normalised(values)
+    if company_id not in access.company_ids(user):
+        # A value the caller chose, not the object addressed: invalid, worded as for an unknown id.
+        raise InvalidInput({"company": [_("No company with id %(id)s.") % {"id": company_id}]})
+    if quick and cleaned.setdefault("kind", AccountKind.PROSPECT) != AccountKind.PROSPECT:
+        raise InvalidInput({"kind": [_("A quick creation makes a prospect.")]})
+    account = Account(company_id=company_id, **cleaned)
+    _save_account(account)
+    return account
+
+
+@transaction.atomic
+def account_update(*, user: Collaborator, account_id: int, values: Mapping[str, Any]) -> Account:
+    """Changes the given fields of an account; its company never changes."""
+    _check_names(values, ACCOUNT_FIELDS)
+    cleaned = _normalised(values)
+    account = access.get(user, Account, account_id, for_update=True)
+    for name, value in cleaned.items():
+        setattr(account, name, value)
+    _save_account(account)
+    return account
+
+
+@transaction.atomic
+def contact_create(*, user: Collaborator, account_id: int, values: Mapping[str, Any]) -> Contact:
+    """A new contact of account `account_id`."""
+    _check_names(values, CONTACT_FIELDS)
+    cleaned = _normalised(values)
+    try:
+        account = access.get(user, Account, account_id)
+    except access.OutOfScope:
+        raise InvalidInput(
+            {"account": [_("No account with id %(id)s.") % {"id": account_id}]}
+        ) from None
+    contact = Contact(account=account, **cleaned)
+    _save_validated(contact)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, user: Collaborator, contact_id: int, values: Mapping[str, Any]) -> Contact:
+    """Changes the given fields of a contact; its account never changes."""
+    _check_names(values, CONTACT_FIELDS)
+    cleaned = _normalised(values)
+    contact = access.get(user, Contact, contact_id, for_update=True)
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    _save_validated(contact)
+    return contact
