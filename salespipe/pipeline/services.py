@@ -1,0 +1,515 @@
+"""Every change of an opportunity, whatever the door: pages, dialogs and the JSON API.
+
+Each service is one transaction, takes keyword arguments only (the acting `user` and ids
+or raw values as a door received them) and returns the opportunity as it is afterwards,
+with its relations loaded. A rule that says no raises a domain error (see `errors`) before
+anything is written; `OutOfScope` when the opportunity or portfolio is not the user's to
+see.
+
+Concurrency (P7): every change but creation takes the `version` the caller read. A change
+is a conditional `UPDATE ... WHERE id = ... AND version = ...` that also increments the
+version, then the history rows, in one transaction: if someone changed the opportunity in
+between, zero rows match, `StaleVersion` is raised and nothing is written. Two people
+moving the same card at the same time: exactly one succeeds.
+
+What each service allows:
+
+- `opportunity_create` (O2-O4): in the portfolio's default stage, or its first open stage;
+  another stage only with the `change_default_stage` right.
+- `opportunity_update` (S2): the sheet's fields, for any status (a signed deal's amount may
+  still be corrected); the portfolio only while open (a closed one is reused instead), and
+  only for another portfolio of the same company and template. A field that the current
+  stage or an earlier one made mandatory can't be emptied while open.
+- `opportunity_move` (B14): an open opportunity, to another open stage of its template;
+  its portfolio stays the same (also on a group's board).
+- `opportunity_win` (B16), `opportunity_lose` (B17): an open opportunity only.
+- `opportunity_reuse` (B19): a won, lost, abandoned or out-of-target opportunity, into a
+  portfolio of its own company (its account belongs to that company), in the first open
+  stage of that portfolio; no mandatory field is asked, as the reuse dialog asks only for
+  a portfolio. The previous outcome stays in the history.
+- `opportunity_delete` (B18): refused while a quote or an order refers to it.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.phones import phone_search_key
+from salespipe.org import access
+from salespipe.org.access import OutOfScope
+from salespipe.org.models import Collaborator
+from salespipe.pipeline import history, rules
+from salespipe.pipeline.errors import (
+    InvalidTransition,
+    MissingFields,
+    NotDeletable,
+    StaleVersion,
+)
+from salespipe.pipeline.models import (
+    MANDATORY_FIELD_NAMES,
+    LossReason,
+    Opportunity,
+    OpportunityStatus,
+    Order,
+    Portfolio,
+    Quote,
+    Stage,
+)
+from salespipe.pipeline.rules import is_empty
+from salespipe.pipeline.values import WRITABLE_FIELDS, clean_values
+
+__all__ = [
+    "opportunity_create",
+    "opportunity_delete",
+    "opportunity_lose",
+    "opportunity_move",
+    "opportunity_reuse",
+    "opportunity_update",
+    "opportunity_win",
+]
+
+_RELATED = (
+    "company",
+    "portfolio",
+    "stage__template",
+    "account",
+    "currency",
+    "salesperson",
+    "contact",
+    "loss_reason",
+    "created_by",
+)
+
+
+def _load(user: Collaborator, opportunity_id: Any) -> Opportunity:
+    queryset = Opportunity.objects.select_related(*_RELATED).prefetch_related("tags")
+    return access.get(user, queryset, opportunity_id)
+
+
+def _int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
+
+
+def _check_version(opportunity: Opportunity, version: Any) -> int:
+    expected = _int(version)
+    if expected is None:
+        raise InvalidInput({"version": [_("The version last read is required.")]})
+    if opportunity.version != expected:
+        raise StaleVersion(opportunity)
+    return expected
+
+
+def _require_open(opportunity: Opportunity) -> None:
+    if not opportunity.is_open:
+        raise InvalidTransition(
+            _("%(name)s is closed (%(status)s); reuse it to put it back in a portfolio.")
+            % {"name": opportunity.name, "status": opportunity.get_status_display()}
+        )
+
+
+def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
+    """A portfolio the user may create in: one of a company it is scoped on."""
+    key = _int(portfolio_id)
+    portfolio = (
+        Portfolio.objects.select_related("company__currency", "template", "default_stage")
+        .filter(pk=key, company_id__in=access.company_ids(user))
+        .first()
+        if key is not None
+        else None
+    )
+    if portfolio is None:
+        raise OutOfScope(Portfolio, portfolio_id)
+    return portfolio
+
+
+def _stage(stage_id: Any, field: str = "stage") -> Stage:
+    key = _int(stage_id)
+    stage = Stage.objects.select_related("template").filter(pk=key).first() if key else None
+    if stage is None:
+        if stage_id is None or stage_id == "":
+            raise InvalidInput({field: [_("The stage is required.")]})
+        raise InvalidInput({field: [_("No stage with id %(id)s.") % {"id": stage_id}]})
+    return stage
+
+
+def _date(raw: Any, field: str, errors: dict[str, list[str]]) -> Any:
+    if raw is None or raw == "":
+        errors[field] = [_("This date is required.")]
+        return None
+    model_field = Opportunity._meta.get_field(field)
+    assert isinstance(model_field, models.DateField)
+    try:
+        return model_field.clean(raw, None)
+    except ValidationError:
+        errors[field] = [_("A date written YYYY-MM-DD is expected.")]
+        return None
+
+
+def _refuse_emptying(
+    opportunity: Opportunity, required: Mapping[str, Stage], cleaned: Mapping[str, Any]
+) -> None:
+    """A filled field that a stage already entered made mandatory stays filled."""
+    errors = {}
+    for name, value in cleaned.items():
+        stage = required.get(name)
+        if stage is None or not is_empty(value):
+            continue
+        if not is_empty(rules.current_value(opportunity, name)):
+            errors[name] = [
+                _("This field is mandatory from the stage %(stage)s on.") % {"stage": stage.name}
+            ]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _columns(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The column values of an UPDATE for `changes`, with the keys derived from them."""
+    columns = dict(changes)
+    columns.pop("tags", None)
+    for name in ("phone", "mobile"):
+        if name in columns:
+            columns[f"{name}_key"] = phone_search_key(columns[name])
+    return columns
+
+
+def _save(
+    user: Collaborator, opportunity: Opportunity, version: int, changes: Mapping[str, Any]
+) -> Opportunity:
+    """The conditional update, the tags and the history rows; StaleVersion if raced."""
+    before = history.tracked_values(opportunity)
+    after = {**before, **{k: v for k, v in changes.items() if k in before}}
+    updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(
+        **_columns(changes), version=version + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        raise StaleVersion(_load(user, opportunity.pk))
+    if "tags" in changes:
+        opportunity.tags.set(changes["tags"])
+    history.record_changes(opportunity, user, before, after)
+    return _load(user, opportunity.pk)
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    user: Collaborator,
+    portfolio_id: int,
+    values: Mapping[str, Any],
+    stage_id: int | None = None,
+    fallback_to_first_stage: bool = False,
+) -> Opportunity:
+    """A new open opportunity in `portfolio_id` (O2-O4).
+
+    It starts in `stage_id`, else the portfolio's default stage, else the first open stage;
+    only a user with `change_default_stage` may give another stage than the default. When
+    that stage or an earlier one has mandatory fields that `values` leave empty,
+    `MissingFields` names them per stage, unless `fallback_to_first_stage` asks to create
+    in the first stage instead. The salesperson defaults to the user, the currency to the
+    company's. `values` holds the keys of `values.WRITABLE_FIELDS`; name and account are
+    required.
+    """
+    portfolio = _portfolio_in_scope(user, portfolio_id)
+    stages = rules.open_stages(portfolio.template)
+    if not stages:
+        raise InvalidInput({"portfolio": [_("This portfolio has no open stage.")]})
+    default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
+    target = default
+    if stage_id is not None and stage_id != "":
+        key = _int(stage_id)
+        chosen = next((s for s in stages if s.pk == key), None)
+        if chosen is None:
+            raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
+        if chosen != default and not user.change_default_stage:
+            raise InvalidInput(
+                {"stage": [_("You may not choose another stage than the portfolio's default.")]}
+            )
+        target = chosen
+    cleaned = clean_values(values, user=user, company=portfolio.company, creating=True)
+    missing = rules.missing_for_create(portfolio.template, target, cleaned)
+    if missing and fallback_to_first_stage:
+        target = stages[0]
+        missing = rules.missing_for_create(portfolio.template, target, cleaned)
+    if missing:
+        raise MissingFields(missing)
+
+    tags = cleaned.pop("tags", [])
+    cleaned.setdefault("salesperson", user)
+    cleaned.setdefault("currency", portfolio.company.currency)
+    opportunity = Opportunity(
+        company=portfolio.company,
+        portfolio=portfolio,
+        stage=target,
+        status=OpportunityStatus.OPEN,
+        created_by=user,
+        **cleaned,
+    )
+    opportunity.save()
+    if tags:
+        opportunity.tags.set(tags)
+    history.record_created(opportunity, user)
+    return _load(user, opportunity.pk)
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    values: Mapping[str, Any],
+) -> Opportunity:
+    """The sheet's fields (S2): `values` holds keys of `WRITABLE_FIELDS` and `portfolio`."""
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    if not isinstance(values, Mapping):
+        raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
+    fields = dict(values)
+    has_portfolio = "portfolio" in fields
+    portfolio_id = fields.pop("portfolio", None)
+    changes = clean_values(fields, user=user, company=opportunity.company, opportunity=opportunity)
+    if has_portfolio and _int(portfolio_id) != opportunity.portfolio_id:
+        changes["portfolio"] = _other_portfolio(user, opportunity, portfolio_id)
+    if opportunity.is_open:
+        _refuse_emptying(opportunity, rules.fields_required_up_to(opportunity.stage), changes)
+    if not changes:
+        return opportunity
+    return _save(user, opportunity, version, changes)
+
+
+def _other_portfolio(user: Collaborator, opportunity: Opportunity, portfolio_id: Any) -> Portfolio:
+    if not opportunity.is_open:
+        raise InvalidTransition(_("A closed opportunity changes portfolio by being reused."))
+    portfolio = _portfolio_in_scope(user, portfolio_id)
+    if portfolio.company_id != opportunity.company_id:
+        raise InvalidInput(
+            {
+                "portfolio": [
+                    _("Choose a portfolio of %(company)s.") % {"company": opportunity.company}
+                ]
+            }
+        )
+    if portfolio.template_id != opportunity.stage.template_id:
+        raise InvalidInput(
+            {
+                "portfolio": [
+                    _("Choose a portfolio with the same stages (%(template)s).")
+                    % {"template": opportunity.stage.template}
+                ]
+            }
+        )
+    return portfolio
+
+
+@transaction.atomic
+def opportunity_move(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    stage_id: int,
+    values: Mapping[str, Any] | None = None,
+) -> Opportunity:
+    """B14: to another open stage of the template, with the mandatory fields it enters.
+
+    `values` may fill any field a stage can make mandatory (`MANDATORY_FIELD_NAMES`).
+    """
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    _require_open(opportunity)
+    target = _stage(stage_id)
+    if target.template_id != opportunity.stage.template_id:
+        raise InvalidTransition(_("This stage belongs to another portfolio's stages."))
+    if not target.is_open:
+        raise InvalidTransition(_("A won stage is reached by marking the opportunity won."))
+    if target.pk == opportunity.stage_id:
+        raise InvalidTransition(_("The opportunity is already in this stage."))
+    changes = clean_values(
+        values,
+        user=user,
+        company=opportunity.company,
+        opportunity=opportunity,
+        allowed=MANDATORY_FIELD_NAMES,
+    )
+    missing = rules.missing_for_move(opportunity, target, changes)
+    if missing:
+        raise MissingFields(missing)
+    _refuse_emptying(opportunity, rules.fields_required_up_to(target), changes)
+    changes["stage"] = target
+    return _save(user, opportunity, version, changes)
+
+
+@transaction.atomic
+def opportunity_win(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    stage_id: int,
+    signed_on: Any,
+    values: Mapping[str, Any] | None = None,
+) -> Opportunity:
+    """B16: into a won stage of the template, on `signed_on` (a date or "YYYY-MM-DD").
+
+    The mandatory fields of the open stages not yet passed and of the won stage come first
+    (`MissingFields`); `values` may fill them.
+    """
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    _require_open(opportunity)
+    errors: dict[str, list[str]] = {}
+    signed = _date(signed_on, "signed_on", errors)
+    stage = None
+    try:
+        stage = _stage(stage_id)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if stage is not None and (
+        not stage.is_won or stage.template_id != opportunity.stage.template_id
+    ):
+        errors["stage"] = [_("Choose one of the won stages of this opportunity's stages.")]
+    if errors or stage is None:
+        raise InvalidInput(errors)
+    changes = clean_values(
+        values,
+        user=user,
+        company=opportunity.company,
+        opportunity=opportunity,
+        allowed=MANDATORY_FIELD_NAMES,
+    )
+    missing = rules.missing_for_win(opportunity, stage, changes)
+    if missing:
+        raise MissingFields(missing)
+    required = rules.fields_required_up_to(rules.open_stages(stage.template)[-1])
+    for name in stage.mandatory_fields:
+        required.setdefault(name, stage)
+    _refuse_emptying(opportunity, required, changes)
+    changes.update(stage=stage, status=OpportunityStatus.WON, signed_on=signed)
+    return _save(user, opportunity, version, changes)
+
+
+@transaction.atomic
+def opportunity_lose(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    reason_id: int,
+    lost_on: Any,
+) -> Opportunity:
+    """B17: with a loss reason, whose status it takes, and the day it was lost. Nothing else."""
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    _require_open(opportunity)
+    errors: dict[str, list[str]] = {}
+    lost = _date(lost_on, "lost_on", errors)
+    key = _int(reason_id)
+    reason = LossReason.objects.filter(pk=key).first() if key is not None else None
+    if reason is None:
+        errors["reason"] = (
+            [_("The reason is required.")]
+            if reason_id is None or reason_id == ""
+            else [_("No loss reason with id %(id)s.") % {"id": reason_id}]
+        )
+    if errors or reason is None:
+        raise InvalidInput(errors)
+    changes = {"status": reason.status, "loss_reason": reason, "lost_on": lost}
+    return _save(user, opportunity, version, changes)
+
+
+@transaction.atomic
+def opportunity_reuse(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    portfolio_id: int,
+) -> Opportunity:
+    """B19: a closed opportunity, open again in the first stage of `portfolio_id`."""
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    if opportunity.is_open:
+        raise InvalidTransition(_("Only a won or lost opportunity can be reused."))
+    portfolio = _portfolio_in_scope(user, portfolio_id)
+    if portfolio.company_id != opportunity.company_id:
+        raise InvalidInput(
+            {
+                "portfolio": [
+                    _("Choose a portfolio of %(company)s.") % {"company": opportunity.company}
+                ]
+            }
+        )
+    stages = rules.open_stages(portfolio.template)
+    if not stages:
+        raise InvalidInput({"portfolio": [_("This portfolio has no open stage.")]})
+    changes = {
+        "portfolio": portfolio,
+        "stage": stages[0],
+        "status": OpportunityStatus.OPEN,
+        "signed_on": None,
+        "lost_on": None,
+        "loss_reason": None,
+    }
+    return _save(user, opportunity, version, changes)
+
+
+@transaction.atomic
+def opportunity_delete(
+    *, user: Collaborator, opportunity_id: int, version: int | None = None
+) -> None:
+    """B18: deleted for good (account and contacts stay), unless a quote or order refers to it.
+
+    A last history entry keeps a snapshot of what was deleted. With `version`, a change made
+    since that version refuses the deletion (`StaleVersion`).
+    """
+    opportunity = _load(user, opportunity_id)
+    if version is not None:
+        _check_version(opportunity, version)
+    # The row lock keeps the opportunity as checked until it is gone: no change, no new quote.
+    locked = (
+        Opportunity.objects.select_for_update()
+        .filter(pk=opportunity.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope(Opportunity, opportunity_id)
+    if version is not None and locked != _int(version):
+        raise StaleVersion(_load(user, opportunity.pk))
+    _refuse_if_referenced(opportunity)
+    history.record_deleted(opportunity, user)
+    try:
+        opportunity.delete()
+    except ProtectedError:
+        _refuse_if_referenced(opportunity)
+        raise
+
+
+def _refuse_if_referenced(opportunity: Opportunity) -> None:
+    quotes = list(
+        Quote.objects.filter(opportunity=opportunity)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    orders = list(
+        Order.objects.filter(opportunity=opportunity)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if quotes or orders:
+        raise NotDeletable(quotes=quotes, orders=orders)
+
+
+# The keys a caller may give to `opportunity_update`, for the doors that build forms.
+UPDATABLE_FIELDS: tuple[str, ...] = (*WRITABLE_FIELDS, "portfolio")

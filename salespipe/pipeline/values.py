@@ -1,0 +1,308 @@
+"""Turning the field values a door received into checked Python values (SPEC O2, P4, S2).
+
+Every door (form, dialog, JSON) passes what it received, raw; the same checks apply
+whatever the door: the model field's own validation (lengths, decimals >= 0 within their
+digits, emails, dates), phone numbers, and the references: the account of the opportunity's
+company, a contact of that account, a salesperson scoped on that company, tags of kind
+opportunity. Unknown or unreadable ids get the same message whether they don't exist or
+belong to another company. Closed accounts and contacts are refused to users without the
+`show_closed` right (A2), unless the opportunity already had them.
+
+Choosing a contact fills the phone, mobile, function and email that the values don't give
+and the opportunity doesn't have yet, as the form does (O2).
+"""
+
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from salespipe.customers.models import Account, Contact
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.validators import validate_phone
+from salespipe.org.models import Collaborator, Company, Currency
+from salespipe.pipeline.models import Opportunity, Tag, TagKind
+
+# The fields of P4 a user writes, as `values` keys. References are ids (currency: its code).
+WRITABLE_FIELDS: tuple[str, ...] = (
+    "name",
+    "account",
+    "amount",
+    "currency",
+    "days",
+    "salesperson",
+    "contact",
+    "phone",
+    "mobile",
+    "function",
+    "email",
+    "expected_signature_date",
+    "tags",
+    "description",
+)
+CONTACT_DETAILS: tuple[str, ...] = ("phone", "mobile", "function", "email")
+_TEXT_FIELDS = frozenset({"name", "phone", "mobile", "function", "email", "description"})
+_REQUIRED_ON_CREATE = ("name", "account")
+
+
+def _id(raw: Any) -> int:
+    """An integer id from an int or a string of digits; ValueError otherwise."""
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    raise ValueError(raw)
+
+
+def _decimal_text(raw: Any) -> Any:
+    """French or English writing of a number: "1 234,50" and "1234.50" alike."""
+    if isinstance(raw, float):
+        return str(raw)
+    if isinstance(raw, str):
+        return (
+            raw.strip()
+            .replace("\u00a0", "")
+            .replace("\u202f", "")
+            .replace(" ", "")
+            .replace(",", ".")
+        )
+    return raw
+
+
+class _Cleaner:
+    def __init__(
+        self,
+        user: Collaborator,
+        company: Company,
+        opportunity: Opportunity | None,
+    ) -> None:
+        self.user = user
+        self.company = company
+        self.opportunity = opportunity
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def model_field(self, name: str, raw: Any) -> Any:
+        field = Opportunity._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        if name in _TEXT_FIELDS:
+            if raw is None:
+                raw = ""
+            if not isinstance(raw, str):
+                self.fail(name, _("A text is expected."))
+                return None
+            raw = raw.strip()
+        elif raw == "":
+            raw = None
+        if isinstance(raw, bool):
+            self.fail(name, _("This value is not valid."))
+            return None
+        if name in {"amount", "days"}:
+            raw = _decimal_text(raw)
+        try:
+            value = field.clean(raw, None)
+            if name in {"phone", "mobile"}:
+                validate_phone(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.fail(name, str(message))
+            return None
+        if isinstance(value, Decimal) and (not value.is_finite() or value < 0):
+            self.fail(name, _("A number of zero or more is expected."))
+            return None
+        if name == "name" and not value:
+            self.fail(name, _("The call name is required."))
+        return value
+
+    def account(self, raw: Any) -> Account | None:
+        if raw is None or raw == "":
+            self.fail("account", _("The account is required."))
+            return None
+        try:
+            key = _id(raw)
+        except ValueError:
+            key = None
+        found = Account.objects.filter(pk=key, company=self.company).first() if key else None
+        already = self.opportunity is not None and self.opportunity.account_id == key
+        if found is None or (found.is_closed and not self.user.show_closed and not already):
+            self.fail(
+                "account",
+                _("No account with id %(id)s among those of %(company)s.")
+                % {"id": raw, "company": self.company},
+            )
+            return None
+        return found
+
+    def contact(self, raw: Any) -> Contact | None:
+        if raw is None or raw == "":
+            return None
+        try:
+            key = _id(raw)
+        except ValueError:
+            key = None
+        found = Contact.objects.select_related("account").filter(pk=key).first() if key else None
+        already = self.opportunity is not None and self.opportunity.contact_id == key
+        if (
+            found is None
+            or found.account.company_id != self.company.pk
+            or (found.is_closed and not self.user.show_closed and not already)
+        ):
+            self.fail("contact", _("No contact with id %(id)s.") % {"id": raw})
+            return None
+        return found
+
+    def salesperson(self, raw: Any) -> Collaborator | None:
+        if raw is None or raw == "":
+            self.fail("salesperson", _("The salesperson is required."))
+            return None
+        try:
+            key = _id(raw)
+        except ValueError:
+            key = None
+        found = (
+            Collaborator.objects.filter(pk=key, companies=self.company, is_active=True).first()
+            if key
+            else None
+        )
+        if found is None:
+            self.fail(
+                "salesperson",
+                _("No collaborator with id %(id)s among those of %(company)s.")
+                % {"id": raw, "company": self.company},
+            )
+        return found
+
+    def currency(self, raw: Any) -> Currency | None:
+        if raw is None or raw == "":
+            self.fail("currency", _("The currency is required."))
+            return None
+        code = raw.strip().upper() if isinstance(raw, str) else None
+        found = Currency.objects.filter(pk=code).first() if code else None
+        if found is None:
+            self.fail("currency", _("No currency with code %(code)s.") % {"code": raw})
+        return found
+
+    def tags(self, raw: Any) -> list[Tag] | None:
+        if raw is None or raw == "":
+            return []
+        if isinstance(raw, str) or not isinstance(raw, list | tuple):
+            self.fail("tags", _("A list of tag ids is expected."))
+            return None
+        try:
+            keys = list(dict.fromkeys(_id(item) for item in raw))
+        except ValueError:
+            self.fail("tags", _("A list of tag ids is expected."))
+            return None
+        found = {tag.pk: tag for tag in Tag.objects.filter(pk__in=keys)}
+        tags = []
+        for key in keys:
+            tag = found.get(key)
+            if tag is None:
+                self.fail("tags", _("No tag with id %(id)s.") % {"id": key})
+            elif tag.kind != TagKind.OPPORTUNITY:
+                self.fail("tags", _("%(tag)s is not an opportunity tag.") % {"tag": tag})
+            else:
+                tags.append(tag)
+        return tags
+
+
+def clean_values(
+    values: Mapping[str, Any] | None,
+    *,
+    user: Collaborator,
+    company: Company,
+    allowed: Collection[str] = WRITABLE_FIELDS,
+    opportunity: Opportunity | None = None,
+    creating: bool = False,
+) -> dict[str, Any]:
+    """The checked values, keyed like `values`: references become objects, tags a list.
+
+    `company` is the opportunity's (or the portfolio's, on creation); `allowed` the keys this
+    door may set. Raises `InvalidInput` naming every field at fault; reads only.
+    """
+    if values is None:
+        values = {}
+    if not isinstance(values, Mapping):
+        raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
+    cleaner = _Cleaner(user, company, opportunity)
+    for name in values:
+        if name not in WRITABLE_FIELDS:
+            cleaner.fail(str(name), _("Unknown field."))
+        elif name not in allowed:
+            cleaner.fail(name, _("This field can't be set here."))
+    if creating:
+        for name in _REQUIRED_ON_CREATE:
+            if name not in values:
+                cleaner.fail(name, _("This field is required."))
+    if cleaner.errors:
+        raise InvalidInput(cleaner.errors)
+
+    cleaned: dict[str, Any] = {}
+    for name, raw in values.items():
+        match name:
+            case "account":
+                cleaned[name] = cleaner.account(raw)
+            case "contact":
+                cleaned[name] = cleaner.contact(raw)
+            case "salesperson":
+                cleaned[name] = cleaner.salesperson(raw)
+            case "currency":
+                cleaned[name] = cleaner.currency(raw)
+            case "tags":
+                cleaned[name] = cleaner.tags(raw)
+            case _:
+                cleaned[name] = cleaner.model_field(name, raw)
+    _check_contact_of_account(cleaner, cleaned, opportunity)
+    if cleaner.errors:
+        raise InvalidInput(cleaner.errors)
+    _fill_from_contact(cleaned, values, opportunity)
+    return cleaned
+
+
+def _check_contact_of_account(
+    cleaner: _Cleaner, cleaned: dict[str, Any], opportunity: Opportunity | None
+) -> None:
+    """The contact must be one of the account's, whichever of the two changes (O2)."""
+    if "account" not in cleaned and "contact" not in cleaned:
+        return
+    account = cleaned.get("account")
+    account_id = account.pk if account is not None else None
+    if "account" not in cleaned and opportunity is not None:
+        account_id = opportunity.account_id
+    if "contact" in cleaned:
+        contact = cleaned["contact"]
+        contact_account_id = contact.account_id if contact is not None else None
+    elif opportunity is not None and opportunity.contact is not None:
+        contact_account_id = opportunity.contact.account_id
+    else:
+        return
+    if (
+        contact_account_id is not None
+        and account_id is not None
+        and contact_account_id != account_id
+    ):
+        cleaner.fail("contact", _("The contact must be one of the account's contacts."))
+
+
+def _fill_from_contact(
+    cleaned: dict[str, Any], values: Mapping[str, Any], opportunity: Opportunity | None
+) -> None:
+    contact = cleaned.get("contact")
+    if contact is None:
+        return
+    if opportunity is not None and opportunity.contact_id == contact.pk:
+        return
+    for name in CONTACT_DETAILS:
+        if name in values:
+            continue
+        current = getattr(opportunity, name) if opportunity is not None else ""
+        offered = getattr(contact, name)
+        if not current and offered:
+            cleaned[name] = offered
