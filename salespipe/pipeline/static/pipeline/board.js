@@ -1,0 +1,517 @@
+// The portfolio board (SPEC B14-B22): native drag and drop, keyboard and menu moves, and the
+// dialogs the server sends when a move needs values, shown one step at a time.
+//
+// Nothing moves on the page before the server has answered: it sends back the board as it
+// really is (200, or 409 with the reason), or a dialog (422). Every listener is delegated,
+// so a board of thousands of cards costs no more than one of ten.
+(function () {
+  "use strict";
+
+  const app = document.getElementById("board-app");
+  const board = document.getElementById("board");
+  const host = document.getElementById("dialog-host");
+  const status = document.getElementById("board-status");
+  const menu = document.getElementById("card-menu");
+  const filtersForm = document.getElementById("board-filters");
+  if (!app || !board || !host || !status) return;
+
+  const base = app.dataset.transitionBase;
+  let dragged = null;
+  let lastFocus = null;
+
+  // -- messages and focus ------------------------------------------------------------------
+
+  function format(template, values) {
+    return (template || "").replace(/%\((\w+)\)s/g, (_match, name) =>
+      values[name] === undefined ? "" : String(values[name])
+    );
+  }
+
+  function say(text) {
+    // Emptied first, so that the same message twice is read twice.
+    status.textContent = "";
+    if (text) window.setTimeout(() => (status.textContent = text), 50);
+  }
+
+  function cardById(id) {
+    return board.querySelector(`[data-card][data-id="${CSS.escape(String(id))}"]`);
+  }
+
+  function visibleCards(container) {
+    return Array.from(container.querySelectorAll("[data-card]")).filter((card) => !card.hidden);
+  }
+
+  function columns() {
+    return Array.from(board.querySelectorAll('[data-drop="move"]'));
+  }
+
+  function rememberFocus(card) {
+    const column = card.closest('[data-drop="move"]');
+    lastFocus = {
+      id: card.dataset.id,
+      stage: card.dataset.stage,
+      index: column ? visibleCards(column).indexOf(card) : 0,
+    };
+  }
+
+  // The same card in its new place; if it left the board, the card after it, else its column.
+  function restoreFocus() {
+    if (!lastFocus) return;
+    let target = cardById(lastFocus.id);
+    if (!target || target.hidden) {
+      const column = board.querySelector(
+        `[data-drop="move"][data-stage="${CSS.escape(lastFocus.stage)}"]`
+      );
+      if (column) {
+        const cards = visibleCards(column);
+        target = cards[Math.min(lastFocus.index, cards.length - 1)] || column;
+        if (target === column) column.setAttribute("tabindex", "-1");
+      }
+    }
+    if (target) target.focus({ preventScroll: false });
+  }
+
+  // -- talking to the server ---------------------------------------------------------------
+
+  function swapBoard(html) {
+    board.innerHTML = html;
+    if (window.htmx) window.htmx.process(board);
+    const message = board.querySelector("[data-board-message]");
+    if (message) say(message.textContent.trim());
+    document.dispatchEvent(new CustomEvent("board:updated"));
+    restoreFocus();
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch(location.pathname + location.search, {
+        headers: { "HX-Request": "true" },
+        credentials: "same-origin",
+      });
+      if (response.ok) swapBoard(await response.text());
+    } catch (_error) {
+      // The message about the failure is already shown; the board stays as it was.
+    }
+  }
+
+  async function request(url, options) {
+    let response;
+    try {
+      response = await fetch(url, {
+        credentials: "same-origin",
+        ...options,
+        headers: { "X-CSRFToken": app.dataset.csrf, "HX-Request": "true" },
+      });
+    } catch (_error) {
+      say(app.dataset.msgNetwork);
+      board.querySelectorAll("[aria-busy]").forEach((el) => el.removeAttribute("aria-busy"));
+      restoreFocus();
+      return;
+    }
+    const kind = response.headers.get("X-Fragment");
+    const html = await response.text();
+    if (kind === "board") {
+      closeDialogs();
+      swapBoard(html);
+    } else if (kind === "dialog") {
+      showDialog(html);
+    } else {
+      closeDialogs();
+      say(response.status === 404 ? app.dataset.msgGone : app.dataset.msgError);
+      await refresh();
+    }
+  }
+
+  function post(url, body) {
+    return request(url, { method: "POST", body });
+  }
+
+  function transition(card, action, fields) {
+    rememberFocus(card);
+    const body = new FormData();
+    body.append("version", card.dataset.version);
+    for (const [name, value] of Object.entries(fields || {})) body.append(name, value);
+    card.setAttribute("aria-busy", "true");
+    return post(`${base}${card.dataset.id}/${action}/${location.search}`, body);
+  }
+
+  // -- dialogs -----------------------------------------------------------------------------
+
+  function closeDialogs() {
+    for (const dialog of host.querySelectorAll("dialog")) {
+      dialog.dataset.done = "1";
+      if (dialog.open) dialog.close();
+      dialog.remove();
+    }
+  }
+
+  function focusFirst(container) {
+    const field = container.querySelector(
+      "input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled])"
+    );
+    const target = field || container.querySelector("button[data-save], button");
+    if (target) target.focus();
+  }
+
+  function steps(dialog) {
+    return Array.from(dialog.querySelectorAll("[data-step]"));
+  }
+
+  function showStep(dialog, index) {
+    const all = steps(dialog);
+    const last = all.length - 1;
+    all.forEach((step, i) => (step.hidden = i !== index));
+    dialog.dataset.stepIndex = String(index);
+    const toggle = (selector, hidden) => {
+      const button = dialog.querySelector(selector);
+      if (button) button.hidden = hidden;
+    };
+    toggle("[data-back]", index === 0);
+    toggle("[data-next]", index === last);
+    toggle("[data-save]", index !== last);
+    if (all[index]) focusFirst(all[index]);
+  }
+
+  function stepValid(step) {
+    for (const field of step.querySelectorAll("input, select, textarea")) {
+      if (field.disabled || field.type === "hidden" || field.readOnly) continue;
+      if (!field.checkValidity()) {
+        field.reportValidity();
+        field.focus();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The won stage chosen decides which of its own fields are asked (B16).
+  function syncConditional(dialog) {
+    const select = dialog.querySelector('[data-step="won"] select[name="stage"]');
+    for (const group of dialog.querySelectorAll("[data-when-stage]")) {
+      const on = select !== null && select.value === group.dataset.whenStage;
+      group.hidden = !on;
+      group.querySelectorAll("input, select, textarea").forEach((field) => (field.disabled = !on));
+    }
+  }
+
+  function showDialog(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const dialog = template.content.querySelector("dialog");
+    if (!dialog) {
+      say(app.dataset.msgError);
+      return;
+    }
+    // A dialog sent back after a refused Save replaces the one it answers; lists stay below.
+    for (const open of host.querySelectorAll("dialog:not([data-closed-dialog])")) {
+      open.dataset.done = "1";
+      if (open.open) open.close();
+      open.remove();
+    }
+    host.appendChild(dialog);
+    if (window.htmx) window.htmx.process(dialog);
+    dialog.addEventListener("close", () => {
+      const cancelled = !dialog.dataset.done;
+      dialog.remove();
+      if (cancelled) {
+        board.querySelectorAll("[aria-busy]").forEach((el) => el.removeAttribute("aria-busy"));
+        if (!host.querySelector("dialog[open]")) restoreFocus();
+      }
+    });
+    dialog.showModal();
+    if (dialog.hasAttribute("data-steps-dialog")) {
+      syncConditional(dialog);
+      const all = steps(dialog);
+      const current = all.findIndex((step) => step.hasAttribute("data-current"));
+      showStep(dialog, Math.max(current, 0));
+    } else {
+      const form = dialog.querySelector("form[data-dialog-form]:not([hidden])");
+      focusFirst(form || dialog);
+    }
+  }
+
+  function next(dialog) {
+    const all = steps(dialog);
+    const index = Number(dialog.dataset.stepIndex || 0);
+    if (!stepValid(all[index])) return;
+    if (index < all.length - 1) showStep(dialog, index + 1);
+  }
+
+  function save(dialog, form) {
+    if (dialog && dialog.hasAttribute("data-steps-dialog")) {
+      const all = steps(dialog);
+      const index = Number(dialog.dataset.stepIndex || 0);
+      if (index < all.length - 1) {
+        next(dialog);
+        return;
+      }
+      for (let i = 0; i < all.length; i += 1) {
+        all[i].hidden = false;
+        const valid = stepValid(all[i]);
+        all[i].hidden = i !== index;
+        if (!valid) {
+          showStep(dialog, i);
+          stepValid(all[i]);
+          return;
+        }
+      }
+    } else {
+      for (const field of form.querySelectorAll("input, select, textarea")) {
+        if (!field.disabled && !field.checkValidity()) {
+          field.reportValidity();
+          return;
+        }
+      }
+    }
+    form.querySelectorAll("button[type=submit]").forEach((button) => (button.disabled = true));
+    post(form.action, new FormData(form));
+  }
+
+  host.addEventListener("click", (event) => {
+    const target = event.target.closest("button");
+    if (!target) return;
+    const dialog = target.closest("dialog");
+    if (target.hasAttribute("data-cancel")) {
+      dialog.close();
+    } else if (target.hasAttribute("data-next")) {
+      next(dialog);
+    } else if (target.hasAttribute("data-back")) {
+      showStep(dialog, Math.max(Number(dialog.dataset.stepIndex || 0) - 1, 0));
+    } else if (target.hasAttribute("data-reveal-new-action")) {
+      const form = dialog.querySelector("[data-new-action]");
+      form.hidden = false;
+      const buttons = dialog.querySelector("[data-new-action-buttons]");
+      if (buttons) buttons.hidden = true;
+      focusFirst(form);
+    } else if (target.dataset.openDialog) {
+      request(target.dataset.openDialog, { method: "GET" });
+    }
+  });
+
+  host.addEventListener("change", (event) => {
+    const dialog = event.target.closest("dialog");
+    if (dialog && event.target.matches('select[name="stage"]')) syncConditional(dialog);
+  });
+
+  host.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-dialog-form]");
+    if (!form) return;
+    event.preventDefault();
+    save(form.closest("dialog"), form);
+  });
+
+  // -- drag and drop (B14, B15) ------------------------------------------------------------
+
+  function clearDropTargets() {
+    document.querySelectorAll(".drop-over").forEach((el) => el.classList.remove("drop-over"));
+  }
+
+  function endDrag() {
+    if (dragged) dragged.classList.remove("is-dragged");
+    dragged = null;
+    document.body.classList.remove("is-dragging");
+    clearDropTargets();
+  }
+
+  board.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest("[data-card]");
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.id);
+    // Changing the page inside dragstart would cancel the drag; the next frame is safe.
+    window.requestAnimationFrame(() => {
+      if (dragged !== card) return;
+      card.classList.add("is-dragged");
+      document.body.classList.add("is-dragging");
+    });
+  });
+
+  document.addEventListener("dragover", (event) => {
+    if (!dragged) return;
+    const zone = event.target.closest && event.target.closest("[data-drop]");
+    if (!zone) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!zone.classList.contains("drop-over")) {
+      clearDropTargets();
+      zone.classList.add("drop-over");
+    }
+  });
+
+  document.addEventListener("drop", (event) => {
+    if (!dragged) return;
+    const zone = event.target.closest && event.target.closest("[data-drop]");
+    if (!zone) return;
+    event.preventDefault();
+    const card = dragged;
+    endDrag();
+    drop(card, zone.dataset.drop, zone.dataset.stage);
+  });
+
+  document.addEventListener("dragend", endDrag);
+
+  function drop(card, action, stage) {
+    if (action === "move") {
+      if (!stage || stage === card.dataset.stage) return;
+      transition(card, "move", { stage });
+    } else if (action === "win" || action === "lose" || action === "delete") {
+      transition(card, action, {});
+    }
+  }
+
+  // -- keyboard and card menu (B20, B22) ---------------------------------------------------
+
+  function neighbourColumn(card, step) {
+    const all = columns();
+    const index = all.findIndex((column) => column.dataset.stage === card.dataset.stage);
+    return all[index + step] || null;
+  }
+
+  board.addEventListener("keydown", (event) => {
+    const card = event.target.closest && event.target.closest("[data-card]");
+    if (!card || event.target !== card) return;
+    const horizontal = event.key === "ArrowRight" || event.key === "ArrowLeft";
+    const step = event.key === "ArrowRight" ? 1 : -1;
+    if (event.shiftKey && horizontal) {
+      event.preventDefault();
+      const column = neighbourColumn(card, step);
+      if (column) transition(card, "move", { stage: column.dataset.stage });
+    } else if ((event.shiftKey && event.key === "F10") || event.key === "ContextMenu") {
+      event.preventDefault();
+      openMenu(card);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const column = card.closest('[data-drop="move"]');
+      const cards = visibleCards(column);
+      const other = cards[cards.indexOf(card) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (other) other.focus();
+    } else if (horizontal) {
+      event.preventDefault();
+      const column = neighbourColumn(card, step);
+      const first = column ? visibleCards(column)[0] : null;
+      if (first) first.focus();
+    }
+  });
+
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-card-command]");
+    if (!button) return;
+    const card = button.closest("[data-card]");
+    if (button.dataset.cardCommand === "menu") {
+      openMenu(card);
+    } else if (button.dataset.cardCommand === "actions") {
+      rememberFocus(card);
+      request(`${base}${card.dataset.id}/actions/${location.search}`, { method: "GET" });
+    }
+  });
+
+  function menuButton(label, action, stage) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.dataset.menuAction = action;
+    if (stage) button.dataset.stage = stage;
+    if (action !== "move") button.classList.add(`menu-${action}`);
+    return button;
+  }
+
+  function openMenu(card) {
+    if (!menu) return;
+    rememberFocus(card);
+    menu.dataset.cardId = card.dataset.id;
+    const name = card.querySelector(".card-name");
+    menu.querySelector("[data-card-menu-title]").textContent = name ? name.textContent : "";
+    const items = menu.querySelector("[data-card-menu-items]");
+    const buttons = [];
+    for (const column of columns()) {
+      if (column.dataset.stage === card.dataset.stage) continue;
+      const label = format(app.dataset.msgMoveTo, { stage: column.dataset.stageName });
+      buttons.push(menuButton(label, "move", column.dataset.stage));
+    }
+    buttons.push(menuButton(app.dataset.labelWon, "win"));
+    buttons.push(menuButton(app.dataset.labelLost, "lose"));
+    buttons.push(menuButton(app.dataset.labelDelete, "delete"));
+    items.replaceChildren(...buttons);
+    menu.showModal();
+    buttons[0].focus();
+  }
+
+  if (menu) {
+    menu.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button) return;
+      if (button.hasAttribute("data-close-dialog")) {
+        menu.close();
+        return;
+      }
+      const action = button.dataset.menuAction;
+      if (!action) return;
+      menu.dataset.chosen = "1";
+      menu.close();
+      const card = cardById(menu.dataset.cardId);
+      if (card) drop(card, action, button.dataset.stage);
+    });
+    menu.addEventListener("close", () => {
+      if (!menu.dataset.chosen) restoreFocus();
+      delete menu.dataset.chosen;
+    });
+  }
+
+  // -- header: filters, won and lost lists -------------------------------------------------
+
+  function syncFilterRow(row) {
+    const toggle = row.querySelector("[data-filter-toggle]");
+    const inputs = row.querySelector("[data-filter-inputs]");
+    if (!toggle || !inputs) return;
+    inputs.querySelectorAll("input, select").forEach((field) => (field.disabled = !toggle.checked));
+    inputs.classList.toggle("is-off", !toggle.checked);
+  }
+
+  if (filtersForm) {
+    filtersForm.querySelectorAll("[data-filter]").forEach(syncFilterRow);
+    filtersForm.addEventListener("change", (event) => {
+      if (event.target.matches("[data-filter-toggle]")) {
+        syncFilterRow(event.target.closest("[data-filter]"));
+      } else if (event.target.matches("[data-autosubmit]")) {
+        filtersForm.requestSubmit();
+      }
+    });
+    filtersForm.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button) return;
+      if (button.dataset.openLocal) {
+        document.getElementById(button.dataset.openLocal).showModal();
+      } else if (button.hasAttribute("data-close-dialog")) {
+        button.closest("dialog").close();
+      } else if (button.hasAttribute("data-clear-filters")) {
+        filtersForm.querySelectorAll("[data-filter-toggle]").forEach((toggle) => {
+          toggle.checked = false;
+        });
+        filtersForm.querySelectorAll("[data-filter]").forEach(syncFilterRow);
+        button.closest("dialog").close();
+        filtersForm.requestSubmit();
+      }
+    });
+    filtersForm.addEventListener("submit", () => {
+      const dialog = filtersForm.querySelector("dialog[open]");
+      if (dialog) dialog.close();
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-open-list]");
+    if (!button) return;
+    const params = new URLSearchParams(location.search);
+    params.set("outcome", button.dataset.openList);
+    request(`${app.dataset.closedUrl}?${params}`, { method: "GET" });
+  });
+
+  // A board drawn again by htmx (filters, sort, weighted amounts) keeps the search applied.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail && event.detail.target === board) {
+      const message = board.querySelector("[data-board-message]");
+      if (message) say(message.textContent.trim());
+    }
+  });
+})();

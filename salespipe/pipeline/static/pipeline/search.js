@@ -1,0 +1,148 @@
+// Live search on the cards drawn (SPEC B11-B13): no request, one pass over a prebuilt
+// index per keystroke, and the visible totals recomputed once per frame.
+(function () {
+  "use strict";
+
+  const board = document.getElementById("board");
+  const app = document.getElementById("board-app");
+  const namesInput = document.querySelector('[data-live-search="names"]');
+  const reachInput = document.querySelector('[data-live-search="reach"]');
+  if (!board || !app || !namesInput || !reachInput) return;
+
+  const PHONE_LIKE = /^[\d\s+().-]+$/;
+  let index = [];
+  let framePending = false;
+
+  // The same key as the server's search_key: no accents, lower case, single spaces.
+  function searchKey(text) {
+    return text
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .split(/\s+/)
+      .filter(Boolean)
+      .join(" ");
+  }
+
+  // The same key as the server's phone_search_key: digits, without +33, 0033 or 0 first.
+  function phoneKey(text) {
+    const digits = text.replace(/\D+/g, "");
+    if (text.trim().startsWith("+")) return digits.startsWith("33") ? digits.slice(2) : digits;
+    if (digits.startsWith("0033")) return digits.slice(4);
+    if (digits.startsWith("0")) return digits.slice(1);
+    return digits;
+  }
+
+  function build() {
+    index = Array.from(board.querySelectorAll("[data-card]"), (el) => ({
+      el,
+      // Keys are one per line: a prefix must start a line.
+      names: "\n" + (el.dataset.names || ""),
+      phones: "\n" + (el.dataset.phones || ""),
+      emails: "\n" + (el.dataset.emails || ""),
+    }));
+  }
+
+  function isActive() {
+    return namesInput.value.trim() !== "" || reachInput.value.trim() !== "";
+  }
+
+  function apply() {
+    const names = searchKey(namesInput.value);
+    const reach = reachInput.value.trim();
+    const phoneLike = reach !== "" && PHONE_LIKE.test(reach);
+    const phone = phoneLike ? phoneKey(reach) : "";
+    const email = reach.toLowerCase();
+    for (const item of index) {
+      let show = names === "" || item.names.includes("\n" + names);
+      if (show && reach !== "") {
+        show =
+          item.emails.includes("\n" + email) ||
+          (phoneLike && (phone === "" || item.phones.includes("\n" + phone)));
+      }
+      if (item.el.hidden === show) item.el.hidden = !show;
+    }
+    scheduleTotals();
+  }
+
+  function scheduleTotals() {
+    if (framePending) return;
+    framePending = true;
+    window.requestAnimationFrame(() => {
+      framePending = false;
+      updateTotals();
+    });
+  }
+
+  function formatters() {
+    const body = board.querySelector("[data-board-body]");
+    const lang = app.dataset.lang || document.documentElement.lang || "en";
+    const currency = body ? body.dataset.currency : "EUR";
+    const money = new Intl.NumberFormat(lang, { style: "currency", currency });
+    const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+    const daysTemplate = app.dataset.msgDays || "%(days)s d";
+    return {
+      count: (value) => String(value),
+      amount: (value) => money.format(value),
+      days: (value) => daysTemplate.replace("%(days)s", number.format(value)),
+    };
+  }
+
+  function show(element, kind, value, fmt, active) {
+    if (!element) return;
+    if (element.dataset.serverText === undefined) element.dataset.serverText = element.textContent;
+    element.textContent = active ? fmt[kind](value) : element.dataset.serverText;
+  }
+
+  function updateTotals() {
+    const active = isActive();
+    const fmt = formatters();
+    const overall = { count: 0, amount: 0, days: 0 };
+    for (const column of board.querySelectorAll('[data-drop="move"]')) {
+      const sums = { count: 0, amount: 0, days: 0 };
+      for (const card of column.querySelectorAll("[data-card]")) {
+        if (card.hidden) continue;
+        sums.count += 1;
+        const amount = parseFloat(card.dataset.amount);
+        const days = parseFloat(card.dataset.days);
+        if (!Number.isNaN(amount)) sums.amount += amount;
+        if (!Number.isNaN(days)) sums.days += days;
+      }
+      overall.count += sums.count;
+      overall.amount += sums.amount;
+      overall.days += sums.days;
+      const stage = column.dataset.stage;
+      const targets = [
+        column.querySelector("[data-totals]"),
+        board.querySelector(`[data-summary-stage="${CSS.escape(stage)}"]`),
+      ];
+      for (const target of targets) {
+        if (!target) continue;
+        for (const kind of ["count", "amount", "days"]) {
+          show(target.querySelector(`[data-total="${kind}"]`), kind, sums[kind], fmt, active);
+        }
+      }
+    }
+    const summary = board.querySelector("[data-summary-total]");
+    if (summary) {
+      for (const kind of ["count", "amount", "days"]) {
+        show(summary.querySelector(`[data-total="${kind}"]`), kind, overall[kind], fmt, active);
+      }
+    }
+    board.classList.toggle("is-searching", active);
+  }
+
+  function refresh() {
+    build();
+    if (isActive()) apply();
+  }
+
+  namesInput.addEventListener("input", apply);
+  reachInput.addEventListener("input", apply);
+  document.addEventListener("board:updated", refresh);
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail && event.detail.target === board) refresh();
+  });
+  build();
+  if (isActive()) apply();
+})();

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from salespipe.pipeline import views
+
+app_name = "pipeline"
+
+urlpatterns = [
+    path("board/", views.board_page, name="board"),
+    path("board/weighted/", views.weighted, name="weighted"),
+    path("board/tags.css", views.tag_styles, name="tag_styles"),
+    path("board/closed/", views.closed, name="closed"),
+    path("board/opportunities/<int:pk>/move/", views.move, name="move"),
+    path("board/opportunities/<int:pk>/win/", views.win, name="win"),
+    path("board/opportunities/<int:pk>/lose/", views.lose, name="lose"),
+    path("board/opportunities/<int:pk>/delete/", views.delete, name="delete"),
+    path("board/opportunities/<int:pk>/reuse/", views.reuse, name="reuse"),
+    path("board/opportunities/<int:pk>/actions/", views.actions, name="actions"),
+    path("board/actions/<int:pk>/done/", views.action_done, name="action_done"),
+]

@@ -1,0 +1,663 @@
+"""The portfolio board in the browser (SPEC B1-B20, B22): thin views over the services.
+
+Every view that changes something answers with one of two fragments, named by the
+`X-Fragment` header so that the board's script knows what it got:
+
+- `board`: the `#board` body drawn again from the same address (200 done, 409 refused:
+  stale version, a transition not allowed, a refused delete; the message is in the body);
+- `dialog`: a `<dialog>` asking for what is missing (422), or opened on request (200).
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from salespipe.activities import services as action_services
+from salespipe.activities.models import Action, ActionKind
+from salespipe.lib.errors import DomainError, InvalidInput
+from salespipe.org import access
+from salespipe.org.models import Collaborator, Currency, Department, Team
+from salespipe.org.rates import RateTable
+from salespipe.pipeline import dialogs, selectors, services
+from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
+from salespipe.pipeline.errors import (
+    InvalidTransition,
+    MissingFields,
+    NotDeletable,
+    StaleVersion,
+)
+from salespipe.pipeline.filters import SORT_KEYS
+from salespipe.pipeline.models import Opportunity, Portfolio, Stage, Tag, TagKind
+from salespipe.pipeline.presenters import present_columns
+from salespipe.web.http import AuthedRequest
+
+FRAGMENT_HEADER = "X-Fragment"
+_REFUSED = (StaleVersion, InvalidTransition, NotDeletable)
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    labels = {
+        "signature": _("Expected signature date"),
+        "amount": _("Amount"),
+        "name": _("Call name"),
+        "account": _("Account"),
+        "created": _("Creation date"),
+        "updated": _("Last change"),
+    }
+    choices: list[tuple[str, str]] = []
+    for key in SORT_KEYS:
+        choices.append((key, str(labels.get(key, key))))
+        choices.append((f"-{key}", _("%(sort)s, descending") % {"sort": labels.get(key, key)}))
+    return choices
+
+
+# -- the board ------------------------------------------------------------------------------
+
+
+def _default_query(user: Collaborator, query: BoardQuery) -> BoardQuery:
+    """With no portfolio or group asked, the first portfolio of the user's companies."""
+    if query.portfolio_id is not None or query.group_id is not None:
+        return query
+    portfolio = (
+        Portfolio.objects.filter(company_id__in=access.company_ids(user)).order_by("name").first()
+        or Portfolio.objects.order_by("name").first()
+    )
+    if portfolio is None:
+        return query
+    return BoardQuery(portfolio.pk, None, query.filters)
+
+
+def board_context(
+    request: AuthedRequest, query: BoardQuery, *, message: str = "", focus: str = ""
+) -> dict[str, Any]:
+    """What `#board` draws: columns of cards, totals and summary, for `query`."""
+    user = request.user
+    board = selectors.board(
+        user=user,
+        portfolio_id=query.portfolio_id,
+        group_id=query.group_id,
+        filters=query.filters,
+        weighted=user.show_weighted,
+    )
+    rates = RateTable.load(board.currency)
+    create_url = ""
+    if board.can_create and board.portfolio is not None:
+        base = _url_if_defined("pipeline:opportunity_create")
+        create_url = f"{base}?portfolio={board.portfolio.pk}" if base else ""
+    return {
+        "board": board,
+        "columns": present_columns(board.columns, rates),
+        "query": query,
+        "board_query": query.canonical(),
+        "create_url": create_url,
+        "message": message,
+        "focus": focus,
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+    }
+
+
+def _url_if_defined(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _board_response(
+    request: AuthedRequest,
+    query: BoardQuery,
+    *,
+    status: int = 200,
+    message: str = "",
+    focus: str = "",
+) -> HttpResponse:
+    context = board_context(request, query, message=message, focus=focus)
+    response = render(request, "pipeline/board.html#board-body", context, status=status)
+    response[FRAGMENT_HEADER] = "board"
+    return response
+
+
+def _header_context(user: Collaborator) -> dict[str, Any]:
+    choices = selectors.portfolio_choices(user)
+    portfolios = [
+        (f"portfolio:{c.portfolio.pk}", f"{c.portfolio.name} — {c.portfolio.company.name}")
+        for c in choices.portfolios
+    ]
+    groups = [
+        (
+            f"group:{g.template.pk}",
+            _("%(template)s (all portfolios)") % {"template": g.template.name},
+        )
+        for g in choices.groups
+    ]
+    scope_groups = [(_("Portfolios"), portfolios)]
+    if groups:
+        scope_groups.append((_("Portfolio groups"), groups))
+    collaborators = access.scoped(user, Collaborator.objects.filter(is_active=True)).order_by(
+        "first_name", "last_name", "username"
+    )
+    seller_groups = [
+        (_("Collaborators"), [(f"salesperson:{c.pk}", str(c)) for c in collaborators]),
+        (_("Teams"), [(f"team:{t.pk}", t.name) for t in Team.objects.all()]),
+        (_("Departments"), [(f"department:{d.pk}", d.name) for d in Department.objects.all()]),
+    ]
+    return {
+        "scope_groups": scope_groups,
+        "seller_groups": seller_groups,
+        "tags": list(Tag.objects.filter(kind=TagKind.OPPORTUNITY)),
+        "currencies": list(Currency.objects.all()),
+        "sort_choices": sort_choices(),
+        "calendar_url": _url_if_defined("pipeline:calendar"),
+    }
+
+
+@login_required
+@require_GET
+def board_page(request: AuthedRequest) -> HttpResponse:
+    """The board of a portfolio or group (B1-B13); with htmx, only its `#board` body."""
+    query = _default_query(request.user, BoardQuery.from_params(request.GET))
+    if request.headers.get("HX-Request") == "true":
+        response = _board_response(request, query)
+        if "scope" in request.GET or "seller" in request.GET:
+            # The header form's compound choices, written back as the plain address.
+            response["HX-Push-Url"] = reverse("pipeline:board") + query.canonical()
+        # The same address gives a page or a fragment: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    if query.portfolio_id is None and query.group_id is None:
+        return render(request, "pipeline/no_portfolio.html", status=200)
+    context = board_context(request, query)
+    context.update(_header_context(request.user))
+    context["nav"] = "opportunities"
+    return render(request, "pipeline/board.html", context)
+
+
+@login_required
+@require_POST
+def weighted(request: AuthedRequest) -> HttpResponse:
+    """B5: shows weighted amounts or not, remembered for the user."""
+    user = request.user
+    user.show_weighted = request.POST.get("weighted") in {"on", "1", "true"}
+    user.save(update_fields=["show_weighted"])
+    # The header form's fields come with the switch, so the board drawn is the one shown.
+    return _board_response(request, _default_query(user, BoardQuery.from_params(request.POST)))
+
+
+@login_required
+@require_GET
+def tag_styles(request: AuthedRequest) -> HttpResponse:
+    """The tags' colours as a stylesheet: the page's policy allows no inline style."""
+    rules = []
+    for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color"):
+        if _COLOUR.match(tag.color or ""):
+            rules.append(f".tag-{tag.pk}{{--tag:{tag.color}}}")
+    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# -- transitions ----------------------------------------------------------------------------
+
+
+def _dialog_response(request: AuthedRequest, dialog: Dialog, status: int = 422) -> HttpResponse:
+    html = render_to_string("pipeline/_steps_dialog.html", {"dialog": dialog}, request=request)
+    response = HttpResponse(html, status=status)
+    response[FRAGMENT_HEADER] = "dialog"
+    return response
+
+
+def _load(request: AuthedRequest, pk: int) -> Opportunity:
+    queryset = Opportunity.objects.select_related("stage__template", "account", "contact")
+    return access.get(request.user, queryset, pk)
+
+
+def _action_url(name: str, pk: int, query: BoardQuery) -> str:
+    return reverse(f"pipeline:{name}", args=[pk]) + query.canonical()
+
+
+def _submitted(request: AuthedRequest) -> bool:
+    return request.POST.get("dialog") == "1"
+
+
+def _run(
+    request: AuthedRequest,
+    query: BoardQuery,
+    pk: int,
+    change: Callable[[], object],
+    dialog: Callable[[dict[str, list[str]]], Dialog | None],
+) -> HttpResponse:
+    """Applies `change`; a missing or bad value reopens the dialog, a refusal redraws."""
+    try:
+        change()
+    except MissingFields as exc:
+        errors = dialogs.required_errors(exc.missing) if _submitted(request) else {}
+        shown = dialog(errors)
+        if shown is not None:
+            return _dialog_response(request, shown)
+        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
+    except InvalidInput as exc:
+        shown = dialog(exc.errors)
+        if shown is not None and not shown.errors:
+            return _dialog_response(request, shown)
+        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
+    except _REFUSED as exc:
+        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
+    return _board_response(request, query, focus=str(pk))
+
+
+def _number(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _version(request: AuthedRequest) -> str:
+    return request.POST.get("version", "")
+
+
+def _posted_ids(request: AuthedRequest, *names: str) -> dict[str, int]:
+    """The ids a dialog posts, each required; `InvalidInput` names those not given."""
+    found: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        value = _number(request.POST.get(name))
+        if value is None:
+            errors[name] = [_("This field is required.")]
+        else:
+            found[name] = value
+    if errors:
+        raise InvalidInput(errors)
+    return found
+
+
+def _subtitle(opportunity: Opportunity) -> str:
+    return f"{opportunity.name} · {opportunity.account.name}"
+
+
+@login_required
+@require_POST
+def move(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B14: to another open stage; the stages entered ask for their empty mandatory fields."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+    stage_id = request.POST.get("stage", "")
+    values = dialogs.posted_values(request.POST)
+
+    def change() -> None:
+        ids = _posted_ids(request, "version", "stage")
+        services.opportunity_move(
+            user=request.user,
+            opportunity_id=pk,
+            version=ids["version"],
+            stage_id=ids["stage"],
+            values=values,
+        )
+
+    def dialog(errors: dict[str, list[str]]) -> Dialog | None:
+        target = Stage.objects.filter(pk=_number(stage_id) or 0).first()
+        if target is None or target.template_id != opportunity.stage.template_id:
+            return None
+        builder = DialogBuilder(request.user, opportunity, request.POST, errors)
+        steps = builder.stage_steps(dialogs.rules.missing_for_move(opportunity, target))
+        if not steps:
+            return None
+        return Dialog(
+            title=_("Move to %(stage)s") % {"stage": target.name},
+            subtitle=_subtitle(opportunity),
+            action=_action_url("move", pk, query),
+            steps=dialogs.open_on_first_fault(steps, _submitted(request)),
+            submit_label=_("Save"),
+            hidden={"version": _version(request), "stage": stage_id, "dialog": "1"},
+            errors=builder.leftover_errors(),
+        )
+
+    return _run(request, query, pk, change, dialog)
+
+
+@login_required
+@require_POST
+def win(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B16: the open stages not yet passed, then the won stage and the signed date."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+    values = dialogs.posted_values(request.POST)
+
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
+        builder = DialogBuilder(request.user, opportunity, request.POST, errors)
+        steps = builder.stage_steps(dialogs.open_steps_before_win(opportunity))
+        asked = {f.name for step in steps for f in step.fields}
+        steps.append(builder.won_step(dialogs.won_stages(opportunity), asked))
+        return Dialog(
+            title=_("Mark as won"),
+            subtitle=_subtitle(opportunity),
+            action=_action_url("win", pk, query),
+            steps=dialogs.open_on_first_fault(steps, _submitted(request)),
+            submit_label=_("Mark as won"),
+            hidden={"version": _version(request), "dialog": "1"},
+            errors=builder.leftover_errors(),
+        )
+
+    if not _submitted(request):
+        return _dialog_response(request, dialog({}))
+
+    def change() -> None:
+        ids = _posted_ids(request, "version", "stage")
+        services.opportunity_win(
+            user=request.user,
+            opportunity_id=pk,
+            version=ids["version"],
+            stage_id=ids["stage"],
+            signed_on=request.POST.get("signed_on", ""),
+            values=values,
+        )
+
+    return _run(request, query, pk, change, dialog)
+
+
+@login_required
+@require_POST
+def lose(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B17: one dialog, a reason and the day it was lost."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
+        builder = DialogBuilder(request.user, opportunity, request.POST, errors)
+        step = builder.lose_step()
+        step.current = True
+        return Dialog(
+            title=_("Mark as lost"),
+            subtitle=_subtitle(opportunity),
+            action=_action_url("lose", pk, query),
+            steps=[step],
+            submit_label=_("Mark as lost"),
+            hidden={"version": _version(request), "dialog": "1"},
+            errors=builder.leftover_errors(),
+        )
+
+    if not _submitted(request):
+        return _dialog_response(request, dialog({}))
+
+    def change() -> None:
+        ids = _posted_ids(request, "version", "reason")
+        services.opportunity_lose(
+            user=request.user,
+            opportunity_id=pk,
+            version=ids["version"],
+            reason_id=ids["reason"],
+            lost_on=request.POST.get("lost_on", ""),
+        )
+
+    return _run(request, query, pk, change, dialog)
+
+
+@login_required
+@require_POST
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B18: a confirmation, then deleted for good, or the reason it is kept."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+    if request.POST.get("confirm") != "1":
+        step = DialogStep(
+            key="confirm",
+            title=_("Delete for good"),
+            text=_(
+                "%(name)s will be deleted for good. Its account %(account)s and its contacts stay."
+            )
+            % {"name": opportunity.name, "account": opportunity.account.name},
+            current=True,
+        )
+        dialog = Dialog(
+            title=_("Delete this opportunity?"),
+            subtitle=_subtitle(opportunity),
+            action=_action_url("delete", pk, query),
+            steps=[step],
+            submit_label=_("Delete"),
+            hidden={"version": _version(request), "confirm": "1", "dialog": "1"},
+            danger=True,
+        )
+        return _dialog_response(request, dialog)
+
+    def change() -> None:
+        services.opportunity_delete(
+            user=request.user, opportunity_id=pk, version=_number(_version(request))
+        )
+
+    def no_dialog(errors: dict[str, list[str]]) -> Dialog | None:
+        return None
+
+    return _run(request, query, pk, change, no_dialog)
+
+
+def _reuse_portfolios(opportunity: Opportunity) -> list[Portfolio]:
+    """The portfolios a closed opportunity may go back to: those of its own company."""
+    same_template = Q(template_id=opportunity.stage.template_id)
+    portfolios = Portfolio.objects.filter(company_id=opportunity.company_id).select_related(
+        "template"
+    )
+    first = list(portfolios.filter(same_template).order_by("name"))
+    others = list(portfolios.exclude(same_template).order_by("name"))
+    return first + others
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B19: a won or lost opportunity back on a board, in the first stage of a portfolio."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+    data = request.POST if request.method == "POST" else QueryDict()
+
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
+        builder = DialogBuilder(request.user, opportunity, data, errors)
+        account = dialogs.DialogField(
+            name="account_name",
+            label=_("Account"),
+            widget="text",
+            input_id="dlg-account-name",
+            value=opportunity.account.name,
+            readonly=True,
+            required=False,
+        )
+        name = dialogs.DialogField(
+            name="call_name",
+            label=_("Call name"),
+            widget="text",
+            input_id="dlg-call-name",
+            value=opportunity.name,
+            readonly=True,
+            required=False,
+        )
+        portfolio = builder._field("portfolio", _("Portfolio"), "select")
+        choices = _reuse_portfolios(opportunity)
+        portfolio.groups = [
+            dialogs.ChoiceGroup(
+                "",
+                [dialogs.Choice(str(p.pk), f"{p.name} ({p.template.name})") for p in choices],
+            )
+        ]
+        if not portfolio.value:
+            preferred = query.portfolio_id if query.portfolio_id else opportunity.portfolio_id
+            portfolio.value = str(preferred)
+        step = DialogStep(
+            key="reuse", title=_("Reuse"), fields=[account, name, portfolio], current=True
+        )
+        return Dialog(
+            title=_("Reuse this opportunity"),
+            subtitle=_subtitle(opportunity),
+            action=_action_url("reuse", pk, query),
+            steps=[step],
+            submit_label=_("Save"),
+            hidden={"version": str(opportunity.version), "dialog": "1"},
+            errors=builder.leftover_errors(),
+        )
+
+    if request.method == "GET":
+        return _dialog_response(request, dialog({}), status=200)
+
+    def change() -> None:
+        ids = _posted_ids(request, "version", "portfolio")
+        services.opportunity_reuse(
+            user=request.user,
+            opportunity_id=pk,
+            version=ids["version"],
+            portfolio_id=ids["portfolio"],
+        )
+
+    return _run(request, query, pk, change, dialog)
+
+
+# -- actions (B20) --------------------------------------------------------------------------
+
+
+def _action_dialog(
+    request: AuthedRequest,
+    opportunity: Opportunity,
+    query: BoardQuery,
+    *,
+    data: QueryDict,
+    errors: dict[str, list[str]],
+    status: int,
+) -> HttpResponse:
+    planned = (
+        Action.objects.filter(opportunity=opportunity, done=False)
+        .select_related("assignee")
+        .order_by("due_at", "id")
+        .first()
+    )
+    due = timezone.localtime(dialogs.due_default())
+    assignees = access.scoped(request.user, Collaborator.objects.filter(is_active=True)).filter(
+        companies=opportunity.company_id
+    )
+    context = {
+        "opportunity": opportunity,
+        "planned": planned,
+        "now": timezone.now(),
+        "show_form": planned is None or bool(errors),
+        "kinds": ActionKind.choices,
+        "assignees": list(assignees.order_by("first_name", "last_name")),
+        "values": {
+            "kind": data.get("kind", ActionKind.CALL),
+            "subject": data.get("subject", ""),
+            "due_date": data.get("due_date", due.date().isoformat()),
+            "due_time": data.get("due_time", due.strftime("%H:%M")),
+            "assignee": data.get("assignee", str(request.user.pk)),
+            "notes": data.get("notes", ""),
+        },
+        "errors": errors,
+        "action_url": _action_url("actions", opportunity.pk, query),
+        "done_url": (
+            reverse("pipeline:action_done", args=[planned.pk]) + query.canonical()
+            if planned is not None
+            else ""
+        ),
+    }
+    html = render_to_string("pipeline/_action_dialog.html", context, request=request)
+    response = HttpResponse(html, status=status)
+    response[FRAGMENT_HEADER] = "dialog"
+    return response
+
+
+def _due_at(data: QueryDict) -> dt.datetime | str:
+    """The date and time inputs as one local datetime, or the raw text for the service to refuse."""
+    day, time = data.get("due_date", "").strip(), data.get("due_time", "").strip() or "09:00"
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
+    except ValueError:
+        return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actions(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B20: the next planned action and *New action*, or the new-action form."""
+    opportunity = _load(request, pk)
+    query = BoardQuery.from_params(request.GET)
+    if request.method == "GET":
+        return _action_dialog(request, opportunity, query, data=QueryDict(), errors={}, status=200)
+    values = {
+        "kind": request.POST.get("kind", ""),
+        "subject": request.POST.get("subject", ""),
+        "due_at": _due_at(request.POST),
+        "assignee": request.POST.get("assignee", ""),
+        "notes": request.POST.get("notes", ""),
+    }
+    try:
+        action_services.action_create(user=request.user, opportunity_id=pk, values=values)
+    except InvalidInput as exc:
+        errors = dict(exc.errors)
+        if "due_at" in errors:
+            errors["due_date"] = errors.pop("due_at")
+        if "__all__" in errors:
+            # Templates can't read names that start with an underscore.
+            errors["all"] = errors.pop("__all__")
+        return _action_dialog(
+            request, opportunity, query, data=request.POST, errors=errors, status=422
+        )
+    return _board_response(request, query, focus=str(pk))
+
+
+@login_required
+@require_POST
+def action_done(request: AuthedRequest, pk: int) -> HttpResponse:
+    """B20, S4: the planned action is done; the card shows the next one, if any."""
+    action = action_services.action_mark_done(user=request.user, action_id=pk)
+    focus = str(action.opportunity_id or "")
+    return _board_response(request, BoardQuery.from_params(request.GET), focus=focus)
+
+
+# -- won and lost lists (B19) ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def closed(request: AuthedRequest) -> HttpResponse:
+    """The won or lost opportunities of the board's portfolio or group, searched and filtered."""
+    query = _default_query(request.user, BoardQuery.from_params(request.GET))
+    outcome: selectors.ClosedOutcome = "won" if request.GET.get("outcome") == "won" else "lost"
+    search = request.GET.get("search", "").strip()
+    rows: list[Opportunity] = []
+    total, error = 0, ""
+    try:
+        found = selectors.closed_list(
+            user=request.user,
+            portfolio_id=query.portfolio_id,
+            group_id=query.group_id,
+            outcome=outcome,
+            search=search,
+            filters=query.filters,
+        )
+    except DomainError as exc:
+        error = str(exc)
+    else:
+        rows, total = found.rows, found.total
+    context = {
+        "rows": rows,
+        "total": total,
+        "outcome": outcome,
+        "search": search,
+        "error": error,
+        "query": query,
+        "board_query": query.canonical(),
+        "list_url": reverse("pipeline:closed"),
+    }
+    template = "pipeline/_closed_list.html"
+    if request.GET.get("rows") == "1":
+        template += "#closed-rows"
+    response = render(request, template, context)
+    response[FRAGMENT_HEADER] = "dialog"
+    return response
