@@ -1,12 +1,52 @@
 """The non-trivial reads of the pipeline; their query count never grows with the data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
 
-from django.db.models import Count, Q
+from django.db import models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils.translation import gettext as _
 
-from salespipe.org.access import company_ids
-from salespipe.org.models import Collaborator
-from salespipe.pipeline.models import OpportunityStatus, Portfolio, StageTemplate
+from salespipe.activities.models import Action
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.money import to_cents
+from salespipe.lib.months import Month, month_range
+from salespipe.lib.text import search_key
+from salespipe.org import access
+from salespipe.org.access import OutOfScope, company_ids
+from salespipe.org.models import Collaborator, Company, Currency
+from salespipe.org.rates import RateTable
+from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.models import (
+    Opportunity,
+    OpportunityStatus,
+    Portfolio,
+    Stage,
+    StageStatus,
+    StageTemplate,
+    Tag,
+)
+from salespipe.pipeline.rules import stage_position
+
+__all__ = [
+    "Board",
+    "BoardFilters",
+    "Calendar",
+    "Card",
+    "ClosedList",
+    "Column",
+    "MonthColumn",
+    "StageTotals",
+    "Totals",
+    "board",
+    "calendar",
+    "closed_list",
+    "opportunity_detail",
+    "portfolio_choices",
+]
 
 
 @dataclass(frozen=True)
@@ -56,3 +96,516 @@ def portfolio_choices(user: Collaborator) -> PortfolioChoices:
         if len(members) > 1
     ]
     return PortfolioChoices(portfolios=choices, groups=groups)
+
+
+# --- Board and calendar (B1-B13, C1-C4, P6) -------------------------------------------------
+#
+# Both reads run a fixed number of queries whatever the number of opportunities: the scope
+# (portfolio or group, the user's companies, the stages, the display currency), one grouped
+# aggregate for every total, the rates, the cards with their relations, their tags, and
+# their next planned actions. Totals come from the aggregate, never from the cards drawn,
+# so they cover every matching opportunity even when `card_limit` cuts the cards.
+#
+# Money (B6): an amount total adds, per stage and currency, the SQL sum of the amounts
+# (weighted: times the stage's probability), converted into the display currency at the
+# latest rate on or before today (see `salespipe.org.rates`), each group rounded to the
+# cent. A currency without a rate is left out of the amount totals and named in
+# `missing_rates` ("USD→GBP"); its cards are still counted and their days added. The
+# display currency is the portfolio company's; for a group or all portfolios, the currency
+# of the user's first company in scope, by name (else the first portfolio's company's).
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    amount: Decimal
+    days: Decimal
+
+
+NO_TOTALS = Totals(count=0, amount=Decimal("0.00"), days=Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Card:
+    """One opportunity as a card (B2): amount and days in its own currency, weighted if asked."""
+
+    opportunity: Opportunity
+    amount: Decimal | None
+    days: Decimal | None
+    next_action: Action | None
+
+    @property
+    def has_planned_action(self) -> bool:
+        return self.next_action is not None
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: Stage
+    cards: list[Card]
+    totals: Totals
+    # Matching cards not drawn because of `card_limit`.
+    remaining: int
+
+
+@dataclass(frozen=True)
+class StageTotals:
+    stage: Stage
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Board:
+    scope_label: str
+    portfolio: Portfolio | None
+    template: StageTemplate
+    columns: list[Column]
+    summary: Totals
+    currency: Currency
+    weighted: bool
+    can_create: bool
+    missing_rates: list[str]
+    filters: BoardFilters = field(default_factory=BoardFilters)
+
+    @property
+    def by_stage(self) -> list[StageTotals]:
+        """B4: the summary per stage, which on a board is each column's totals."""
+        return [StageTotals(column.stage, column.totals) for column in self.columns]
+
+
+@dataclass(frozen=True)
+class MonthColumn:
+    # None is the "No date" column, always first (C1).
+    month: Month | None
+    cards: list[Card]
+    totals: Totals
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Calendar:
+    scope_label: str
+    columns: list[MonthColumn]
+    summary: Totals
+    currency: Currency
+    weighted: bool
+    can_create: bool
+    missing_rates: list[str]
+    start: Month
+    months: int
+    portfolio: Portfolio | None = None
+    # None when showing all portfolios, which may mix templates.
+    template: StageTemplate | None = None
+    # B4: the summary per stage of the opportunities shown, in stage order.
+    by_stage: list[StageTotals] = field(default_factory=list)
+    filters: BoardFilters = field(default_factory=BoardFilters)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    label: str
+    portfolio: Portfolio | None
+    template: StageTemplate | None
+    # The open stages shown, in order (of every template shown when several).
+    stages: list[Stage]
+    # The open opportunities in this scope that the user may see, before any filter.
+    opportunities: QuerySet[Opportunity]
+    currency: Currency
+    can_create: bool
+
+
+def _first_company_currency(user: Collaborator, fallback: Company | None) -> Currency:
+    first = (
+        Company.objects.filter(pk__in=company_ids(user))
+        .select_related("currency")
+        .order_by("name", "id")
+        .first()
+    )
+    if first is not None:
+        return first.currency
+    if fallback is not None:
+        return fallback.currency
+    currency = Currency.objects.order_by("code").first()
+    if currency is None:
+        raise InvalidInput({"__all__": [_("No currency is configured.")]})
+    return currency
+
+
+def _resolve_scope(
+    user: Collaborator,
+    portfolio_id: Any,
+    group_id: Any,
+    all_portfolios: bool = False,
+) -> _Scope:
+    chosen = [portfolio_id is not None, group_id is not None, all_portfolios]
+    if sum(chosen) != 1:
+        raise InvalidInput({"__all__": [_("Choose one portfolio, one group or all portfolios.")]})
+    visible = Opportunity.objects.filter(
+        company_id__in=company_ids(user), status=OpportunityStatus.OPEN
+    )
+    if portfolio_id is not None:
+        portfolio = (
+            Portfolio.objects.select_related("company__currency", "template")
+            .filter(pk=_as_id(portfolio_id, Portfolio))
+            .first()
+        )
+        if portfolio is None:
+            raise OutOfScope(Portfolio, portfolio_id)
+        stages = list(portfolio.template.stages.filter(status=StageStatus.OPEN))
+        return _Scope(
+            label=portfolio.name,
+            portfolio=portfolio,
+            template=portfolio.template,
+            stages=sorted(stages, key=stage_position),
+            opportunities=visible.filter(portfolio=portfolio),
+            currency=portfolio.company.currency,
+            can_create=portfolio.company_id in company_ids(user),
+        )
+    if group_id is not None:
+        template = StageTemplate.objects.filter(pk=_as_id(group_id, StageTemplate)).first()
+        if template is None:
+            raise OutOfScope(StageTemplate, group_id)
+        stages = list(template.stages.filter(status=StageStatus.OPEN))
+        return _Scope(
+            label=_("%(template)s: all portfolios") % {"template": template.name},
+            portfolio=None,
+            template=template,
+            stages=sorted(stages, key=stage_position),
+            opportunities=visible.filter(portfolio__template=template),
+            currency=_first_company_currency(user, None),
+            can_create=False,
+        )
+    stages = list(
+        Stage.objects.filter(status=StageStatus.OPEN, template__portfolios__isnull=False)
+        .select_related("template")
+        .distinct()
+        .order_by("template__name", "template_id", "order", "id")
+    )
+    return _Scope(
+        label=_("All portfolios"),
+        portfolio=None,
+        template=None,
+        stages=stages,
+        opportunities=visible,
+        currency=_first_company_currency(user, None),
+        can_create=False,
+    )
+
+
+def _as_id(raw: Any, model: type[models.Model]) -> int:
+    """An id from an int or digits; anything else can't name an object: `OutOfScope`."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    raise OutOfScope(model, raw)
+
+
+class _Sum:
+    def __init__(self) -> None:
+        self.count = 0
+        self.amount = Decimal("0.00")
+        self.days = Decimal("0.00")
+
+    def add(self, count: int, amount: Decimal | None, days: Decimal) -> None:
+        self.count += count
+        if amount is not None:
+            self.amount += amount
+        self.days += days
+
+    def totals(self) -> Totals:
+        return Totals(count=self.count, amount=self.amount, days=self.days)
+
+
+@dataclass
+class _Aggregate:
+    by_bucket: dict[Any, _Sum]
+    by_stage: dict[int, _Sum]
+    overall: _Sum
+    missing_rates: list[str]
+
+    def bucket(self, key: Any) -> Totals:
+        found = self.by_bucket.get(key)
+        return found.totals() if found is not None else NO_TOTALS
+
+    def stage(self, stage_id: int) -> Totals:
+        found = self.by_stage.get(stage_id)
+        return found.totals() if found is not None else NO_TOTALS
+
+
+def _aggregate(
+    queryset: QuerySet[Opportunity],
+    bucket: str,
+    currency: Currency,
+    weighted: bool,
+) -> _Aggregate:
+    """Every total in one grouped query: count, amount and days per bucket and stage."""
+    rows = (
+        queryset.order_by()
+        .values(bucket, "stage_id", "stage__probability", "currency_id")
+        .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
+    )
+    table = RateTable.load(currency)
+    result = _Aggregate(by_bucket={}, by_stage={}, overall=_Sum(), missing_rates=[])
+    for row in rows:
+        amount: Decimal | None = row["amount_sum"]
+        days: Decimal = row["days_sum"] or Decimal(0)
+        if weighted:
+            share = Decimal(row["stage__probability"]) / Decimal(100)
+            amount = amount * share if amount is not None else None
+            days = days * share
+        converted = Decimal(0) if amount is None else table.convert(amount, row["currency_id"])
+        days = to_cents(days)
+        for target in (
+            result.by_bucket.setdefault(row[bucket], _Sum()),
+            result.by_stage.setdefault(row["stage_id"], _Sum()),
+            result.overall,
+        ):
+            target.add(row["n"], converted, days)
+    result.missing_rates = table.missing_pairs()
+    return result
+
+
+_CARD_RELATIONS = ("account", "salesperson", "currency", "stage", "contact", "portfolio")
+
+
+def _cards(
+    queryset: QuerySet[Opportunity],
+    partition: Any,
+    ordering: list[OrderBy],
+    card_limit: int | None,
+    weighted: bool,
+) -> list[Card]:
+    """The cards to draw, in column order: at most `card_limit` per partition."""
+    next_action = (
+        Action.objects.filter(opportunity_id=OuterRef("pk"), done=False)
+        .order_by("due_at", "id")
+        .values("id")[:1]
+    )
+    cards_qs = (
+        queryset.select_related(*_CARD_RELATIONS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .annotate(next_action_id=Subquery(next_action))
+    )
+    if card_limit is not None:
+        cards_qs = cards_qs.annotate(
+            rank=Window(RowNumber(), partition_by=[partition], order_by=ordering)
+        ).filter(rank__lte=card_limit)
+    opportunities = list(cards_qs.order_by(*ordering))
+    action_ids = [o.next_action_id for o in opportunities if o.next_action_id is not None]
+    actions = Action.objects.in_bulk(action_ids) if action_ids else {}
+    return [
+        Card(
+            opportunity=o,
+            amount=o.weighted_amount if weighted else o.amount,
+            days=o.weighted_days if weighted else o.days,
+            next_action=actions.get(o.next_action_id),
+        )
+        for o in opportunities
+    ]
+
+
+def _check_limit(card_limit: int | None) -> None:
+    if card_limit is not None and (isinstance(card_limit, bool) or card_limit < 0):
+        raise InvalidInput({"card_limit": [_("A number of zero or more is expected.")]})
+
+
+def board(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    card_limit: int | None = None,
+) -> Board:
+    """The board of a portfolio, or of a group (its template's id): B1-B13.
+
+    Columns are the template's open stages in order, with the open opportunities of the
+    user's companies (B7) that match `filters`, sorted by `filters.sort` (B9). At most
+    `card_limit` cards per column are drawn; `remaining` tells how many more match.
+    A group's board has no create button (`can_create` False). Unknown portfolio or group:
+    `OutOfScope`.
+    """
+    _check_limit(card_limit)
+    scope = _resolve_scope(user, portfolio_id, group_id)
+    assert scope.template is not None
+    matching = filters.apply(
+        scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
+    )
+    totals = _aggregate(matching, "stage_id", scope.currency, weighted)
+    cards = _cards(matching, F("stage_id"), filters.ordering(), card_limit, weighted)
+    by_stage: dict[int, list[Card]] = {}
+    for card in cards:
+        by_stage.setdefault(card.opportunity.stage_id, []).append(card)
+    columns = []
+    for stage in scope.stages:
+        stage_totals = totals.stage(stage.pk)
+        drawn = by_stage.get(stage.pk, [])
+        columns.append(
+            Column(
+                stage=stage,
+                cards=drawn,
+                totals=stage_totals,
+                remaining=stage_totals.count - len(drawn),
+            )
+        )
+    return Board(
+        scope_label=scope.label,
+        portfolio=scope.portfolio,
+        template=scope.template,
+        columns=columns,
+        summary=totals.overall.totals(),
+        currency=scope.currency,
+        weighted=weighted,
+        can_create=scope.can_create,
+        missing_rates=totals.missing_rates,
+        filters=filters,
+    )
+
+
+MAX_CALENDAR_MONTHS = 36
+
+
+def calendar(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    all_portfolios: bool = False,
+    start: Month,
+    months: int,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    card_limit: int | None = None,
+) -> Calendar:
+    """The signature calendar (C1-C4): "No date", then `months` months from `start`.
+
+    Shows the open opportunities, of every open stage, whose expected signature date falls
+    in a month shown or is empty; same scope, filters, sort, weighting and totals as the
+    board. With `all_portfolios`, every portfolio's, and no create button.
+    """
+    _check_limit(card_limit)
+    if isinstance(months, bool) or not 1 <= months <= MAX_CALENDAR_MONTHS:
+        raise InvalidInput(
+            {"months": [_("Between 1 and %(max)s months.") % {"max": MAX_CALENDAR_MONTHS}]}
+        )
+    scope = _resolve_scope(user, portfolio_id, group_id, all_portfolios)
+    shown = month_range(start, months)
+    in_range = Q(expected_signature_date__isnull=True) | Q(
+        expected_signature_date__gte=shown[0].first_day,
+        expected_signature_date__lte=shown[-1].last_day,
+    )
+    matching = filters.apply(
+        scope.opportunities.filter(in_range, stage__status=StageStatus.OPEN), user
+    ).annotate(signature_month=TruncMonth("expected_signature_date"))
+    totals = _aggregate(matching, "signature_month", scope.currency, weighted)
+    cards = _cards(
+        matching, TruncMonth("expected_signature_date"), filters.ordering(), card_limit, weighted
+    )
+    by_month: dict[Month | None, list[Card]] = {}
+    for card in cards:
+        day = card.opportunity.expected_signature_date
+        by_month.setdefault(Month.of(day) if day else None, []).append(card)
+    columns = []
+    for month in [None, *shown]:
+        month_totals = totals.bucket(month.first_day if month is not None else None)
+        drawn = by_month.get(month, [])
+        columns.append(
+            MonthColumn(
+                month=month,
+                cards=drawn,
+                totals=month_totals,
+                remaining=month_totals.count - len(drawn),
+            )
+        )
+    return Calendar(
+        scope_label=scope.label,
+        columns=columns,
+        summary=totals.overall.totals(),
+        currency=scope.currency,
+        weighted=weighted,
+        can_create=scope.can_create,
+        missing_rates=totals.missing_rates,
+        start=start,
+        months=months,
+        portfolio=scope.portfolio,
+        template=scope.template,
+        by_stage=[StageTotals(stage, totals.stage(stage.pk)) for stage in scope.stages],
+        filters=filters,
+    )
+
+
+# --- Won and lost lists (B19) ---------------------------------------------------------------
+
+ClosedOutcome = Literal["won", "lost"]
+_OUTCOME_STATUSES: dict[str, list[str]] = {
+    "won": [OpportunityStatus.WON],
+    "lost": [
+        OpportunityStatus.LOST,
+        OpportunityStatus.ABANDONED,
+        OpportunityStatus.OUT_OF_TARGET,
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ClosedList:
+    outcome: ClosedOutcome
+    rows: list[Opportunity]
+    # How many match, of which at most `limit` are in `rows`.
+    total: int
+    limit: int
+
+
+def closed_list(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    outcome: ClosedOutcome,
+    search: str = "",
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    limit: int = 200,
+) -> ClosedList:
+    """B19: the won, or the lost (lost, abandoned, out of target), opportunities.
+
+    Of a portfolio, a group, or (neither given) every portfolio; only the user's companies.
+    `search` matches the start of the call name, the account's name or the contact's name.
+    Newest outcome first; `filters` narrow as on the board, their sort is not used.
+    """
+    if outcome not in _OUTCOME_STATUSES:
+        raise InvalidInput({"outcome": [_("Won or lost is expected.")]})
+    if isinstance(limit, bool) or limit < 1:
+        raise InvalidInput({"limit": [_("A number of one or more is expected.")]})
+    queryset = Opportunity.objects.filter(
+        company_id__in=company_ids(user), status__in=_OUTCOME_STATUSES[outcome]
+    )
+    if portfolio_id is not None:
+        queryset = queryset.filter(portfolio_id=_as_id(portfolio_id, Portfolio))
+    elif group_id is not None:
+        queryset = queryset.filter(portfolio__template_id=_as_id(group_id, StageTemplate))
+    key = search_key(search)
+    if key:
+        queryset = queryset.filter(
+            Q(name__istartswith=search.strip())
+            | Q(account__name_key__startswith=key)
+            | Q(contact__name_key__startswith=key)
+        )
+    queryset = filters.apply(queryset, user)
+    outcome_day = "signed_on" if outcome == "won" else "lost_on"
+    rows = list(
+        queryset.select_related(*_CARD_RELATIONS, "loss_reason")
+        .prefetch_related("tags")
+        .order_by(F(outcome_day).desc(nulls_last=True), "-updated_at", "-id")[:limit]
+    )
+    total = len(rows) if len(rows) < limit else queryset.count()
+    return ClosedList(outcome=outcome, rows=rows, total=total, limit=limit)
+
+
+def opportunity_detail(*, user: Collaborator, opportunity_id: Any) -> Opportunity:
+    """One opportunity with what its sheet shows loaded; `OutOfScope` if not the user's."""
+    queryset = Opportunity.objects.select_related(
+        *_CARD_RELATIONS, "company", "loss_reason", "created_by", "stage__template"
+    ).prefetch_related("tags")
+    return access.get(user, queryset, opportunity_id)

@@ -58,7 +58,7 @@ def bulk_opportunities(world: World, count: int) -> list[Opportunity]:
                 name=f"Bulk {index:04d}",
                 company=world.company_a,
                 portfolio=next(portfolios),
-                stage=stages[index % len(stages)],
+                stage=stages[index // 2 % len(stages)],
                 account=world.account_a,
                 contact=world.contact_a if index % 2 else None,
                 salesperson=world.alice if index % 3 else world.bob,

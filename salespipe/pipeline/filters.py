@@ -1,0 +1,286 @@
+"""What narrows and orders the cards of the board, the calendar and the lists (B8-B13, C4).
+
+`BoardFilters.from_params` reads a query string (a `QueryDict` or any mapping); it never
+raises: a value it can't read is left out and reported in `errors`, so a page still shows
+and can say which filter was ignored. Parameters:
+
+| parameter | meaning |
+| --- | --- |
+| `salesperson`, `team`, `department` | ids (B8); several combine with AND |
+| `tags` | tag ids, repeated or comma-separated; a card must carry *all* of them (B10: filters combine with AND, and so do the tags of one filter) |
+| `currency` | a currency code |
+| `amount_min`, `amount_max` | bounds on the amount, in the card's own currency |
+| `signature_from`, `signature_to` | bounds on the expected signature date, YYYY-MM-DD, inclusive |
+| `planned` | `yes`: an action not done is planned; `no`: none is |
+| `mine` | `1`/`true`/`yes`/`on`: created by the user |
+| `q` | B11: first letters of the account's or contact's name, or first digits of the account's SIREN |
+| `reach` | B12: first digits of a phone (the opportunity's or the account's; spaces and +33/0 ignored) or first characters of an email |
+| `sort` | `signature`, `amount`, `name`, `account`, `created`, `updated`; `-` first for descending; default `signature` |
+
+Sorting puts cards without a value (no date, no amount) last in both directions; ties
+are broken by id, so that a page of cards is stable.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from salespipe.activities.models import Action
+from salespipe.lib.phones import query_phone_key
+from salespipe.lib.text import search_key
+from salespipe.org.models import Collaborator
+from salespipe.pipeline.models import Opportunity
+
+SORT_KEYS: dict[str, Any] = {
+    "signature": F("expected_signature_date"),
+    "amount": F("amount"),
+    "name": Lower("name"),
+    "account": F("account__name_key"),
+    "created": F("created_at"),
+    "updated": F("updated_at"),
+}
+DEFAULT_SORT = "signature"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    """Every value given for `name`, from a QueryDict or a plain mapping."""
+    getlist = getattr(params, "getlist", None)
+    if callable(getlist):
+        raw = list(getlist(name))
+    else:
+        value = params.get(name)
+        raw = list(value) if isinstance(value, list | tuple) else [value]
+    return [str(item).strip() for item in raw if item is not None and str(item).strip()]
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    salesperson: int | None = None
+    team: int | None = None
+    department: int | None = None
+    tags: tuple[int, ...] = ()
+    currency: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    signature_from: dt.date | None = None
+    signature_to: dt.date | None = None
+    planned_action: bool | None = None
+    created_by_me: bool = False
+    search: str = ""
+    reach: str = ""
+    sort: str = DEFAULT_SORT
+    # The parameters that could not be read, with why; they filter nothing.
+    errors: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "BoardFilters":
+        errors: dict[str, str] = {}
+
+        def first(name: str) -> str | None:
+            values = _values(params, name)
+            return values[0] if values else None
+
+        def an_id(name: str) -> int | None:
+            text = first(name)
+            if text is None:
+                return None
+            if text.isdigit():
+                return int(text)
+            errors[name] = _("An id is expected.")
+            return None
+
+        def a_decimal(name: str) -> Decimal | None:
+            text = first(name)
+            if text is None:
+                return None
+            try:
+                value = Decimal(text.replace(" ", "").replace(",", "."))
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite():
+                errors[name] = _("A number is expected.")
+                return None
+            return value
+
+        def a_date(name: str) -> dt.date | None:
+            text = first(name)
+            if text is None:
+                return None
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                errors[name] = _("A date written YYYY-MM-DD is expected.")
+                return None
+
+        def a_flag(name: str) -> bool | None:
+            text = first(name)
+            if text is None:
+                return None
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            errors[name] = _("Yes or no is expected.")
+            return None
+
+        tags: list[int] = []
+        for text in _values(params, "tags"):
+            for part in text.split(","):
+                part = part.strip()
+                if part.isdigit():
+                    tags.append(int(part))
+                elif part:
+                    errors["tags"] = _("Tag ids are expected.")
+        currency = first("currency")
+        if currency is not None and not (len(currency) == 3 and currency.isalpha()):
+            errors["currency"] = _("A currency code such as EUR is expected.")
+            currency = None
+        sort = first("sort") or DEFAULT_SORT
+        if sort.removeprefix("-") not in SORT_KEYS:
+            errors["sort"] = _("Unknown sort order.")
+            sort = DEFAULT_SORT
+        return cls(
+            salesperson=an_id("salesperson"),
+            team=an_id("team"),
+            department=an_id("department"),
+            tags=tuple(dict.fromkeys(tags)),
+            currency=currency.upper() if currency else None,
+            amount_min=a_decimal("amount_min"),
+            amount_max=a_decimal("amount_max"),
+            signature_from=a_date("signature_from"),
+            signature_to=a_date("signature_to"),
+            planned_action=a_flag("planned"),
+            created_by_me=bool(a_flag("mine")),
+            search=first("q") or "",
+            reach=first("reach") or "",
+            sort=sort,
+            errors=errors,
+        )
+
+    def to_params(self) -> dict[str, str]:
+        """The query string that gives these filters back, without the defaults."""
+        params: dict[str, str] = {}
+        for name, value in [
+            ("salesperson", self.salesperson),
+            ("team", self.team),
+            ("department", self.department),
+            ("currency", self.currency),
+            ("amount_min", self.amount_min),
+            ("amount_max", self.amount_max),
+            ("signature_from", self.signature_from),
+            ("signature_to", self.signature_to),
+        ]:
+            if value is not None:
+                params[name] = str(value)
+        if self.tags:
+            params["tags"] = ",".join(str(tag) for tag in self.tags)
+        if self.planned_action is not None:
+            params["planned"] = "yes" if self.planned_action else "no"
+        if self.created_by_me:
+            params["mine"] = "1"
+        if self.search:
+            params["q"] = self.search
+        if self.reach:
+            params["reach"] = self.reach
+        if self.sort != DEFAULT_SORT:
+            params["sort"] = self.sort
+        return params
+
+    @property
+    def advanced_count(self) -> int:
+        """How many filters of the advanced dialog (B10) are on, for its button."""
+        return sum(
+            [
+                bool(self.tags),
+                self.currency is not None,
+                self.amount_min is not None or self.amount_max is not None,
+                self.signature_from is not None or self.signature_to is not None,
+                self.planned_action is not None,
+                self.created_by_me,
+            ]
+        )
+
+    def apply(self, queryset: QuerySet[Opportunity], user: Collaborator) -> QuerySet[Opportunity]:
+        """`queryset` narrowed by every filter and search set; the order is left alone."""
+        conditions = Q()
+        if self.salesperson is not None:
+            conditions &= Q(salesperson_id=self.salesperson)
+        if self.team is not None:
+            conditions &= Q(salesperson__team_id=self.team)
+        if self.department is not None:
+            conditions &= Q(salesperson__department_id=self.department)
+        if self.currency is not None:
+            conditions &= Q(currency_id=self.currency)
+        if self.amount_min is not None:
+            conditions &= Q(amount__gte=self.amount_min)
+        if self.amount_max is not None:
+            conditions &= Q(amount__lte=self.amount_max)
+        if self.signature_from is not None:
+            conditions &= Q(expected_signature_date__gte=self.signature_from)
+        if self.signature_to is not None:
+            conditions &= Q(expected_signature_date__lte=self.signature_to)
+        if self.created_by_me:
+            conditions &= Q(created_by=user)
+        if self.search:
+            conditions &= _search_condition(self.search)
+        if self.reach:
+            conditions &= _reach_condition(self.reach)
+        queryset = queryset.filter(conditions)
+        for tag in self.tags:
+            carries = Opportunity.tags.through.objects.filter(
+                opportunity_id=OuterRef("pk"), tag_id=tag
+            )
+            queryset = queryset.filter(Exists(carries))
+        if self.planned_action is not None:
+            planned = Exists(Action.objects.filter(opportunity_id=OuterRef("pk"), done=False))
+            queryset = queryset.filter(planned if self.planned_action else ~planned)
+        return queryset
+
+    def ordering(self) -> list[OrderBy]:
+        """The ORDER BY of the cards inside a column (B9)."""
+        descending = self.sort.startswith("-")
+        key = SORT_KEYS.get(self.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
+        primary = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+        return [primary, F("id").asc()]
+
+
+def _search_condition(text: str) -> Q:
+    """B11: prefixes of the account's name, the contact's name or the account's SIREN."""
+    key = search_key(text)
+    if not key:
+        return Q()
+    # A contact's key is "last first": its first name starts after a space.
+    condition = (
+        Q(account__name_key__startswith=key)
+        | Q(contact__name_key__startswith=key)
+        | Q(contact__name_key__contains=f" {key}")
+    )
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        condition |= Q(account__siren__startswith=digits)
+    return condition
+
+
+def _reach_condition(text: str) -> Q:
+    """B12: a phone's first digits, or an email's first characters."""
+    text = text.strip()
+    if not text:
+        return Q()
+    looks_like_phone = all(ch.isdigit() or ch in " +.-()" for ch in text)
+    if looks_like_phone:
+        key = query_phone_key(text)
+        return (
+            Q(phone_key__startswith=key)
+            | Q(mobile_key__startswith=key)
+            | Q(account__phone_key__startswith=key)
+        )
+    return Q(email__istartswith=text) | Q(account__email__istartswith=text)
