@@ -1,0 +1,222 @@
+"""The signature calendar and the won and lost lists (SPEC C1-C4, B4-B6, B19, P6)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.months import Month
+from salespipe.org.models import Collaborator
+from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.models import OpportunityStatus
+from salespipe.pipeline.selectors import calendar, closed_list
+from salespipe.test import World, make_opportunity, make_user
+from tests.pipeline.conftest import bulk_opportunities
+
+JAN = Month(2030, 1)
+
+
+def names(column) -> list[str]:
+    return [card.opportunity.name for card in column.cards]
+
+
+def test_no_date_comes_first_then_each_card_in_its_signature_month(world: World):
+    # C1
+    make_opportunity(world.portfolio_a, name="Undated")
+    make_opportunity(world.portfolio_a, name="Jan 1", expected_signature_date=dt.date(2030, 1, 1))
+    make_opportunity(
+        world.portfolio_a,
+        name="Jan 31",
+        stage=world.negotiation,
+        expected_signature_date=dt.date(2030, 1, 31),
+    )
+    make_opportunity(world.portfolio_a, name="Mar", expected_signature_date=dt.date(2030, 3, 15))
+    make_opportunity(
+        world.portfolio_a, name="Before", expected_signature_date=dt.date(2029, 12, 31)
+    )
+    make_opportunity(world.portfolio_a, name="After", expected_signature_date=dt.date(2030, 5, 1))
+    make_opportunity(
+        world.portfolio_a,
+        name="Won",
+        expected_signature_date=dt.date(2030, 1, 5),
+        status=OpportunityStatus.WON,
+        signed_on=dt.date(2030, 1, 5),
+    )
+    result = calendar(user=world.alice, portfolio_id=world.portfolio_a.pk, start=JAN, months=4)
+    assert [c.month for c in result.columns] == [
+        None,
+        JAN,
+        Month(2030, 2),
+        Month(2030, 3),
+        Month(2030, 4),
+    ]
+    assert [names(c) for c in result.columns] == [["Undated"], ["Jan 1", "Jan 31"], [], ["Mar"], []]
+    assert [c.totals.count for c in result.columns] == [1, 2, 0, 1, 0]
+    assert result.summary.count == 4
+    assert (result.start, result.months, result.can_create) == (JAN, 4, True)
+    assert [(s.stage, s.totals.count) for s in result.by_stage] == [
+        (world.qualification, 3),
+        (world.discovery, 0),
+        (world.proposal, 0),
+        (world.negotiation, 1),
+    ]
+
+
+def test_calendar_totals_convert_and_weigh_like_the_board(world: World):
+    # B5, B6 in the calendar: 1 USD = 0.90 EUR; negotiation weighs 80 %.
+    make_opportunity(
+        world.portfolio_a,
+        stage=world.negotiation,
+        currency_id="USD",
+        amount=Decimal(100),
+        days=Decimal(5),
+        expected_signature_date=dt.date(2030, 2, 10),
+    )
+    make_opportunity(
+        world.portfolio_a, amount=Decimal(10), expected_signature_date=dt.date(2030, 2, 11)
+    )
+    actual = calendar(user=world.alice, portfolio_id=world.portfolio_a.pk, start=JAN, months=2)
+    assert actual.columns[2].totals.amount == Decimal("100.00")
+    weighted = calendar(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, start=JAN, months=2, weighted=True
+    )
+    february = weighted.columns[2]
+    assert february.totals.amount == Decimal("73.00")  # 100 x 80 % x 0.90 + 10 x 10 %
+    assert february.totals.days == Decimal("4.00")
+    assert sorted(card.amount or Decimal(0) for card in february.cards) == [
+        Decimal("1.00"),
+        Decimal("80.00"),
+    ]
+    assert weighted.summary == february.totals
+
+
+def test_all_portfolios_shows_every_portfolio_in_scope_without_a_create_button(world: World):
+    # C4: every portfolio the user may see, and no create button.
+    make_opportunity(world.portfolio_a, name="Projects")
+    make_opportunity(world.licences_a, name="Licence")
+    make_opportunity(world.portfolio_b, name="Company B")
+    result = calendar(user=world.alice, all_portfolios=True, start=JAN, months=4)
+    assert sorted(names(result.columns[0])) == ["Licence", "Projects"]
+    assert result.can_create is False
+    assert result.portfolio is None
+    assert result.template is None
+    assert {s.stage for s in result.by_stage if s.totals.count} == {
+        world.licence_lead,
+        world.qualification,
+    }
+    group = calendar(user=world.charlie, group_id=world.projects.pk, start=JAN, months=4)
+    assert names(group.columns[0]) == ["Company B"]
+    assert group.currency == world.gbp
+
+
+def test_the_calendar_takes_the_boards_filters_and_card_limit(world: World):
+    for day in (20, 10, 30):
+        make_opportunity(
+            world.portfolio_a,
+            name=f"Jan {day}",
+            expected_signature_date=dt.date(2030, 1, day),
+            salesperson=world.bob,
+        )
+    make_opportunity(world.portfolio_a, name="Alice's", expected_signature_date=dt.date(2030, 1, 2))
+    result = calendar(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        start=JAN,
+        months=1,
+        filters=BoardFilters(salesperson=world.bob.pk, sort="-signature"),
+        card_limit=2,
+    )
+    january = result.columns[1]
+    assert names(january) == ["Jan 30", "Jan 20"]
+    assert (january.totals.count, january.remaining) == (3, 1)
+
+
+@pytest.mark.parametrize("months", [0, 37])
+def test_the_number_of_months_is_bounded(world: World, months: int):
+    with pytest.raises(InvalidInput) as error:
+        calendar(user=world.alice, all_portfolios=True, start=JAN, months=months)
+    assert list(error.value.errors) == ["months"]
+
+
+CALENDAR_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [50, 500])
+def test_the_calendars_query_count_does_not_grow_with_the_opportunities(
+    world: World, size: int, django_assert_num_queries
+):
+    bulk_opportunities(world, size)
+    start = Month.of(timezone.localdate())
+    alice = Collaborator.objects.get(pk=world.alice.pk)
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        result = calendar(user=alice, all_portfolios=True, start=start, months=6, weighted=True)
+        for column in result.columns:
+            for card in column.cards:
+                _ = (
+                    card.opportunity.account.name,
+                    list(card.opportunity.tags.all()),
+                    card.next_action,
+                )
+    assert result.summary.count == size
+    alice = Collaborator.objects.get(pk=world.alice.pk)
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        calendar(user=alice, portfolio_id=world.portfolio_a.pk, start=start, months=4, card_limit=5)
+
+
+# --- B19: won and lost lists -----------------------------------------------------------------
+
+
+def test_the_won_and_lost_lists_hold_the_closed_opportunities_of_the_users_companies(world: World):
+    make_opportunity(world.portfolio_a, name="Open")
+    make_opportunity(
+        world.portfolio_a,
+        name="Won early",
+        status=OpportunityStatus.WON,
+        stage=world.signed,
+        signed_on=dt.date(2030, 1, 1),
+    )
+    make_opportunity(
+        world.portfolio_a,
+        name="Won late",
+        status=OpportunityStatus.WON,
+        stage=world.signed,
+        signed_on=dt.date(2030, 6, 1),
+    )
+    for reason in (world.reason_lost, world.reason_abandoned, world.reason_out):
+        make_opportunity(
+            world.portfolio_a2,
+            name=f"Closed: {reason.status}",
+            status=reason.status,
+            loss_reason=reason,
+            lost_on=dt.date(2030, 2, 1),
+        )
+    make_opportunity(
+        world.portfolio_b,
+        name="Other company",
+        status=OpportunityStatus.WON,
+        stage=world.signed,
+        signed_on=dt.date(2030, 1, 1),
+    )
+    won = closed_list(user=world.alice, outcome="won")
+    assert [o.name for o in won.rows] == ["Won late", "Won early"]
+    assert won.total == 2
+    lost = closed_list(user=world.alice, outcome="lost")
+    assert sorted(o.name for o in lost.rows) == [
+        "Closed: abandoned",
+        "Closed: lost",
+        "Closed: out_of_target",
+    ]
+    assert (
+        closed_list(user=world.alice, outcome="lost", portfolio_id=world.portfolio_a.pk).rows == []
+    )
+    assert closed_list(user=world.alice, outcome="won", group_id=world.projects.pk).total == 2
+    assert [o.name for o in closed_list(user=world.alice, outcome="won", search="won l").rows] == [
+        "Won late"
+    ]
+    assert closed_list(user=world.alice, outcome="won", search="boulang").total == 2
+    limited = closed_list(user=world.alice, outcome="lost", limit=2)
+    assert (len(limited.rows), limited.total) == (2, 3)
+    dave = make_user("dave", world.company_b)
+    assert [o.name for o in closed_list(user=dave, outcome="won").rows] == ["Other company"]
