@@ -22,6 +22,8 @@ What each service allows:
   stage or an earlier one made mandatory can't be emptied while open.
 - `opportunity_move` (B14): an open opportunity, to another open stage of its template;
   its portfolio stays the same (also on a group's board).
+- `opportunity_schedule` (C3): an open opportunity's expected signature date, set to the
+  last day of the month its card was dropped on.
 - `opportunity_win` (B16), `opportunity_lose` (B17): an open opportunity only.
 - `opportunity_reuse` (B19): a won, lost, abandoned or out-of-target opportunity, into a
   portfolio of its own company (its account belongs to that company), in the first open
@@ -40,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.months import Month
 from salespipe.lib.phones import phone_search_key
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
@@ -70,6 +73,7 @@ __all__ = [
     "opportunity_lose",
     "opportunity_move",
     "opportunity_reuse",
+    "opportunity_schedule",
     "opportunity_update",
     "opportunity_win",
 ]
@@ -310,6 +314,30 @@ def _other_portfolio(user: Collaborator, opportunity: Opportunity, portfolio_id:
             }
         )
     return portfolio
+
+
+@transaction.atomic
+def opportunity_schedule(
+    *,
+    user: Collaborator,
+    opportunity_id: int,
+    version: int,
+    month: Month | str,
+) -> Opportunity:
+    """C3: a card dropped on a calendar month is expected to sign on that month's last day.
+
+    `month` is a `Month` or "YYYY-MM".
+    """
+    opportunity = _load(user, opportunity_id)
+    version = _check_version(opportunity, version)
+    _require_open(opportunity)
+    try:
+        month = month if isinstance(month, Month) else Month.parse(month)
+    except ValueError:
+        raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
+    if opportunity.expected_signature_date == month.last_day:
+        return opportunity
+    return _save(user, opportunity, version, {"expected_signature_date": month.last_day})
 
 
 @transaction.atomic

@@ -332,3 +332,58 @@ def test_charlie_cant_edit_an_opportunity_of_company_a(world: World):
             user=world.charlie, opportunity_id=opportunity.pk, version=1, values={"name": "x"}
         )
     assert state(opportunity) == before
+
+
+# --- C3: dropping a card on a month ------------------------------------------------------
+
+
+def test_a_card_dropped_on_a_month_signs_on_its_last_day(world: World):
+    opportunity = make_opportunity(world.portfolio_a, expected_signature_date=dt.date(2030, 1, 5))
+    services.opportunity_schedule(
+        user=world.bob, opportunity_id=opportunity.pk, version=1, month="2030-02"
+    )
+    saved = reload(opportunity)
+    assert (saved.expected_signature_date, saved.version) == (dt.date(2030, 2, 28), 2)
+    assert history_rows(opportunity.pk) == [
+        ("changed", "expected_signature_date", "2030-01-05", "2030-02-28")
+    ]
+
+
+def test_a_month_that_cant_be_read_or_a_missing_version_changes_nothing(world: World):
+    opportunity = make_opportunity(world.portfolio_a)
+    before = state(opportunity)
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_schedule(
+            user=world.bob, opportunity_id=opportunity.pk, version=1, month="2030-13"
+        )
+    assert list(error.value.errors) == ["month"]
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_schedule(
+            user=world.bob,
+            opportunity_id=opportunity.pk,
+            version=None,  # type: ignore[arg-type]
+            month="2030-01",
+        )
+    assert list(error.value.errors) == ["version"]
+    assert state(opportunity) == before
+
+
+# --- S8: reading the history ---------------------------------------------------------------
+
+
+def test_the_history_is_read_by_the_opportunitys_company_only_even_once_deleted(world: World):
+    from salespipe.pipeline.history import history_of
+    from salespipe.pipeline.selectors import opportunity_detail
+
+    opportunity = make_opportunity(world.portfolio_a, amount=Decimal(1))
+    assert opportunity_detail(user=world.bob, opportunity_id=opportunity.pk) == opportunity
+    with pytest.raises(OutOfScope):
+        opportunity_detail(user=world.charlie, opportunity_id=opportunity.pk)
+    services.opportunity_update(
+        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": 2}
+    )
+    services.opportunity_delete(user=world.alice, opportunity_id=opportunity.pk)
+    entries = list(history_of(world.bob, opportunity.pk))
+    assert [(e.kind, e.field) for e in entries] == [("deleted", ""), ("changed", "amount")]
+    assert list(history_of(world.charlie, opportunity.pk)) == []
+    assert HistoryEntry.objects.filter(opportunity_ref=opportunity.pk).count() == 2
