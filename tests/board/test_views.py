@@ -677,3 +677,14 @@ def test_pages_need_a_login(world: World):
     response = Client().get(board_url(world))
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_home_tiles_open_the_boards_of_portfolios_and_groups(
+    world: World, alice_client: Client
+):
+    """B7: every portfolio and group leads to its board."""
+    html = alice_client.get("/").content.decode()
+
+    assert f'href="/board/?portfolio={world.portfolio_b.pk}"' in html
+    assert f'href="/board/?group={world.projects.pk}"' in html
+    assert alice_client.get(f"/board/?group={world.projects.pk}").status_code == 200
