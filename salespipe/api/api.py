@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
-from ninja import NinjaAPI
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
 from ninja.operation import Operation
 
 from salespipe.api import errors
@@ -64,3 +64,17 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 
 api.add_router("/", config.router)
 api.add_router("/", customers.router)
+
+
+# Added last, so that it only catches what no operation took: JSON, not an HTML page.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:address}", include_in_schema=False
+)
+def unknown_address(request: HttpRequest, address: str) -> HttpResponse:
+    raise Http404(address)
+
+
+api.add_router("/", fallback)

@@ -58,14 +58,17 @@ def _json(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]
 
 
 def _location(loc: Any) -> list[str | int]:
-    return [part if isinstance(part, int) else str(part) for part in loc]
+    parts: list[str | int] = [part if isinstance(part, int) else str(part) for part in loc]
+    # ninja names the body parameter ("payload") in the path; a client only knows the field.
+    if parts[:2] == ["body", "payload"]:
+        del parts[1]
+    return parts
 
 
 def _readable(errors: list[dict[str, Any]]) -> str:
     parts = []
     for error in errors:
-        # ninja puts the parameter schema's name after the source ("query", "filters", "limit").
-        where = ".".join(str(part) for part in error["loc"] if part not in {"filters", "page"})
+        where = ".".join(str(part) for part in error["loc"])
         parts.append(f"{where}: {error['msg']}" if where else error["msg"])
     return "Invalid input. " + "; ".join(parts) + "."
 

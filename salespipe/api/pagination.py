@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import F, Q
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 
 from salespipe.api.schemas import MAX_ID
-from salespipe.lib.errors import InvalidInput
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -63,8 +63,8 @@ class PageResult[M: models.Model]:
     next: str | None
 
 
-def _invalid_cursor(reason: str) -> InvalidInput:
-    return InvalidInput({"cursor": [reason]}, f"cursor: {reason}")
+def _invalid_cursor(reason: str) -> ValidationError:
+    return ValidationError([{"loc": ("query", "cursor"), "msg": reason, "type": "invalid_cursor"}])
 
 
 def _encode(ordering: Ordering, value: Any, pk: int) -> str:

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
+from pydantic import ConfigDict
 
 # The largest id a database key holds (a signed 64-bit integer): a bigger one would fail in
 # the database instead of answering "not found" or "invalid".
@@ -13,6 +14,12 @@ NO_NUL = r"^[^\x00]*$"
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An object's id.")]
 SearchText = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+class InputSchema(Schema):
+    """A request body: a field the operation doesn't take is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class FieldError(Schema):
@@ -51,6 +58,7 @@ class Page[T](Schema):
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: InvalidOut}
 DETAIL_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,

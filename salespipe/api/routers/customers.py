@@ -19,6 +19,7 @@ from salespipe.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     Id,
+    InputSchema,
     Page,
     SearchText,
     path_id,
@@ -79,7 +80,7 @@ class AccountOut(Schema):
         return obj.company_id
 
 
-class AccountIn(Schema):
+class AccountIn(InputSchema):
     company: Id = Field(description="The company it belongs to: one the user is scoped on.")
     name: str = _text(200, "The account's name.")
     kind: AccountKind = Field(AccountKind.PROSPECT, description="Client or prospect.")
@@ -89,7 +90,7 @@ class AccountIn(Schema):
     is_closed: bool = Field(False, description="A closed account is hidden from lists (A2).")
 
 
-class AccountPatch(Schema):
+class AccountPatch(InputSchema):
     """Only the fields sent change; the company never does."""
 
     name: str = _text(200, "The account's name.", None)
@@ -199,7 +200,7 @@ class ContactOut(Schema):
         return obj.account_id
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     account: Id = Field(description="The account it belongs to, of a company of the user.")
     last_name: str = _text(100, "The last name.")
     first_name: str = _text(100, "The first name.", "")
@@ -210,7 +211,7 @@ class ContactIn(Schema):
     is_closed: bool = Field(False, description="A closed contact is hidden from lists (A2).")
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     """Only the fields sent change; the account never does."""
 
     last_name: str = _text(100, "The last name.", None)
