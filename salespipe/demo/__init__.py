@@ -1,0 +1,1 @@
+"""Demo data: a realistic, French-speaking sales organisation, generated from a seed."""
