@@ -52,6 +52,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## screenshots: PNGs of the board with demo data, in French and English, under var/screenshots/
+screenshots: $(STAMP) var
+	$(PY) scripts/screenshots.py
+
 ## requirements: re-pin requirements*.txt from pyproject.toml
 requirements: $(VENV)/bin/python
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -126,6 +126,7 @@ def _board_response(
     message: str = "",
     focus: str = "",
 ) -> HttpResponse:
+    query = _default_query(request.user, query)
     context = board_context(request, query, message=message, focus=focus)
     response = render(request, "pipeline/board.html#board-body", context, status=status)
     response[FRAGMENT_HEADER] = "board"
@@ -170,7 +171,11 @@ def _header_context(user: Collaborator) -> dict[str, Any]:
 @require_GET
 def board_page(request: AuthedRequest) -> HttpResponse:
     """The board of a portfolio or group (B1-B13); with htmx, only its `#board` body."""
-    query = _default_query(request.user, BoardQuery.from_params(request.GET))
+    asked = BoardQuery.from_params(request.GET)
+    query = _default_query(request.user, asked)
+    if query != asked and request.headers.get("HX-Request") != "true":
+        # The address names the portfolio shown, so that a link or a reload keeps it.
+        return redirect(reverse("pipeline:board") + query.canonical())
     if request.headers.get("HX-Request") == "true":
         response = _board_response(request, query)
         if "scope" in request.GET or "seller" in request.GET:

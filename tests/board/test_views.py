@@ -118,9 +118,28 @@ def test_the_board_without_a_portfolio_opens_the_users_first_portfolio(
     world: World, alice_client: Client
 ):
     make_opportunity(world.licences_a, name="A licence")
-    response = alice_client.get("/board/")
-    assert response.status_code == 200
+
+    response = alice_client.get("/board/", follow=True)
+
+    assert response.redirect_chain == [(f"/board/?portfolio={world.licences_a.pk}", 302)]
     assert "A licence" in response.content.decode()
+
+
+def test_a_move_posted_without_the_board_address_redraws_the_default_board(
+    world: World, alice_client: Client
+):
+    deal = make_opportunity(world.licences_a, amount=Decimal("100"))
+    other = make_opportunity(world.licences_a, name="Still here")
+
+    response = alice_client.post(
+        f"/board/opportunities/{deal.pk}/lose/",
+        {"version": 1, "dialog": "1", "reason": world.reason_lost.pk, "lost_on": "2031-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert f'data-id="{other.pk}"' in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.status == OpportunityStatus.LOST
 
 
 def test_the_weighted_switch_is_saved_for_the_user_and_weights_the_totals(

@@ -1,0 +1,167 @@
+"""PNG screenshots of the board with demo data, in French and English: `make screenshots`.
+
+Builds a throwaway SQLite database under var/screenshots/, loads the demo data into it,
+serves it with gunicorn on a free local port, and drives Chromium through Playwright to
+var/screenshots/board-{fr,en}.png (the board), board-dialog-{fr,en}.png (a move asking for
+a stage's fields) and board-mobile-{fr,en}.png (a 390 px wide phone).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "screenshots"
+WORK = OUT / "work"
+DATABASE = WORK / "demo.sqlite3"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+USERNAME, PASSWORD = "alice", "demo"
+LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{DATABASE}",
+        STATIC_ROOT=str(WORK / "static"),
+        MEDIA_ROOT=str(WORK / "media"),
+        DEBUG="0",
+        DJANGO_SETTINGS_MODULE="salespipe.settings",
+    )
+    return env
+
+
+def manage(*args: str, check: bool = True) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=check)
+
+
+def prepare() -> None:
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True)
+    manage("migrate", "--noinput", "-v", "0")
+    # Translations are compiled when gettext is installed; English pages need none.
+    manage("compilemessages", "--ignore", ".venv", "-v", "0", check=False)
+    manage("collectstatic", "--noinput", "-v", "0")
+    manage("seed_demo", "--opportunities", "160", "--seed", "7")
+
+
+def set_language(language: str) -> None:
+    """The demo user's own language, which wins over the browser's."""
+    code = (
+        "from salespipe.org.models import Collaborator;"
+        f"Collaborator.objects.filter(username={USERNAME!r}).update(language={language!r})"
+    )
+    manage("shell", "-c", code)
+
+
+def wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("The server stopped before answering; see its output above.")
+        try:
+            with urllib.request.urlopen(f"{url}/login/", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"No answer from {url} after 30 s.")
+
+
+def shoot(url: str) -> list[Path]:
+    written: list[Path] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        for language, locale in LANGUAGES.items():
+            set_language(language)
+            shots: list[tuple[str, ViewportSize]] = [
+                ("board", {"width": 1600, "height": 1000}),
+                ("board-mobile", {"width": 390, "height": 844}),
+            ]
+            for name, viewport in shots:
+                context = browser.new_context(locale=locale, viewport=viewport)
+                page = context.new_page()
+                page.goto(f"{url}/login/")
+                page.fill("#id_username", USERNAME)
+                page.fill("#id_password", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state("networkidle")
+                page.goto(f"{url}/board/")
+                page.wait_for_selector("[data-board-body]")
+                page.wait_for_load_state("networkidle")
+                path = OUT / f"{name}-{language}.png"
+                page.screenshot(path=str(path), full_page=name == "board")
+                written.append(path)
+                if name == "board":
+                    written += shoot_dialog(page, language)
+                context.close()
+        browser.close()
+    return written
+
+
+def shoot_dialog(page: Page, language: str) -> list[Path]:
+    """The dialog of a win from the first stage: one step per stage still to pass, then won."""
+    first_card = page.locator('[data-drop="move"] [data-card]').first
+    if first_card.count() == 0:
+        return []
+    first_card.focus()
+    page.keyboard.press("Shift+F10")
+    page.locator("#card-menu .menu-win").click()
+    dialog = page.locator("dialog[data-steps-dialog]")
+    dialog.wait_for(timeout=10_000)
+    path = OUT / f"board-dialog-{language}.png"
+    page.screenshot(path=str(path))
+    dialog.locator("[data-cancel]").click()
+    return [path]
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Chromium is needed for screenshots: apt-get install chromium")
+    prepare()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "salespipe.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment(),
+    )
+    try:
+        wait_until_served(url, server)
+        written = shoot(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    for path in written:
+        print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
