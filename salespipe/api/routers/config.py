@@ -193,10 +193,6 @@ class CollaboratorFilters(Schema):
     )
 
 
-def _by_name(sort: str) -> Ordering:
-    return Ordering.of(sort)
-
-
 # --- companies -------------------------------------------------------------------------------
 
 
@@ -210,7 +206,7 @@ def list_companies(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
 ) -> PageResult:
     companies = access.companies(user_of(request))
-    return paginate(companies, page, _by_name(filters.sort))
+    return paginate(companies, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -220,7 +216,8 @@ def list_companies(
     summary="A company the user is scoped on",
 )
 def get_company(request: HttpRequest, id: int = path_id("company")) -> Company:
-    return access.get(user_of(request), access.companies(user_of(request)), id)
+    user = user_of(request)
+    return access.get(user, access.companies(user), id)
 
 
 # --- portfolios and groups -------------------------------------------------------------------
@@ -240,7 +237,7 @@ def list_portfolios(
         portfolios = portfolios.filter(company_id=filters.company)
     if filters.group is not None:
         portfolios = portfolios.filter(template_id=filters.group)
-    return paginate(portfolios, page, _by_name(filters.sort))
+    return paginate(portfolios, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -269,8 +266,7 @@ def _groups() -> QuerySet[StageTemplate]:
 def list_portfolio_groups(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
 ) -> PageResult:
-    user_of(request)
-    return paginate(_groups(), page, _by_name(filters.sort))
+    return paginate(_groups(), page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -334,7 +330,7 @@ def list_tags(
         tags = tags.filter(kind=filters.kind)
     if filters.search is not None:
         tags = tags.filter(name__istartswith=filters.search.strip())
-    return paginate(tags, page, _by_name(filters.sort))
+    return paginate(tags, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -356,7 +352,7 @@ def list_loss_reasons(
     reasons = access.scoped(user_of(request), LossReason.objects.all())
     if filters.status is not None:
         reasons = reasons.filter(status=filters.status)
-    return paginate(reasons, page, _by_name(filters.sort))
+    return paginate(reasons, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -379,7 +375,7 @@ def list_sale_types(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
 ) -> PageResult:
     sale_types = access.scoped(user_of(request), SaleType.objects.all())
-    return paginate(sale_types, page, _by_name(filters.sort))
+    return paginate(sale_types, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -405,7 +401,7 @@ def list_teams(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
 ) -> PageResult:
     teams = access.scoped(user_of(request), Team.objects.all())
-    return paginate(teams, page, _by_name(filters.sort))
+    return paginate(teams, page, Ordering.of(filters.sort))
 
 
 @router.get(
@@ -428,7 +424,7 @@ def list_departments(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
 ) -> PageResult:
     departments = access.scoped(user_of(request), Department.objects.all())
-    return paginate(departments, page, _by_name(filters.sort))
+    return paginate(departments, page, Ordering.of(filters.sort))
 
 
 @router.get(
