@@ -82,7 +82,7 @@ def _default_query(user: Collaborator, query: BoardQuery) -> BoardQuery:
 
 
 def board_context(
-    request: AuthedRequest, query: BoardQuery, *, message: str = "", focus: str = ""
+    request: AuthedRequest, query: BoardQuery, *, message: str = ""
 ) -> dict[str, Any]:
     """What `#board` draws: columns of cards, totals and summary, for `query`."""
     user = request.user
@@ -105,7 +105,6 @@ def board_context(
         "board_query": query.canonical(),
         "create_url": create_url,
         "message": message,
-        "focus": focus,
         "today": timezone.localdate(),
         "now": timezone.now(),
     }
@@ -124,10 +123,9 @@ def _board_response(
     *,
     status: int = 200,
     message: str = "",
-    focus: str = "",
 ) -> HttpResponse:
     query = _default_query(request.user, query)
-    context = board_context(request, query, message=message, focus=focus)
+    context = board_context(request, query, message=message)
     response = render(request, "pipeline/board.html#board-body", context, status=status)
     response[FRAGMENT_HEADER] = "board"
     return response
@@ -254,15 +252,15 @@ def _run(
         shown = dialog(errors)
         if shown is not None:
             return _dialog_response(request, shown)
-        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
+        return _board_response(request, query, status=409, message=str(exc))
     except InvalidInput as exc:
         shown = dialog(exc.errors)
         if shown is not None and not shown.errors:
             return _dialog_response(request, shown)
-        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
+        return _board_response(request, query, status=409, message=str(exc))
     except _REFUSED as exc:
-        return _board_response(request, query, status=409, message=str(exc), focus=str(pk))
-    return _board_response(request, query, focus=str(pk))
+        return _board_response(request, query, status=409, message=str(exc))
+    return _board_response(request, query)
 
 
 def _number(text: str | None) -> int | None:
@@ -613,16 +611,15 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
         return _action_dialog(
             request, opportunity, query, data=request.POST, errors=errors, status=422
         )
-    return _board_response(request, query, focus=str(pk))
+    return _board_response(request, query)
 
 
 @login_required
 @require_POST
 def action_done(request: AuthedRequest, pk: int) -> HttpResponse:
     """B20, S4: the planned action is done; the card shows the next one, if any."""
-    action = action_services.action_mark_done(user=request.user, action_id=pk)
-    focus = str(action.opportunity_id or "")
-    return _board_response(request, BoardQuery.from_params(request.GET), focus=focus)
+    action_services.action_mark_done(user=request.user, action_id=pk)
+    return _board_response(request, BoardQuery.from_params(request.GET))
 
 
 # -- won and lost lists (B19) ---------------------------------------------------------------

@@ -40,6 +40,10 @@
       names: "\n" + (el.dataset.names || ""),
       phones: "\n" + (el.dataset.phones || ""),
       emails: "\n" + (el.dataset.emails || ""),
+      column: el.closest("[data-column]"),
+      stage: el.dataset.stage,
+      amount: parseFloat(el.dataset.amount),
+      days: parseFloat(el.dataset.days),
     }));
   }
 
@@ -94,41 +98,46 @@
     element.textContent = active ? fmt[kind](value) : element.dataset.serverText;
   }
 
+  function emptySums() {
+    return { count: 0, amount: 0, days: 0 };
+  }
+
+  function add(sums, item) {
+    sums.count += 1;
+    if (!Number.isNaN(item.amount)) sums.amount += item.amount;
+    if (!Number.isNaN(item.days)) sums.days += item.days;
+  }
+
+  function showAll(target, sums, fmt, active) {
+    if (!target) return;
+    for (const kind of ["count", "amount", "days"]) {
+      show(target.querySelector(`[data-total="${kind}"]`), kind, sums[kind], fmt, active);
+    }
+  }
+
+  // Columns may be stages (board) or months (calendar); the summary is always per stage.
+  // One pass over the index, whatever the number of cards.
   function updateTotals() {
     const active = isActive();
     const fmt = formatters();
-    const overall = { count: 0, amount: 0, days: 0 };
-    for (const column of board.querySelectorAll('[data-drop="move"]')) {
-      const sums = { count: 0, amount: 0, days: 0 };
-      for (const card of column.querySelectorAll("[data-card]")) {
-        if (card.hidden) continue;
-        sums.count += 1;
-        const amount = parseFloat(card.dataset.amount);
-        const days = parseFloat(card.dataset.days);
-        if (!Number.isNaN(amount)) sums.amount += amount;
-        if (!Number.isNaN(days)) sums.days += days;
-      }
-      overall.count += sums.count;
-      overall.amount += sums.amount;
-      overall.days += sums.days;
-      const stage = column.dataset.stage;
-      const targets = [
-        column.querySelector("[data-totals]"),
-        board.querySelector(`[data-summary-stage="${CSS.escape(stage)}"]`),
-      ];
-      for (const target of targets) {
-        if (!target) continue;
-        for (const kind of ["count", "amount", "days"]) {
-          show(target.querySelector(`[data-total="${kind}"]`), kind, sums[kind], fmt, active);
-        }
-      }
+    const byColumn = new Map();
+    const byStage = new Map();
+    const overall = emptySums();
+    for (const item of index) {
+      if (item.el.hidden) continue;
+      if (!byColumn.has(item.column)) byColumn.set(item.column, emptySums());
+      if (!byStage.has(item.stage)) byStage.set(item.stage, emptySums());
+      add(byColumn.get(item.column), item);
+      add(byStage.get(item.stage), item);
+      add(overall, item);
     }
-    const summary = board.querySelector("[data-summary-total]");
-    if (summary) {
-      for (const kind of ["count", "amount", "days"]) {
-        show(summary.querySelector(`[data-total="${kind}"]`), kind, overall[kind], fmt, active);
-      }
+    for (const column of board.querySelectorAll("[data-column]")) {
+      showAll(column.querySelector("[data-totals]"), byColumn.get(column) || emptySums(), fmt, active);
     }
+    for (const row of board.querySelectorAll("[data-summary-stage]")) {
+      showAll(row, byStage.get(row.dataset.summaryStage) || emptySums(), fmt, active);
+    }
+    showAll(board.querySelector("[data-summary-total]"), overall, fmt, active);
     board.classList.toggle("is-searching", active);
   }
 
