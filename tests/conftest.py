@@ -34,3 +34,12 @@ def charlie_client(world: World) -> Client:
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    # Pages name static files; tests run without the collectstatic step that builds a manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -24,15 +24,6 @@ from salespipe.pipeline.models import (
 from salespipe.test import World, make_account, make_opportunity, make_user
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
-    # The pages name static files; tests run without a collectstatic step to build a manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def superuser(world: World) -> Collaborator:
     return make_user("admin", is_staff=True, is_superuser=True)

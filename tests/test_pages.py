@@ -1,20 +1,10 @@
 """Logging in and the home page: the portfolios and groups a user can open (SPEC B7)."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from salespipe.pipeline.models import OpportunityStatus
 from salespipe.test import PASSWORD, World, make_opportunity
-
-
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
-    # The pages name static files; tests run without a collectstatic step to build a manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def log_in(client: Client, username: str, password: str):

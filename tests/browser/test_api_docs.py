@@ -11,15 +11,6 @@ from salespipe.test import PASSWORD, World, make_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
-    # The page names a static file; tests run without a collectstatic step to build a manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def _watch(page: Page, origin: str) -> tuple[list[str], list[str]]:
     """The console errors of the page, and the requests it makes to other sites."""
     errors: list[str] = []
