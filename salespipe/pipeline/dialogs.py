@@ -155,7 +155,8 @@ class DialogBuilder:
 
     # -- fields ---------------------------------------------------------------------------
 
-    def _field(self, name: str, label: str, widget: str, prefix: str = "") -> DialogField:
+    def input_field(self, name: str, label: str, widget: str, prefix: str = "") -> DialogField:
+        """A field of the dialog, with what was posted for it and its errors."""
         self.used_errors.add(name)
         result = DialogField(
             name=name,
@@ -169,7 +170,7 @@ class DialogBuilder:
         return result
 
     def mandatory_field(self, name: str, prefix: str = "") -> DialogField:
-        result = self._field(name, _LABELS.get(name, name), _WIDGETS.get(name, "text"), prefix)
+        result = self.input_field(name, _LABELS.get(name, name), _WIDGETS.get(name, "text"), prefix)
         if name == "contact":
             result.groups = self.contact_choices()
         elif name == "tags":
@@ -207,9 +208,9 @@ class DialogBuilder:
 
     def won_step(self, won_stages: Sequence[Stage], asked: set[str]) -> DialogStep:
         """B16: the won stage and the signed date, with the chosen won stage's own fields."""
-        stage = self._field("stage", _("New stage"), "select")
+        stage = self.input_field("stage", _("New stage"), "select")
         stage.groups = [ChoiceGroup("", [Choice(str(s.pk), s.name) for s in won_stages])]
-        signed_on = self._field("signed_on", _("Signed on"), "date")
+        signed_on = self.input_field("signed_on", _("Signed on"), "date")
         signed_on.value = signed_on.value or today_iso()
         step = DialogStep(key="won", title=_("Mark as won"), fields=[stage, signed_on])
         for won in won_stages:
@@ -227,7 +228,7 @@ class DialogBuilder:
 
     def lose_step(self) -> DialogStep:
         """B17: a reason, grouped by the status it gives, and the day it was lost."""
-        reason = self._field("reason", _("Reason"), "select")
+        reason = self.input_field("reason", _("Reason"), "select")
         by_status: dict[str, list[Choice]] = {}
         for item in LossReason.objects.all():
             by_status.setdefault(item.status, []).append(Choice(str(item.pk), item.name))
@@ -236,7 +237,7 @@ class DialogBuilder:
             for value, label in LossStatus.choices
             if value in by_status
         ]
-        lost_on = self._field("lost_on", _("Lost on"), "date")
+        lost_on = self.input_field("lost_on", _("Lost on"), "date")
         lost_on.value = lost_on.value or today_iso()
         return DialogStep(key="lose", title=_("Mark as lost"), fields=[reason, lost_on])
 
@@ -283,10 +284,6 @@ def due_default() -> dt.datetime:
     """Tomorrow at nine: when a new action is usually due."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0)))
-
-
-def step_of(title: str, key: str, fields: list[DialogField], text: str = "") -> DialogStep:
-    return DialogStep(key=key, title=title, fields=fields, text=text, current=True)
 
 
 __all__ = [

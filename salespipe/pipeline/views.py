@@ -30,7 +30,7 @@ from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency, Department, Team
 from salespipe.org.rates import RateTable
-from salespipe.pipeline import dialogs, selectors, services
+from salespipe.pipeline import dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
 from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.errors import (
@@ -315,7 +315,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
         if target is None or target.template_id != opportunity.stage.template_id:
             return None
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
-        steps = builder.stage_steps(dialogs.rules.missing_for_move(opportunity, target))
+        steps = builder.stage_steps(rules.missing_for_move(opportunity, target))
         if not steps:
             return None
         return Dialog(
@@ -485,7 +485,7 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
             readonly=True,
             required=False,
         )
-        portfolio = builder._field("portfolio", _("Portfolio"), "select")
+        portfolio = builder.input_field("portfolio", _("Portfolio"), "select")
         choices = _reuse_portfolios(opportunity)
         portfolio.groups = [
             dialogs.ChoiceGroup(
