@@ -9,15 +9,6 @@ from salespipe.test import PASSWORD, World, make_opportunity, make_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The manifest storage needs collectstatic first; the live server serves from finders.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def world_db(transactional_db) -> World:
     return make_world()
