@@ -4,12 +4,13 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
+from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.operation import Operation
 
 from salespipe.api import errors
 from salespipe.api.auth import SessionAuth, TokenAuth
 from salespipe.api.docs import OfflineSwagger, swagger_asset
-from salespipe.api.routers import config, customers
+from salespipe.api.routers import config, customers, opportunities
 
 DESCRIPTION = """
 Everything a user does in Salespipe, for integrations and scripts, with the same rules and
@@ -32,6 +33,19 @@ class SalespipeAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # The view's name ("list_accounts") is unique and reads better than its module path.
         return operation.view_func.__name__
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        error = super().validation_error_from_error_contexts(error_contexts)
+        schema_params = {
+            path[0]
+            for context in error_contexts
+            for path in getattr(context.model, "__ninja_flatten_map__", {}).values()
+            if len(path) > 1
+        }
+        errors.drop_schema_names(error.errors, schema_params)
+        return error
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -64,6 +78,7 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 
 api.add_router("/", config.router)
 api.add_router("/", customers.router)
+api.add_router("/", opportunities.router)
 
 
 # Added last, so that it only catches what no operation took: JSON, not an HTML page.

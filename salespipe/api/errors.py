@@ -6,6 +6,9 @@ them into status codes (SPEC P5, P8):
 - `OutOfScope` and unknown ids: 404 with the same body, so ids of other companies can't be probed;
 - invalid values, from the request's shape or from a rule: 422, with each invalid value in `errors`;
 - a missing right: 403;
+- a stale version, a refused transition or a refused delete: 409, with the current `version`
+  when the opportunity changed since it was read (P7);
+- mandatory fields left empty: 422 with `missing`, per stage entered (P5);
 - anything unexpected: 500 with a generic sentence (the details go to the log, not the client).
 """
 
@@ -22,6 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org.access import OutOfScope
 from salespipe.org.rights import MissingRight
+from salespipe.pipeline.errors import InvalidTransition, MissingFields, NotDeletable, StaleVersion
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +54,12 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
 }
 
 # Domain errors that are not about the values sent, with their status; any other is a 422.
-_DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [(MissingRight, 403)]
+_DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [
+    (MissingRight, 403),
+    (StaleVersion, 409),
+    (NotDeletable, 409),
+    (InvalidTransition, 409),
+]
 
 
 def _json(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -63,6 +72,19 @@ def _location(loc: Any) -> list[str | int]:
     if parts[:2] == ["body", "payload"]:
         del parts[1]
     return parts
+
+
+def drop_schema_names(errors: list[dict[str, Any]], schema_params: set[str]) -> None:
+    """Takes the name of a query schema's parameter out of its fields' error locations.
+
+    ninja flattens `Query[Filters]` into plain parameters (`?status=open`) and maps an error
+    back for a field itself, but not for an item of a list field: `["query", "filters",
+    "status", 0]` names a parameter no client sends. It becomes `["query", "status", 0]`.
+    """
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if len(loc) >= 3 and loc[0] != "body" and loc[1] in schema_params:
+            error["loc"] = (loc[0], *loc[2:])
 
 
 def _readable(errors: list[dict[str, Any]]) -> str:
@@ -101,7 +123,16 @@ def invalid_input(request: HttpRequest, exc: InvalidInput, *, api: NinjaAPI) -> 
 
 def domain_error(request: HttpRequest, exc: DomainError, *, api: NinjaAPI) -> HttpResponse:
     status = next((code for kind, code in _DOMAIN_STATUS if isinstance(exc, kind)), 422)
-    return _json(api, request, status, {"detail": str(exc)})
+    body: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, StaleVersion):
+        # The client can show the opportunity as it is now, or retry with this version.
+        body["version"] = exc.current.version
+    return _json(api, request, status, body)
+
+
+def missing_fields(request: HttpRequest, exc: MissingFields, *, api: NinjaAPI) -> HttpResponse:
+    missing = [{"stage": item.stage.pk, "fields": list(item.fields)} for item in exc.missing]
+    return _json(api, request, 422, {"detail": str(exc), "missing": missing})
 
 
 def not_found(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
@@ -147,6 +178,7 @@ def install(api: NinjaAPI) -> None:
         (Http404, not_found),
         (DomainError, domain_error),
         (InvalidInput, invalid_input),
+        (MissingFields, missing_fields),
     ]
     for exception_class, handler in handlers:
         api.add_exception_handler(exception_class, partial(handler, api=api))
