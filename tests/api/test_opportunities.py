@@ -3,12 +3,14 @@ the detail, creation, changes, deletion and history."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from salespipe.customers.models import Account, Contact
 from salespipe.pipeline.models import (
     HistoryEntry,
     HistoryKind,
@@ -56,11 +58,11 @@ def _ids(response) -> list[int]:
     return [row["id"] for row in response.json()["items"]]
 
 
-def _post(client: Client, url: str, body: dict) -> object:
+def _post(client: Client, url: str, body: dict) -> Any:
     return client.post(url, body, content_type="application/json")
 
 
-def _patch(client: Client, url: str, body: dict) -> object:
+def _patch(client: Client, url: str, body: dict) -> Any:
     return client.patch(url, body, content_type="application/json")
 
 
@@ -397,7 +399,7 @@ def test_creating_in_a_portfolio_of_another_company_answers_404(charlie_api: Cli
     assert not Opportunity.objects.filter(name="Intruder").exists()
 
 
-BAD_CREATIONS = {
+BAD_CREATIONS: dict[str, tuple[dict[str, Any] | str, str]] = {
     "name_not_text": ({"name": 12}, "name"),
     "name_missing": ({"name": None}, "name"),
     "account_not_an_id": ({"account": "Dupont"}, "account"),
@@ -429,7 +431,7 @@ def test_bad_input_on_creation_answers_422_and_creates_nothing(
     alice_api: Client, world: World, case: str
 ):
     change, field = BAD_CREATIONS[case]
-    references = {
+    references: dict[str, dict[str, Any]] = {
         "account_b": {"account": world.account_b.pk},
         "tag_other_kind": {"tags": [world.tag_other_kind.pk]},
         "contact_b": {"contact": world.contact_b.pk},
@@ -437,10 +439,13 @@ def test_bad_input_on_creation_answers_422_and_creates_nothing(
         "licence_lead": {"stage": world.licence_lead.pk},
         "signed": {"stage": world.signed.pk},
     }
-    if isinstance(change, str):
-        change = references[change]
-    body = {"portfolio": world.portfolio_a.pk, "name": "Bad one", "account": world.account_a.pk}
-    body.update(change)
+    values = references[change] if isinstance(change, str) else change
+    body: dict[str, Any] = {
+        "portfolio": world.portfolio_a.pk,
+        "name": "Bad one",
+        "account": world.account_a.pk,
+    }
+    body.update(values)
     body = {key: value for key, value in body.items() if value is not None}
     before = Opportunity.objects.count()
     response = _post(alice_api, "/api/v1/opportunities", body)
@@ -553,15 +558,14 @@ def test_deleting_an_opportunity_removes_it_and_keeps_its_account_and_contacts(
     assert response.status_code == 200
     assert response.json()["id"] == deal.pk
     assert not Opportunity.objects.filter(pk=deal.pk).exists()
-    assert world.account_a.__class__.objects.filter(pk=world.account_a.pk).exists()
-    assert contact.__class__.objects.filter(pk=contact.pk).exists()
+    assert Account.objects.filter(pk=world.account_a.pk).exists()
+    assert Contact.objects.filter(pk=contact.pk).exists()
     # The trace survives: the history still answers, with a last deleted entry.
     history = bob_api.get(f"/api/v1/opportunities/{deal.pk}/history").json()
     assert history[0]["kind"] == "deleted"
-    assert (
-        HistoryEntry.objects.get(opportunity_ref=deal.pk, kind=HistoryKind.DELETED).snapshot["name"]
-        == "Bakery ovens"
-    )
+    last = HistoryEntry.objects.get(opportunity_ref=deal.pk, kind=HistoryKind.DELETED)
+    assert last.snapshot is not None
+    assert last.snapshot["name"] == "Bakery ovens"
 
 
 def test_deleting_without_a_version_is_allowed(bob_api: Client, deal: Opportunity):
