@@ -385,7 +385,7 @@ def test_charlie_gets_404_on_every_transition_of_a_company_a_opportunity(
     charlie_api: Client, world: World, lead: Opportunity
 ):
     closed = won(world)
-    attempts = [
+    attempts: list[tuple[Opportunity, str, dict[str, Any]]] = [
         (lead, "move", {"version": 1, "stage": world.discovery.pk, "fields": {"amount": 1}}),
         (lead, "win", {"version": 1, "stage": world.signed.pk, "signed_on": "2030-01-01"}),
         (lead, "lose", {"version": 1, "reason": world.reason_lost.pk, "lost_on": "2030-01-01"}),
