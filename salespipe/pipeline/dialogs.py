@@ -32,7 +32,8 @@ from salespipe.pipeline.models import (
 )
 from salespipe.pipeline.rules import StageFields
 
-_LABELS = {name: str(label) for name, label in MANDATORY_FIELD_CHOICES}
+# Lazy: read in the language of each request, not of the process at import.
+_LABELS = dict(MANDATORY_FIELD_CHOICES)
 _WIDGETS = {
     "amount": "number",
     "days": "number",
@@ -170,7 +171,9 @@ class DialogBuilder:
         return result
 
     def mandatory_field(self, name: str, prefix: str = "") -> DialogField:
-        result = self.input_field(name, _LABELS.get(name, name), _WIDGETS.get(name, "text"), prefix)
+        result = self.input_field(
+            name, str(_LABELS.get(name, name)), _WIDGETS.get(name, "text"), prefix
+        )
         if name == "contact":
             result.groups = self.contact_choices()
         elif name == "tags":

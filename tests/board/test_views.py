@@ -185,7 +185,9 @@ def test_tag_colours_come_as_a_stylesheet_and_an_unsafe_colour_is_left_out(
 
 def move(client: Client, world: World, deal: Opportunity, stage_id: int, **values):
     data = {"version": deal.version, "stage": stage_id, **values}
-    return post(client, f"/board/opportunities/{deal.pk}/move/", data, world)
+    return post(
+        client, f"/board/opportunities/{deal.pk}/move/", data, world, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def test_a_move_that_needs_no_field_answers_the_board_with_the_card_moved(
@@ -208,7 +210,7 @@ def test_moving_two_stages_forward_asks_for_both_stages_fields_in_order(
     """B14: one step per stage entered, in order, each naming its stage; nothing changed."""
     deal = make_opportunity(world.portfolio_a, account=world.account_a)
 
-    response = move(alice_client, world, deal, world.proposal.pk, **{"HTTP_ACCEPT_LANGUAGE": "en"})
+    response = move(alice_client, world, deal, world.proposal.pk)
 
     assert response.status_code == 422
     assert response["X-Fragment"] == "dialog"
@@ -260,7 +262,6 @@ def test_a_bad_value_comes_back_in_the_dialog_next_to_its_field_on_its_step(
         expected_signature_date="2031-06-30",
         contact=str(world.contact_a.pk),
         dialog="1",
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 422
@@ -282,7 +283,7 @@ def test_a_stale_version_redraws_the_board_with_the_reason_and_changes_nothing(
     deal = make_opportunity(world.portfolio_a, amount=Decimal("100"))
     Opportunity.objects.filter(pk=deal.pk).update(version=2, stage=world.negotiation)
 
-    response = move(alice_client, world, deal, world.discovery.pk, HTTP_ACCEPT_LANGUAGE="en")
+    response = move(alice_client, world, deal, world.discovery.pk)
 
     assert response.status_code == 409
     assert response["X-Fragment"] == "board"

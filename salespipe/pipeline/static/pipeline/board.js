@@ -21,8 +21,9 @@
 
   // -- messages and focus ------------------------------------------------------------------
 
+  // Translated texts name their values in braces: "Move to {stage}".
   function format(template, values) {
-    return (template || "").replace(/%\((\w+)\)s/g, (_match, name) =>
+    return (template || "").replace(/\{(\w+)\}/g, (_match, name) =>
       values[name] === undefined ? "" : String(values[name])
     );
   }

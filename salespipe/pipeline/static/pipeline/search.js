@@ -84,11 +84,11 @@
     const currency = body ? body.dataset.currency : "EUR";
     const money = new Intl.NumberFormat(lang, { style: "currency", currency });
     const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
-    const daysTemplate = app.dataset.msgDays || "%(days)s d";
+    const daysTemplate = app.dataset.msgDays || "{days} d";
     return {
       count: (value) => String(value),
       amount: (value) => money.format(value),
-      days: (value) => daysTemplate.replace("%(days)s", number.format(value)),
+      days: (value) => daysTemplate.replace("{days}", number.format(value)),
     };
   }
 
