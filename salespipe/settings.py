@@ -89,6 +89,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; every command (migrate, checks, tests) may come first.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and IMMEDIATE transactions: concurrent writers wait for each other
     # instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
