@@ -66,7 +66,7 @@ Version = Annotated[
 Month = Annotated[
     str,
     Field(
-        pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        pattern=r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$",
         description="A month written YYYY-MM.",
         examples=["2026-03"],
     ),
