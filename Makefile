@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test lint format bench screenshots requirements serve setup clean-venv
+.PHONY: run test lint format bench screenshots requirements setup messages
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) || exit 1; \
@@ -19,15 +19,22 @@ $(STAMP): $(VENV)/bin/python requirements-dev.txt
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) messages
+
+# Compiled translations are built, not committed; Babel compiles them without GNU gettext.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
 
 var:
 	@mkdir -p var/media var/static
 
 ## run: install, migrate, load the demo data into an empty database, serve on http://$(HOST):$(PORT)
-run: $(STAMP) var
+run: $(STAMP) messages var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore '.venv' -v 0 2>/dev/null || true
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
 	@echo
@@ -38,7 +45,7 @@ run: $(STAMP) var
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set)
-test: $(STAMP)
+test: $(STAMP) messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format), mypy, migrations up to date
@@ -53,7 +60,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 ## screenshots: PNGs of the board with demo data, in French and English, under var/screenshots/
-screenshots: $(STAMP) var
+screenshots: $(STAMP) messages var
 	$(PY) scripts/screenshots.py
 
 ## requirements: re-pin requirements*.txt from pyproject.toml

@@ -53,8 +53,6 @@ def prepare() -> None:
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
     manage("migrate", "--noinput", "-v", "0")
-    # Translations are compiled when gettext is installed; English pages need none.
-    manage("compilemessages", "--ignore", ".venv", "-v", "0", check=False)
     manage("collectstatic", "--noinput", "-v", "0")
     manage("seed_demo", "--opportunities", "160", "--seed", "7")
 
