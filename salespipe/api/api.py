@@ -10,7 +10,7 @@ from ninja.operation import Operation
 from salespipe.api import errors
 from salespipe.api.auth import SessionAuth, TokenAuth
 from salespipe.api.docs import OfflineSwagger, swagger_asset
-from salespipe.api.routers import config, customers, opportunities, views
+from salespipe.api.routers import config, customers, opportunities, opportunity_parts, views
 
 DESCRIPTION = """
 Everything a user does in Salespipe, for integrations and scripts, with the same rules and
@@ -80,6 +80,7 @@ api.add_router("/", config.router)
 api.add_router("/", customers.router)
 api.add_router("/", opportunities.router)
 api.add_router("/", views.router)
+api.add_router("/", opportunity_parts.router)
 
 
 # Added last, so that it only catches what no operation took: JSON, not an HTML page.

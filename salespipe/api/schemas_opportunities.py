@@ -91,7 +91,7 @@ def _drop_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-def _omittable(description: str) -> Any:
+def omittable(description: str) -> Any:
     """A field a write may leave out: it then keeps its value. The schema shows no default."""
     return Field(None, description=description, json_schema_extra=_drop_default)
 
@@ -174,28 +174,28 @@ class OpportunityOut(Schema):
 class MandatoryFieldsIn(InputSchema):
     """Values for the fields a stage can make mandatory; only those sent change."""
 
-    amount: Amount | None = _omittable("The amount; null leaves it empty.")
-    days: Days | None = _omittable("The number of days; null leaves it empty.")
-    expected_signature_date: dt.date | None = _omittable("The expected signature date.")
-    contact: Id | None = _omittable(
+    amount: Amount | None = omittable("The amount; null leaves it empty.")
+    days: Days | None = omittable("The number of days; null leaves it empty.")
+    expected_signature_date: dt.date | None = omittable("The expected signature date.")
+    contact: Id | None = omittable(
         "A contact of the opportunity's account; its phone, mobile, function and email fill "
         "those still empty."
     )
-    phone: Phone = _omittable("A phone number.")
-    mobile: Phone = _omittable("A mobile phone number.")
-    function: Function = _omittable("The contact's function.")
-    email: Email = _omittable("An email address.")
-    description: Description = _omittable("Free text about the deal.")
-    tags: TagIds = _omittable("Ids of tags of kind `opportunity`; replaces its tags.")
+    phone: Phone = omittable("A phone number.")
+    mobile: Phone = omittable("A mobile phone number.")
+    function: Function = omittable("The contact's function.")
+    email: Email = omittable("An email address.")
+    description: Description = omittable("Free text about the deal.")
+    tags: TagIds = omittable("Ids of tags of kind `opportunity`; replaces its tags.")
 
 
 class OpportunityFieldsIn(MandatoryFieldsIn):
     """Every field a user writes on the sheet (SPEC O2, S2)."""
 
-    name: Name = _omittable("The call name.")
-    account: Id = _omittable("An account of the opportunity's company.")
-    currency: CurrencyCode = _omittable("The currency of the amount.")
-    salesperson: Id = _omittable("A collaborator of the opportunity's company.")
+    name: Name = omittable("The call name.")
+    account: Id = omittable("An account of the opportunity's company.")
+    currency: CurrencyCode = omittable("The currency of the amount.")
+    salesperson: Id = omittable("A collaborator of the opportunity's company.")
 
 
 class OpportunityIn(OpportunityFieldsIn):
@@ -218,7 +218,7 @@ class OpportunityPatch(OpportunityFieldsIn):
     """Only the fields sent change (SPEC S2, P7)."""
 
     version: Version
-    portfolio: Id = _omittable(
+    portfolio: Id = omittable(
         "Another portfolio of the same company and stages, while the opportunity is open."
     )
 
