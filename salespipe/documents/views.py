@@ -1,0 +1,141 @@
+"""The *Documents* tab of the sheet (SPEC S5): upload, list, download, remove.
+
+Uploads are limited to `settings.DOCUMENT_MAX_BYTES`. A request that declares a larger
+body is refused before it is read; otherwise an upload handler stops storing the file as
+soon as it grows past the limit, so a large file never fills the disk or the memory.
+For that handler to be in place before the body is read, the CSRF check runs inside the
+view (`csrf_protect` on the inner function, as Django's documentation shows for upload
+handlers) instead of in the middleware.
+
+Every answer to a request of the sheet's script is the tab drawn again (`X-Fragment:
+documents`), with the error if any; a plain form post is sent back to the sheet.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from salespipe.documents import services
+from salespipe.documents.services import max_bytes, too_large_message
+from salespipe.lib.errors import InvalidInput
+from salespipe.org import access
+from salespipe.pipeline.lookup_views import from_script
+from salespipe.pipeline.models import Opportunity
+from salespipe.web.http import AuthedRequest
+
+FRAGMENT_HEADER = "X-Fragment"
+# What a multipart body may hold beside the file itself: boundaries, headers, the token.
+MULTIPART_SLACK = 64 * 1024
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops receiving a file once it is larger than `limit` bytes, and says so."""
+
+    def __init__(self, request: AuthedRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _sheet_url(opportunity: Opportunity) -> str:
+    return reverse("pipeline:opportunity", args=[opportunity.pk]) + "?tab=documents"
+
+
+def _answer(
+    request: AuthedRequest, opportunity: Opportunity, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    if not from_script(request):
+        if error:
+            messages.error(request, error)
+        return redirect(_sheet_url(opportunity))
+    context = {
+        "opportunity": opportunity,
+        "documents": services.documents_of(request.user, opportunity),
+        "max_bytes": max_bytes(),
+        "error": error,
+    }
+    response = render(request, "documents/_documents.html", {"t": context}, status=status)
+    response[FRAGMENT_HEADER] = "documents"
+    return response
+
+
+def _declared_length(request: AuthedRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET: the tab. POST: a file attached to the opportunity (the field is `file`)."""
+    opportunity = access.get(request.user, Opportunity, pk)
+    if request.method == "GET":
+        return _answer(request, opportunity)
+    if _declared_length(request) > max_bytes() + MULTIPART_SLACK:
+        return _answer(request, opportunity, error=too_large_message(), status=413)
+    handler = SizeLimitHandler(request, max_bytes())
+    request.upload_handlers.insert(0, handler)
+    return _upload(request, opportunity, handler)
+
+
+@csrf_protect
+def _upload(
+    request: AuthedRequest, opportunity: Opportunity, handler: SizeLimitHandler
+) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if handler.exceeded:
+        return _answer(request, opportunity, error=too_large_message(), status=413)
+    try:
+        services.document_upload(user=request.user, opportunity_id=opportunity.pk, upload=upload)
+    except InvalidInput as exc:
+        return _answer(
+            request, opportunity, error=" ".join(exc.errors.get("file", [str(exc)])), status=422
+        )
+    return _answer(request, opportunity)
+
+
+@login_required
+@require_GET
+def download(request: AuthedRequest, pk: int) -> FileResponse:
+    """The file, always as an attachment of a neutral type: a browser never renders it."""
+    document = services.document_get(user=request.user, document_id=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(document.original_name) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_POST
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Removes a document (the sheet asks for a confirmation first)."""
+    document = services.document_get(user=request.user, document_id=pk)
+    opportunity = access.get(request.user, Opportunity, document.opportunity_id)
+    services.document_delete(user=request.user, document_id=document.pk)
+    return _answer(request, opportunity)
