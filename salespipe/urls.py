@@ -7,5 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("salespipe.pipeline.urls")),
+    path("", include("salespipe.customers.urls")),
+    path("", include("salespipe.documents.urls")),
     path("", include("salespipe.web.urls")),
 ]

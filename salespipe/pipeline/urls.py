@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from salespipe.pipeline import views
+from salespipe.pipeline import calendar_views, views
 
 app_name = "pipeline"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("board/opportunities/<int:pk>/reuse/", views.reuse, name="reuse"),
     path("board/opportunities/<int:pk>/actions/", views.actions, name="actions"),
     path("board/actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/weighted/", calendar_views.weighted, name="calendar_weighted"),
+    path(
+        "calendar/opportunities/<int:pk>/schedule/",
+        calendar_views.schedule,
+        name="calendar_schedule",
+    ),
+    path("", include("salespipe.pipeline.sheet_urls")),
 ]

@@ -10,3 +10,5 @@ def _plain_static_files_and_media(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Assertions read English; a browser without a preference would get the French default.
+    settings.LANGUAGE_CODE = "en"

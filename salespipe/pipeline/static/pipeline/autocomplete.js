@@ -19,8 +19,9 @@
     return document.querySelector("[data-ac-messages]")?.dataset || {};
   }
 
+  // Translated texts name their values in braces: "Remove the tag {name}".
   function format(template, values) {
-    return (template || "").replace(/%\((\w+)\)s/g, (_m, name) => String(values[name] ?? ""));
+    return (template || "").replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
   }
 
   function csrfToken() {

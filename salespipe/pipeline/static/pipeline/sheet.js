@@ -136,7 +136,58 @@
     }
   }
 
-  async function refreshTab(name) {
+  // The Amounts tab drawn again in place when only values changed: the field being typed in
+  // is never replaced under the user's fingers, and keeps what is being typed.
+  function shape(root) {
+    const amounts = root.querySelector("[data-amounts]");
+    if (!amounts) return "";
+    const rows = Array.from(root.querySelectorAll("tbody tr"), (row) => row.dataset.line || row.className);
+    const notes = root.querySelectorAll("[data-message], .field-error").length;
+    return [amounts.dataset.detailed, amounts.dataset.currency, rows.join(","), notes].join("|");
+  }
+
+  function drawAmounts(html) {
+    const target = panel("amounts");
+    const fresh = document.createElement("template");
+    fresh.innerHTML = html;
+    if (!shape(target) || shape(target) !== shape(fresh.content)) {
+      target.innerHTML = html;
+      applyFigures(target);
+      return;
+    }
+    for (const field of fresh.content.querySelectorAll("input[id], select[id]")) {
+      const old = document.getElementById(field.id);
+      if (!old || !target.contains(old)) continue;
+      old.disabled = field.disabled;
+      old.readOnly = field.readOnly;
+      if (old.tagName !== "INPUT") {
+        old.value = field.value;
+        continue;
+      }
+      const typing = old === document.activeElement && old.value !== old.defaultValue;
+      old.defaultValue = field.defaultValue;
+      if (!typing) old.value = field.value;
+    }
+    const versions = target.querySelectorAll("input[name=version]");
+    fresh.content.querySelectorAll("input[name=version]").forEach((input, index) => {
+      if (versions[index]) versions[index].value = input.value;
+    });
+    const totals = target.querySelectorAll("[data-total]");
+    fresh.content.querySelectorAll("[data-total]").forEach((cell, index) => {
+      if (totals[index]) totals[index].textContent = cell.textContent;
+    });
+    target.querySelector("template[data-figures]").replaceWith(
+      fresh.content.querySelector("template[data-figures]")
+    );
+    applyFigures(target);
+  }
+
+  // Queued like every other request: the page never sends two at once.
+  function refreshTab(name) {
+    queue = queue.then(() => fetchTab(name));
+  }
+
+  async function fetchTab(name) {
     const url = `${texts.sheetUrl}?fragment=${encodeURIComponent(name)}`;
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } });
@@ -177,12 +228,30 @@
     again.focus();
   }
 
-  async function send(url, options) {
+  // One request at a time: a line saved while the previous one is on its way waits for it,
+  // then goes with the version that answer brought, instead of being refused as stale.
+  let queue = Promise.resolve();
+
+  function send(url, options) {
+    queue = queue.then(() => exchange(url, options));
+    return queue;
+  }
+
+  function estimateVersion() {
+    const template = panel("amounts")?.querySelector("template[data-figures]");
+    return template ? template.dataset.version : "";
+  }
+
+  async function exchange(url, options) {
+    if (options.body instanceof FormData && options.body.has("version") && options.estimate) {
+      options.body.set("version", estimateVersion());
+    }
     let response;
     try {
       response = await fetch(url, {
         credentials: "same-origin",
-        ...options,
+        method: options.method || "GET",
+        body: options.body,
         headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
       });
     } catch (_error) {
@@ -208,12 +277,12 @@
       const invalid = fieldsForm().querySelector("[aria-invalid=true], .has-conflict input");
       if (invalid) invalid.focus();
       announce(fieldsForm());
+    } else if (kind === "amounts") {
+      drawAmounts(html);
+      if (response.ok) refreshTab("history");
+      announce(panel(kind));
     } else if (kind && panel(kind)) {
       panel(kind).innerHTML = html;
-      if (kind === "amounts") {
-        applyFigures(panel(kind));
-        if (response.ok) refreshTab("history");
-      }
       announce(panel(kind));
     } else if (kind === "message") {
       say(html);
@@ -269,13 +338,21 @@
     }
     const data = new FormData(form);
     if (submitter && submitter.name) data.set(submitter.name, submitter.value);
-    send(form.action, { method: "POST", body: data });
+    const estimate = Boolean(form.closest("[data-amounts]") || form.id.startsWith("line-"));
+    send(form.action, { method: "POST", body: data, estimate });
   });
 
-  // A line is saved as soon as one of its fields changes; its sale type decides its fields.
+  // A line is saved as soon as one of its fields is left changed (its value differs from the
+  // one the server drew, even when that value was kept across a redraw), or a choice is made.
+  document.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (!input.matches || !input.matches("input[data-line-input]") || !input.isConnected) return;
+    if (input.form && input.value !== input.defaultValue) input.form.requestSubmit();
+  });
+
   document.addEventListener("change", (event) => {
     const input = event.target;
-    if (!input.matches || !input.matches("[data-line-input]") || !input.form) return;
+    if (!input.matches || !input.matches("select[data-line-input]") || !input.form) return;
     if (input.name === "sale_type") {
       const mode = input.selectedOptions[0] ? input.selectedOptions[0].dataset.mode : "";
       const row = input.closest("tr");
