@@ -59,6 +59,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## bench: seeds its own SQLite and PostgreSQL databases, measures the board, calendar, moves,
+## API lists and live search against baselines, prints the table, writes var/bench/results.json.
+## `make bench ARGS=--quick` stops at 10,000 opportunities.
+bench: $(STAMP) messages var
+	$(PY) -m scripts.bench $(ARGS)
+
 ## screenshots: PNGs of the board with demo data, in French and English, under var/screenshots/
 screenshots: $(STAMP) messages var
 	$(PY) scripts/screenshots.py

@@ -1,0 +1,207 @@
+"""The figures as a table, each with its target and whether it is met."""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    where: str
+    ours: str
+    baseline: str
+    figure: str
+    target: str
+    met: bool | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _page_rows(name: str, vendor: str, sizes: dict[str, Any], key: str) -> list[Row]:
+    rows: list[Row] = []
+    measured = {size: figures[key] for size, figures in sizes.items() if figures.get(key)}
+    if not measured:
+        return [Row(name, vendor, "—", "—", "not measured", "", None)]
+    queries = {figures["queries"] for figures in measured.values()}
+    rows.append(
+        Row(
+            f"{name}: SQL queries",
+            vendor,
+            " / ".join(str(f["queries"]) for f in measured.values()),
+            "",
+            f"at {', '.join(measured)}",
+            "the same at every size",
+            len(queries) == 1,
+        )
+    )
+    for size, figures in measured.items():
+        rows.append(
+            Row(
+                f"{name}: page, {int(size):,} open",
+                vendor,
+                _ms(figures["page_s"]),
+                _ms(figures["baseline_s"]),
+                f"{figures['ratio']:.2f}× ({figures['cards_drawn']} cards"
+                + ("" if figures["same_cards"] else f", baseline {figures['baseline_cards']}")
+                + ")",
+                "≤ 3×",
+                figures["ratio"] <= 3 and figures["same_cards"],
+            )
+        )
+    if "10000" in measured and "100000" in measured:
+        small, large = measured["10000"], measured["100000"]
+        page_growth = large["page_s"] / small["page_s"]
+        totals_growth = large["totals_query_s"] / small["totals_query_s"]
+        rows.append(
+            Row(
+                f"{name}: growth 10k → 100k",
+                vendor,
+                f"page ×{page_growth:.2f}",
+                f"totals query ×{totals_growth:.2f}",
+                f"{page_growth / totals_growth:.2f}",
+                "page ≤ totals query",
+                page_growth <= totals_growth,
+            )
+        )
+    return rows
+
+
+def _api_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
+    rows = []
+    for size, figures in sizes.items():
+        api = figures.get("api")
+        if not api:
+            continue
+        where = f"{vendor}, {int(size):,}"
+        rows.append(
+            Row(
+                "API list: first page of 500",
+                where,
+                _ms(api["first_s"]),
+                _ms(api["baseline_first_s"]),
+                f"{api['first_ratio']:.2f}×",
+                "≤ 3×",
+                api["first_ratio"] <= 3 and api["same_rows"],
+            )
+        )
+        rows.append(
+            Row(
+                "API list: deep page of 500",
+                where,
+                _ms(api["deep_s"]),
+                _ms(api["baseline_deep_s"]),
+                f"{api['deep_ratio']:.2f}×; {api['deep_vs_first']:.2f}× the first page",
+                "≤ 3×; ≤ 1.2× the first",
+                api["deep_ratio"] <= 3 and api["deep_vs_first"] <= 1.2,
+            )
+        )
+    return rows
+
+
+def _move_rows(moves: dict[str, Any] | None) -> list[Row]:
+    if not moves:
+        return [Row("Moves under load", "postgresql", "—", "—", "not measured", "", None)]
+    rows = [
+        Row(
+            f"Moves: {moves['clients']} clients, HTTP API",
+            f"postgresql, gunicorn ×{moves['workers']}",
+            f"{moves['moves_per_s']:.0f} moves/s",
+            f"{moves['baseline_moves_per_s']:.0f} moves/s",
+            f"{moves['ratio']:.2f}× ({moves['moves']} moves, {moves['failed']} failed)",
+            "≥ 0.33×",
+            moves["ratio"] >= 1 / 3 and moves["failed"] == 0,
+        )
+    ]
+    race = moves.get("race")
+    if race:
+        rows.append(
+            Row(
+                f"Moves: {race['rounds']} races of {race['racers']} on one card",
+                "postgresql",
+                f"{race['rounds_with_one_success']} rounds with one success",
+                f"{race['refused_409']} answered 409",
+                f"{race['other_answers']} other answers",
+                "exactly one success per race",
+                race["rounds_with_one_success"] == race["rounds"] and race["other_answers"] == 0,
+            )
+        )
+    lost = moves["lost_updates"]
+    rows.append(
+        Row(
+            "Moves: lost updates",
+            "postgresql",
+            f"{lost['wrong_final_stage']} wrong stages",
+            f"{lost['wrong_history_count']} wrong counts",
+            f"of {lost['cards']} cards",
+            "zero",
+            lost["wrong_final_stage"] == 0 and lost["wrong_history_count"] == 0,
+        )
+    )
+    return rows
+
+
+def _search_rows(search: dict[str, Any] | None) -> list[Row]:
+    if not search:
+        return [Row("Live search", "chromium", "—", "—", "not measured", "", None)]
+    rows = []
+    for cards, figures in search.items():
+        ours, minimal = figures["ours"], figures["minimal"]
+        small = int(cards) <= 2000
+        rows.append(
+            Row(
+                f"Live search: keystroke → frame, p95, {figures['cards_drawn']:,} cards",
+                "chromium",
+                f"{ours['p95_ms']:.1f} ms",
+                f"{minimal['p95_ms']:.1f} ms",
+                f"{figures['ratio']:.2f}× ({ours['keystrokes']} keys)",
+                "< 50 ms and ≤ 1.5×" if small else "≤ 1.5×",
+                figures["ratio"] <= 1.5 and (ours["p95_ms"] < 50 or not small),
+            )
+        )
+    return rows
+
+
+def rows_of(results: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for vendor, part in results["databases"].items():
+        if "error" in part:
+            rows.append(Row("Board and calendar", vendor, "—", "—", part["error"], "", None))
+            continue
+        rows += _page_rows("Board", vendor, part["sizes"], "board")
+        rows += _page_rows("Calendar, 6 months, all portfolios", vendor, part["sizes"], "calendar")
+    for vendor, part in results["databases"].items():
+        if "error" not in part:
+            rows += _api_rows(vendor, part["sizes"])
+    postgres = results["databases"].get("postgresql", {})
+    rows += _move_rows(postgres.get("moves"))
+    sqlite = results["databases"].get("sqlite", {})
+    rows += _search_rows(sqlite.get("live_search"))
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    header = ("measure", "where", "ours", "baseline", "figure", "target", "met")
+    cells = [header] + [
+        (
+            r.measure,
+            r.where,
+            r.ours,
+            r.baseline,
+            r.figure,
+            r.target,
+            "—" if r.met is None else "yes" if r.met else "NO",
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(cells):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
