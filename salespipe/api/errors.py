@@ -49,8 +49,14 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
         "No such object, or one of a company the user isn't scoped on: "
         "both answer the same, so that ids of other companies can't be probed."
     ),
-    409: "The object changed since it was read, or the change is refused in its current state.",
-    422: "Invalid input; `errors` lists each invalid value. Nothing was changed.",
+    409: (
+        "The object changed since it was read (then `version` is its current version), or the "
+        "change is refused in its current state. Nothing was changed."
+    ),
+    422: (
+        "Invalid input; `errors` lists each invalid value, or, when stages entered have "
+        "mandatory fields left empty, `missing` lists them per stage. Nothing was changed."
+    ),
 }
 
 # Domain errors that are not about the values sent, with their status; any other is a 422.
