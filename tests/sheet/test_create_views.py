@@ -377,3 +377,15 @@ def test_charlie_gets_nothing_of_company_a_from_the_autocompletes(
 @pytest.mark.parametrize("url", ["/accounts/lookup/?company=abc&q=b", "/accounts/lookup/?q=b"])
 def test_an_account_lookup_without_a_company_suggests_nothing(alice_client: Client, url):
     assert lookup(alice_client, url) == {"results": [], "create": None}
+
+
+def test_a_closed_account_posted_without_the_right_is_refused(world: World, bob_client: Client):
+    """A2: bob can't pick a closed account, whatever he posts; nothing is created."""
+    closed = make_account(world.company_a, "Boucherie Fermée", is_closed=True)
+    data = form(world, account=str(closed.pk), account_label=closed.name)
+
+    response = bob_client.post(create_url(world), data, headers=SCRIPT)
+
+    assert response.status_code == 422
+    assert 'id="new-account-error"' in response.content.decode()
+    assert not Opportunity.objects.exists()

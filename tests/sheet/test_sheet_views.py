@@ -4,20 +4,25 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
+from salespipe.documents import services as documents
 from salespipe.pipeline import estimate, services
 from salespipe.pipeline.models import (
     EstimateLine,
+    EstimateLineField,
     EstimateMode,
     HistoryEntry,
     Opportunity,
     OpportunityContact,
     Quote,
 )
-from salespipe.test import World, make_opportunity
+from salespipe.test import World, make_contact, make_opportunity
 
 SCRIPT = {"HX-Request": "true"}
 
@@ -406,3 +411,81 @@ def test_charlie_gets_404_on_every_page_and_fragment_of_the_sheet(
     assert list(EstimateLine.objects.filter(opportunity=deal)) == [line]
     assert Action.objects.filter(opportunity=deal, done=False).count() == 1
     assert list(OpportunityContact.objects.filter(opportunity=deal)) == [link]
+
+
+# -- what the sheet reads -------------------------------------------------------------------
+
+
+def _filled(world: World, count: int) -> Opportunity:
+    """An opportunity with `count` lines, actions, documents and linked contacts."""
+    deal = make_opportunity(world.portfolio_a, account=world.account_a, amount=Decimal(1))
+    deal.tags.add(world.tag_hot)
+    version = estimate.estimate_use_detailed(
+        user=world.alice, opportunity_id=deal.pk, version=1
+    ).version
+    for index in range(count):
+        estimate.line_add(
+            user=world.alice,
+            opportunity_id=deal.pk,
+            version=version + index,
+            values={"sale_type": world.sale_type_amount.pk, "amount": str(index + 1)},
+        )
+        Action.objects.create(
+            company=world.company_a,
+            kind=ActionKind.CALL,
+            subject=f"Call {index}",
+            due_at=timezone.now(),
+            assignee=world.bob,
+            opportunity=deal,
+        )
+        documents.document_upload(
+            user=world.alice,
+            opportunity_id=deal.pk,
+            upload=SimpleUploadedFile(f"note-{index}.txt", b"x"),
+        )
+        OpportunityContact.objects.create(opportunity=deal, contact=make_contact(world.account_a))
+    return deal
+
+
+def test_the_sheet_reads_the_same_number_of_queries_whatever_it_holds(
+    world: World, alice_client: Client, django_assert_max_num_queries
+):
+    """DESIGN: a page's query count does not grow with the data (lines, actions, documents,
+    contacts, history)."""
+    counts = []
+    for count in (1, 25):
+        deal = _filled(world, count)
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(f"/opportunities/{deal.pk}/")
+        assert response.status_code == 200
+        assert response.content.decode().count("data-line=") == count
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(20):
+        alice_client.get(f"/opportunities/{deal.pk}/")
+
+
+def test_the_first_four_custom_fields_of_lines_are_columns_of_the_table(
+    world: World, deal: Opportunity, bob_client: Client
+):
+    """S3: the first four custom fields by position; their values are saved with the line."""
+    for position, label in enumerate(["Site", "Cost centre", "Phase", "Owner", "Hidden"], 1):
+        EstimateLineField.objects.create(label=label, position=position)
+    estimate.estimate_use_detailed(user=world.alice, opportunity_id=deal.pk, version=1)
+    line = estimate.line_add(user=world.alice, opportunity_id=deal.pk, version=2, values={})
+
+    response = bob_client.post(
+        f"/opportunities/{deal.pk}/estimate/lines/{line.pk}/",
+        {"version": "3", "custom_1": "Lyon", "custom_4": "Marie"},
+        headers=SCRIPT,
+    )
+
+    html = response.content.decode()
+    for label in ("Site", "Cost centre", "Phase", "Owner"):
+        assert f'<th scope="col">{label}</th>' in html
+    assert "Hidden" not in html
+    assert 'name="custom_1" id="line-' in html
+    assert 'value="Lyon"' in html
+    line.refresh_from_db()
+    assert (line.custom_1, line.custom_4) == ("Lyon", "Marie")
