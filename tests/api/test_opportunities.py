@@ -622,3 +622,11 @@ def test_the_history_tells_who_changed_what_newest_first(
         ("amount", "1500.00", "10.00", world.bob.pk),
     ]
     assert history[0]["actor_name"] == "Bob"
+
+
+def test_an_opportunity_with_nothing_recorded_has_an_empty_history(
+    bob_api: Client, charlie_api: Client, deal: Opportunity
+):
+    # Written straight to the database, as bulk loads do: no history entry.
+    assert bob_api.get(f"/api/v1/opportunities/{deal.pk}/history").json() == []
+    assert charlie_api.get(f"/api/v1/opportunities/{deal.pk}/history").status_code == 404
