@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from salespipe.activities import services as action_services
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org import access
-from salespipe.org.models import Collaborator, Currency, Department, Team
+from salespipe.org.models import Collaborator
 from salespipe.org.rates import RateTable
 from salespipe.pipeline import dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
@@ -39,30 +39,19 @@ from salespipe.pipeline.errors import (
     NotDeletable,
     StaleVersion,
 )
-from salespipe.pipeline.filters import SORT_KEYS
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage, Tag, TagKind
+from salespipe.pipeline.page_context import (
+    FRAGMENT_HEADER,
+    create_url,
+    first_portfolio,
+    header_context,
+    remember_weighted,
+)
 from salespipe.pipeline.presenters import present_columns
 from salespipe.web.http import AuthedRequest
 
-FRAGMENT_HEADER = "X-Fragment"
 _REFUSED = (StaleVersion, InvalidTransition, NotDeletable)
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-
-
-def sort_choices() -> list[tuple[str, str]]:
-    labels = {
-        "signature": _("Expected signature date"),
-        "amount": _("Amount"),
-        "name": _("Call name"),
-        "account": _("Account"),
-        "created": _("Creation date"),
-        "updated": _("Last change"),
-    }
-    choices: list[tuple[str, str]] = []
-    for key in SORT_KEYS:
-        choices.append((key, str(labels.get(key, key))))
-        choices.append((f"-{key}", _("%(sort)s, descending") % {"sort": labels.get(key, key)}))
-    return choices
 
 
 # -- the board ------------------------------------------------------------------------------
@@ -72,10 +61,7 @@ def _default_query(user: Collaborator, query: BoardQuery) -> BoardQuery:
     """With no portfolio or group asked, the first portfolio of the user's companies."""
     if query.portfolio_id is not None or query.group_id is not None:
         return query
-    portfolio = (
-        Portfolio.objects.filter(company_id__in=access.company_ids(user)).order_by("name").first()
-        or Portfolio.objects.order_by("name").first()
-    )
+    portfolio = first_portfolio(user)
     if portfolio is None:
         return query
     return BoardQuery(portfolio.pk, None, query.filters)
@@ -94,27 +80,16 @@ def board_context(
         weighted=user.show_weighted,
     )
     rates = RateTable.load(board.currency)
-    create_url = ""
-    if board.can_create and board.portfolio is not None:
-        base = _url_if_defined("pipeline:opportunity_create")
-        create_url = f"{base}?portfolio={board.portfolio.pk}" if base else ""
     return {
         "board": board,
         "columns": present_columns(board.columns, rates),
         "query": query,
         "board_query": query.canonical(),
-        "create_url": create_url,
+        "create_url": create_url(board.portfolio, board.can_create),
         "message": message,
         "today": timezone.localdate(),
         "now": timezone.now(),
     }
-
-
-def _url_if_defined(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 def _board_response(
@@ -129,40 +104,6 @@ def _board_response(
     response = render(request, "pipeline/board.html#board-body", context, status=status)
     response[FRAGMENT_HEADER] = "board"
     return response
-
-
-def _header_context(user: Collaborator) -> dict[str, Any]:
-    choices = selectors.portfolio_choices(user)
-    portfolios = [
-        (f"portfolio:{c.portfolio.pk}", f"{c.portfolio.name} — {c.portfolio.company.name}")
-        for c in choices.portfolios
-    ]
-    groups = [
-        (
-            f"group:{g.template.pk}",
-            _("%(template)s (all portfolios)") % {"template": g.template.name},
-        )
-        for g in choices.groups
-    ]
-    scope_groups = [(_("Portfolios"), portfolios)]
-    if groups:
-        scope_groups.append((_("Portfolio groups"), groups))
-    collaborators = access.scoped(user, Collaborator.objects.filter(is_active=True)).order_by(
-        "first_name", "last_name", "username"
-    )
-    seller_groups = [
-        (_("Collaborators"), [(f"salesperson:{c.pk}", str(c)) for c in collaborators]),
-        (_("Teams"), [(f"team:{t.pk}", t.name) for t in Team.objects.all()]),
-        (_("Departments"), [(f"department:{d.pk}", d.name) for d in Department.objects.all()]),
-    ]
-    return {
-        "scope_groups": scope_groups,
-        "seller_groups": seller_groups,
-        "tags": list(Tag.objects.filter(kind=TagKind.OPPORTUNITY)),
-        "currencies": list(Currency.objects.all()),
-        "sort_choices": sort_choices(),
-        "calendar_url": _url_if_defined("pipeline:calendar"),
-    }
 
 
 @login_required
@@ -185,7 +126,7 @@ def board_page(request: AuthedRequest) -> HttpResponse:
     if query.portfolio_id is None and query.group_id is None:
         return render(request, "pipeline/no_portfolio.html", status=200)
     context = board_context(request, query)
-    context.update(_header_context(request.user))
+    context.update(header_context(request.user))
     context["nav"] = "opportunities"
     return render(request, "pipeline/board.html", context)
 
@@ -195,8 +136,7 @@ def board_page(request: AuthedRequest) -> HttpResponse:
 def weighted(request: AuthedRequest) -> HttpResponse:
     """B5: shows weighted amounts or not, remembered for the user."""
     user = request.user
-    user.show_weighted = request.POST.get("weighted") in {"on", "1", "true"}
-    user.save(update_fields=["show_weighted"])
+    remember_weighted(user, request.POST)
     # The header form's fields come with the switch, so the board drawn is the one shown.
     return _board_response(request, _default_query(user, BoardQuery.from_params(request.POST)))
 

@@ -1,0 +1,100 @@
+"""What the board and the signature calendar pages share (SPEC B7-B10, C4): the header's
+choices, the portfolio shown when none is asked, the create button's address, and the
+header that names the fragment a view answers with.
+"""
+
+from typing import Any
+
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from salespipe.org import access
+from salespipe.org.models import Collaborator, Currency, Department, Team
+from salespipe.pipeline import selectors
+from salespipe.pipeline.filters import SORT_KEYS
+from salespipe.pipeline.models import Portfolio, Tag, TagKind
+
+# The board's script reads it to know whether it got the page's body or a dialog.
+FRAGMENT_HEADER = "X-Fragment"
+
+
+def url_if_defined(name: str) -> str:
+    """The URL of `name`, or "" while that page is not built, so nothing links to a dead end."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    labels = {
+        "signature": _("Expected signature date"),
+        "amount": _("Amount"),
+        "name": _("Call name"),
+        "account": _("Account"),
+        "created": _("Creation date"),
+        "updated": _("Last change"),
+    }
+    choices: list[tuple[str, str]] = []
+    for key in SORT_KEYS:
+        choices.append((key, str(labels.get(key, key))))
+        choices.append((f"-{key}", _("%(sort)s, descending") % {"sort": labels.get(key, key)}))
+    return choices
+
+
+def first_portfolio(user: Collaborator) -> Portfolio | None:
+    """The portfolio shown when none is asked: the first of the user's companies, by name."""
+    return (
+        Portfolio.objects.filter(company_id__in=access.company_ids(user)).order_by("name").first()
+        or Portfolio.objects.order_by("name").first()
+    )
+
+
+def create_url(portfolio: Portfolio | None, can_create: bool) -> str:
+    """The *+ Opportunity* button's address: one portfolio of the user's companies only (B7)."""
+    if not can_create or portfolio is None:
+        return ""
+    base = url_if_defined("pipeline:opportunity_create")
+    return f"{base}?portfolio={portfolio.pk}" if base else ""
+
+
+def header_context(user: Collaborator) -> dict[str, Any]:
+    """The header's drop-downs: portfolios and groups, salespeople, tags, currencies, sorts."""
+    choices = selectors.portfolio_choices(user)
+    portfolios = [
+        (f"portfolio:{c.portfolio.pk}", f"{c.portfolio.name} — {c.portfolio.company.name}")
+        for c in choices.portfolios
+    ]
+    groups = [
+        (
+            f"group:{g.template.pk}",
+            _("%(template)s (all portfolios)") % {"template": g.template.name},
+        )
+        for g in choices.groups
+    ]
+    scope_groups = [(_("Portfolios"), portfolios)]
+    if groups:
+        scope_groups.append((_("Portfolio groups"), groups))
+    collaborators = access.scoped(user, Collaborator.objects.filter(is_active=True)).order_by(
+        "first_name", "last_name", "username"
+    )
+    seller_groups = [
+        (_("Collaborators"), [(f"salesperson:{c.pk}", str(c)) for c in collaborators]),
+        (_("Teams"), [(f"team:{t.pk}", t.name) for t in Team.objects.all()]),
+        (_("Departments"), [(f"department:{d.pk}", d.name) for d in Department.objects.all()]),
+    ]
+    return {
+        "scope_groups": scope_groups,
+        "seller_groups": seller_groups,
+        "tags": list(Tag.objects.filter(kind=TagKind.OPPORTUNITY)),
+        "currencies": list(Currency.objects.all()),
+        "sort_choices": sort_choices(),
+        "calendar_url": url_if_defined("pipeline:calendar"),
+    }
+
+
+def remember_weighted(user: Collaborator, data: QueryDict) -> None:
+    """B5: weighted amounts shown or not, as the switch says, remembered for the user."""
+    user.show_weighted = data.get("weighted") in {"on", "1", "true"}
+    user.save(update_fields=["show_weighted"])
