@@ -1,0 +1,62 @@
+"""What the signature calendar draws beyond the selector's columns (SPEC C1-C3): each
+month's name in the user's language and the key a drop posts, and the quick-drop frames.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from babel.dates import format_date
+from django.utils.translation import gettext as _
+
+from salespipe.lib.months import Month
+from salespipe.org.rates import RateTable
+from salespipe.pipeline.calendar_params import FRAMES_AFTER
+from salespipe.pipeline.presenters import CardView, present_card
+from salespipe.pipeline.selectors import MonthColumn
+from salespipe.web.templatetags.display import current_locale
+
+
+@dataclass(frozen=True)
+class MonthColumnView:
+    column: MonthColumn
+    cards: list[CardView]
+    # What a drop on this column posts: "YYYY-MM", or "" for *No date*.
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MonthFrame:
+    key: str
+    label: str
+    side: Literal["before", "after"]
+
+
+def month_label(month: Month, *, heading: bool = True) -> str:
+    """ "May 2026"; in French "Mai 2026" as a heading, "mai 2026" inside a sentence."""
+    text = format_date(month.first_day, "LLLL y", locale=current_locale())
+    return text[:1].upper() + text[1:] if heading else text
+
+
+def present_month_columns(
+    columns: Sequence[MonthColumn], rates: RateTable
+) -> list[MonthColumnView]:
+    return [
+        MonthColumnView(
+            column=column,
+            cards=[present_card(card, rates) for card in column.cards],
+            key=str(column.month) if column.month is not None else "",
+            label=month_label(column.month) if column.month is not None else _("No date"),
+        )
+        for column in columns
+    ]
+
+
+def month_frames(start: Month, months: int) -> list[MonthFrame]:
+    """C3: the month before the first shown, then the months after the last one shown."""
+    before = start.shifted(-1)
+    after = [start.shifted(months + i) for i in range(FRAMES_AFTER)]
+    return [MonthFrame(str(before), month_label(before), "before")] + [
+        MonthFrame(str(month), month_label(month), "after") for month in after
+    ]

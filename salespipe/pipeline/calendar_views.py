@@ -1,0 +1,210 @@
+"""The signature calendar in the browser (SPEC C1-C5): thin views over the calendar
+selector and the schedule service.
+
+It shares the board's header, cards, summary, dialogs and script, and answers as the
+board's views do: the `#board` body, named `calendar` in the `X-Fragment` header, drawn
+again from the same address (200 done; 409 refused: a stale version or a closed
+opportunity; 422 a value refused, such as a date a stage made mandatory; the message is in
+the body).
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.months import Month
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.org.rates import RateTable
+from salespipe.pipeline import selectors, services
+from salespipe.pipeline.calendar_params import CalendarQuery
+from salespipe.pipeline.calendar_presenters import (
+    month_frames,
+    month_label,
+    present_month_columns,
+)
+from salespipe.pipeline.errors import InvalidTransition, StaleVersion
+from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.page_context import (
+    FRAGMENT_HEADER,
+    create_url,
+    first_portfolio,
+    header_context,
+    remember_weighted,
+)
+from salespipe.web.http import AuthedRequest
+
+
+def _default_scope(user: Collaborator, query: CalendarQuery) -> CalendarQuery:
+    """With no portfolio, group or *All portfolios* asked, the board's first portfolio."""
+    if query.has_scope:
+        return query
+    portfolio = first_portfolio(user)
+    return query if portfolio is None else query.for_portfolio(portfolio.pk)
+
+
+def _address(query: CalendarQuery | None) -> str:
+    return "" if query is None else reverse("pipeline:calendar") + query.canonical()
+
+
+def calendar_context(
+    request: AuthedRequest, query: CalendarQuery, *, message: str = ""
+) -> dict[str, Any]:
+    """What `#board` draws on the calendar: month columns, totals, summary and frames."""
+    user = request.user
+    today = timezone.localdate()
+    start = query.first_month(today)
+    calendar = selectors.calendar(
+        user=user,
+        portfolio_id=query.portfolio_id,
+        group_id=query.group_id,
+        all_portfolios=query.all_portfolios,
+        start=start,
+        months=query.month_count,
+        filters=query.filters,
+        weighted=user.show_weighted,
+    )
+    rates = RateTable.load(calendar.currency)
+    current = Month.of(today)
+    return {
+        # The board's summary partial reads the figures it shows from `board`.
+        "board": calendar,
+        "calendar": calendar,
+        "columns": present_month_columns(calendar.columns, rates),
+        "frames": month_frames(start, calendar.months),
+        "query": query,
+        "start": start,
+        "range_label": _("%(first)s to %(last)s")
+        % {
+            "first": month_label(start),
+            "last": month_label(start.shifted(calendar.months - 1)),
+        },
+        "previous_url": _address(query.starting(start.shifted(-1))),
+        "next_url": _address(query.starting(start.shifted(1))),
+        "current_url": _address(query.starting(current)),
+        "is_current": start == current,
+        # B7, C4: a group or all portfolios get no create button.
+        "create_url": create_url(calendar.portfolio, calendar.can_create),
+        "message": message,
+        "today": today,
+        "now": timezone.now(),
+    }
+
+
+def _calendar_response(
+    request: AuthedRequest, query: CalendarQuery, *, status: int = 200, message: str = ""
+) -> HttpResponse:
+    query = _default_scope(request.user, query)
+    context = calendar_context(request, query, message=message)
+    response = render(request, "pipeline/calendar.html#calendar-body", context, status=status)
+    response[FRAGMENT_HEADER] = "calendar"
+    return response
+
+
+@login_required
+@require_GET
+def calendar_page(request: AuthedRequest) -> HttpResponse:
+    """C1-C4: *No date*, then the months asked; with htmx, only its `#board` body."""
+    asked = CalendarQuery.from_params(request.GET)
+    query = _default_scope(request.user, asked)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if query != asked and not is_htmx and not asked.errors:
+        # The address names the portfolio shown, so that a link or a reload keeps it.
+        return redirect(_address(query))
+    if is_htmx:
+        response = _calendar_response(request, query)
+        if "scope" in request.GET or "seller" in request.GET:
+            # The header form's compound choices, written back as the plain address.
+            response["HX-Push-Url"] = _address(query)
+        # The same address gives a page or a fragment: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    if not query.has_scope:
+        return render(request, "pipeline/no_portfolio.html", status=200)
+    context = calendar_context(request, query)
+    context.update(header_context(request.user))
+    context.update(
+        nav="opportunities",
+        calendar_url="",
+        board_url=reverse("pipeline:board") + query.scope.canonical(),
+        weighted_url=reverse("pipeline:calendar_weighted"),
+        offer_all_portfolios=True,
+    )
+    return render(request, "pipeline/calendar.html", context)
+
+
+@login_required
+@require_POST
+def weighted(request: AuthedRequest) -> HttpResponse:
+    """B5 on the calendar: weighted amounts or not, remembered for the user."""
+    remember_weighted(request.user, request.POST)
+    # The header form's fields come with the switch, so the calendar drawn is the one shown.
+    return _calendar_response(request, CalendarQuery.from_params(request.POST))
+
+
+def _reason(error: InvalidInput) -> str:
+    return " ".join(message for messages in error.errors.values() for message in messages)
+
+
+def _outside(opportunity: Opportunity, query: CalendarQuery) -> str:
+    """Said when a card leaves the months shown, so that the move is not mistaken for a loss."""
+    day = opportunity.expected_signature_date
+    if day is None:
+        return ""
+    start = query.first_month(timezone.localdate())
+    month = Month.of(day)
+    if start <= month <= start.shifted(query.month_count - 1):
+        return ""
+    return _("%(name)s is now expected in %(month)s, outside the months shown.") % {
+        "name": opportunity.name,
+        "month": month_label(month, heading=False),
+    }
+
+
+@login_required
+@require_POST
+def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
+    """C3: dropped on a month, a card signs on that month's last day; on *No date*, undated.
+
+    The month posted is "YYYY-MM", or "" for *No date*. Clearing the date goes through the
+    sheet's update, so that a date a stage made mandatory is kept and the user told why.
+    """
+    opportunity = access.get(request.user, Opportunity, pk)
+    query = CalendarQuery.from_params(request.GET)
+    month = request.POST.get("month", "").strip()
+    version = request.POST.get("version", "").strip()
+    if not version.isdigit():
+        return _calendar_response(
+            request, query, status=422, message=_("The version last read is required.")
+        )
+    try:
+        if month:
+            scheduled = services.opportunity_schedule(
+                user=request.user, opportunity_id=pk, version=int(version), month=month
+            )
+        else:
+            scheduled = services.opportunity_update(
+                user=request.user,
+                opportunity_id=pk,
+                version=int(version),
+                values={"expected_signature_date": None},
+            )
+    except (StaleVersion, InvalidTransition) as exc:
+        return _calendar_response(request, query, status=409, message=str(exc))
+    except InvalidInput as exc:
+        reason = _reason(exc)
+        if not month:
+            reason = _("%(name)s keeps its expected signature date: %(reason)s") % {
+                "name": opportunity.name,
+                "reason": reason,
+            }
+        return _calendar_response(request, query, status=422, message=reason)
+    return _calendar_response(request, query, message=_outside(scheduled, query))
