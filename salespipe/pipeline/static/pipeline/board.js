@@ -1,9 +1,10 @@
-// The portfolio board (SPEC B14-B22): native drag and drop, keyboard and menu moves, and the
-// dialogs the server sends when a move needs values, shown one step at a time.
+// The portfolio board (SPEC B14-B22) and the signature calendar (C1-C5): native drag and
+// drop, keyboard and menu moves, and the dialogs the server sends when a move needs values,
+// shown one step at a time.
 //
-// Nothing moves on the page before the server has answered: it sends back the board as it
-// really is (200, or 409 with the reason), or a dialog (422). Every listener is delegated,
-// so a board of thousands of cards costs no more than one of ten.
+// Nothing moves on the page before the server has answered: it sends back the board or the
+// calendar as it really is (200, or 409/422 with the reason), or a dialog (422). Every
+// listener is delegated, so a board of thousands of cards costs no more than one of ten.
 (function () {
   "use strict";
 
@@ -16,6 +17,9 @@
   if (!app || !board || !host || !status) return;
 
   const base = app.dataset.transitionBase;
+  const scheduleBase = app.dataset.scheduleBase;
+  // "board" or "calendar": also the name of the fragment that draws this page's body.
+  const view = app.dataset.view || "board";
   let dragged = null;
   let lastFocus = null;
 
@@ -42,27 +46,36 @@
     return Array.from(container.querySelectorAll("[data-card]")).filter((card) => !card.hidden);
   }
 
+  // Columns are stages on the board, months (and *No date*) on the calendar.
   function columns() {
-    return Array.from(board.querySelectorAll('[data-drop="move"]'));
+    return Array.from(board.querySelectorAll("[data-column]"));
+  }
+
+  function columnKey(column) {
+    return column.dataset.month !== undefined
+      ? `month:${column.dataset.month}`
+      : `stage:${column.dataset.stage}`;
+  }
+
+  function columnOf(card) {
+    return card.closest("[data-column]");
   }
 
   function rememberFocus(card) {
-    const column = card.closest('[data-drop="move"]');
+    const column = columnOf(card);
     lastFocus = {
       id: card.dataset.id,
-      stage: card.dataset.stage,
+      column: column ? columnKey(column) : "",
       index: column ? visibleCards(column).indexOf(card) : 0,
     };
   }
 
-  // The same card in its new place; if it left the board, the card after it, else its column.
+  // The same card in its new place; if it left the page, the card after it, else its column.
   function restoreFocus() {
     if (!lastFocus) return;
     let target = cardById(lastFocus.id);
     if (!target || target.hidden) {
-      const column = board.querySelector(
-        `[data-drop="move"][data-stage="${CSS.escape(lastFocus.stage)}"]`
-      );
+      const column = columns().find((candidate) => columnKey(candidate) === lastFocus.column);
       if (column) {
         const cards = visibleCards(column);
         target = cards[Math.min(lastFocus.index, cards.length - 1)] || column;
@@ -111,9 +124,18 @@
     }
     const kind = response.headers.get("X-Fragment");
     const html = await response.text();
-    if (kind === "board") {
+    if (kind === view) {
       closeDialogs();
       swapBoard(html);
+    } else if (kind === "board" || kind === "calendar") {
+      // The other view's body, from an endpoint both share (an action planned from the
+      // calendar): its message is kept, and this page's body is drawn again.
+      closeDialogs();
+      const template = document.createElement("template");
+      template.innerHTML = html;
+      const message = template.content.querySelector("[data-board-message]");
+      if (message) say(message.textContent.trim());
+      await refresh();
     } else if (kind === "dialog") {
       showDialog(html);
     } else {
@@ -134,6 +156,16 @@
     for (const [name, value] of Object.entries(fields || {})) body.append(name, value);
     card.setAttribute("aria-busy", "true");
     return post(`${base}${card.dataset.id}/${action}/${location.search}`, body);
+  }
+
+  // C3: to the last day of `month` ("YYYY-MM"), or without a date ("").
+  function schedule(card, month) {
+    rememberFocus(card);
+    const body = new FormData();
+    body.append("version", card.dataset.version);
+    body.append("month", month);
+    card.setAttribute("aria-busy", "true");
+    return post(`${scheduleBase}${card.dataset.id}/schedule/${location.search}`, body);
   }
 
   // -- dialogs -----------------------------------------------------------------------------
@@ -347,26 +379,69 @@
     event.preventDefault();
     const card = dragged;
     endDrag();
-    drop(card, zone.dataset.drop, zone.dataset.stage);
+    drop(card, zone.dataset.drop, zone.dataset);
   });
 
   document.addEventListener("dragend", endDrag);
 
-  function drop(card, action, stage) {
+  // `target` names where the card goes: a `stage` on the board, a `month` on the calendar.
+  function drop(card, action, target) {
     if (action === "move") {
+      const stage = target.stage;
       if (!stage || stage === card.dataset.stage) return;
       transition(card, "move", { stage });
+    } else if (action === "schedule") {
+      const month = target.month;
+      if (month === undefined || month === cardMonth(card)) return;
+      schedule(card, month);
     } else if (action === "win" || action === "lose" || action === "delete") {
       transition(card, action, {});
     }
+  }
+
+  // -- months of the calendar (C1-C3) ------------------------------------------------------
+
+  // The month of the column a card is in: "YYYY-MM", or "" under *No date*.
+  function cardMonth(card) {
+    const column = columnOf(card);
+    return column && column.dataset.month !== undefined ? column.dataset.month : null;
+  }
+
+  function shiftMonth(month, step) {
+    const [year, number] = month.split("-").map(Number);
+    const index = year * 12 + (number - 1) + step;
+    const shifted = Math.floor(index / 12);
+    return `${String(shifted).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
+  }
+
+  // Shift+arrows on the calendar: the month before or after; from *No date*, the first shown.
+  function neighbourMonth(card, step) {
+    const month = cardMonth(card);
+    if (month === null) return null;
+    if (month === "") {
+      const first = columns().find((column) => column.dataset.month);
+      return step > 0 && first ? first.dataset.month : null;
+    }
+    return shiftMonth(month, step);
+  }
+
+  // Every month a card can be dropped on, *No date* first, then in order, each once.
+  function monthTargets() {
+    const byMonth = new Map();
+    for (const target of board.querySelectorAll('[data-drop="schedule"]')) {
+      if (!byMonth.has(target.dataset.month)) byMonth.set(target.dataset.month, target);
+    }
+    return Array.from(byMonth.values()).sort((a, b) =>
+      a.dataset.month < b.dataset.month ? -1 : a.dataset.month > b.dataset.month ? 1 : 0
+    );
   }
 
   // -- keyboard and card menu (B20, B22) ---------------------------------------------------
 
   function neighbourColumn(card, step) {
     const all = columns();
-    const index = all.findIndex((column) => column.dataset.stage === card.dataset.stage);
-    return all[index + step] || null;
+    const index = all.indexOf(columnOf(card));
+    return index < 0 ? null : all[index + step] || null;
   }
 
   board.addEventListener("keydown", (event) => {
@@ -376,14 +451,19 @@
     const step = event.key === "ArrowRight" ? 1 : -1;
     if (event.shiftKey && horizontal) {
       event.preventDefault();
-      const column = neighbourColumn(card, step);
-      if (column) transition(card, "move", { stage: column.dataset.stage });
+      if (view === "calendar") {
+        const month = neighbourMonth(card, step);
+        if (month !== null) schedule(card, month);
+      } else {
+        const column = neighbourColumn(card, step);
+        if (column) transition(card, "move", { stage: column.dataset.stage });
+      }
     } else if ((event.shiftKey && event.key === "F10") || event.key === "ContextMenu") {
       event.preventDefault();
       openMenu(card);
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      const column = card.closest('[data-drop="move"]');
+      const column = columnOf(card);
       const cards = visibleCards(column);
       const other = cards[cards.indexOf(card) + (event.key === "ArrowDown" ? 1 : -1)];
       if (other) other.focus();
@@ -407,14 +487,39 @@
     }
   });
 
-  function menuButton(label, action, stage) {
+  function menuButton(label, action, target) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = label;
     button.dataset.menuAction = action;
-    if (stage) button.dataset.stage = stage;
-    if (action !== "move") button.classList.add(`menu-${action}`);
+    Object.assign(button.dataset, target || {});
+    if (action !== "move" && action !== "schedule") button.classList.add(`menu-${action}`);
     return button;
+  }
+
+  function stageEntries(card) {
+    const buttons = [];
+    for (const column of columns()) {
+      if (column.dataset.stage === card.dataset.stage) continue;
+      const label = format(app.dataset.msgMoveTo, { stage: column.dataset.stageName });
+      buttons.push(menuButton(label, "move", { stage: column.dataset.stage }));
+    }
+    buttons.push(menuButton(app.dataset.labelWon, "win"));
+    buttons.push(menuButton(app.dataset.labelLost, "lose"));
+    buttons.push(menuButton(app.dataset.labelDelete, "delete"));
+    return buttons;
+  }
+
+  // C3 from the keyboard: the months shown, *No date* and the frames' months.
+  function monthEntries(card) {
+    const current = cardMonth(card);
+    return monthTargets()
+      .filter((target) => target.dataset.month !== current)
+      .map((target) =>
+        menuButton(format(app.dataset.msgMoveTo, { stage: target.dataset.monthName }), "schedule", {
+          month: target.dataset.month,
+        })
+      );
   }
 
   function openMenu(card) {
@@ -424,18 +529,10 @@
     const name = card.querySelector(".card-name");
     menu.querySelector("[data-card-menu-title]").textContent = name ? name.textContent : "";
     const items = menu.querySelector("[data-card-menu-items]");
-    const buttons = [];
-    for (const column of columns()) {
-      if (column.dataset.stage === card.dataset.stage) continue;
-      const label = format(app.dataset.msgMoveTo, { stage: column.dataset.stageName });
-      buttons.push(menuButton(label, "move", column.dataset.stage));
-    }
-    buttons.push(menuButton(app.dataset.labelWon, "win"));
-    buttons.push(menuButton(app.dataset.labelLost, "lose"));
-    buttons.push(menuButton(app.dataset.labelDelete, "delete"));
+    const buttons = view === "calendar" ? monthEntries(card) : stageEntries(card);
     items.replaceChildren(...buttons);
     menu.showModal();
-    buttons[0].focus();
+    if (buttons.length) buttons[0].focus();
   }
 
   if (menu) {
@@ -451,7 +548,7 @@
       menu.dataset.chosen = "1";
       menu.close();
       const card = cardById(menu.dataset.cardId);
-      if (card) drop(card, action, button.dataset.stage);
+      if (card) drop(card, action, button.dataset);
     });
     menu.addEventListener("close", () => {
       if (!menu.dataset.chosen) restoreFocus();
@@ -508,11 +605,49 @@
     request(`${app.dataset.closedUrl}?${params}`, { method: "GET" });
   });
 
+  // The month arrow or *Current month* used keeps the focus once the months are drawn again.
+  let monthNav = null;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail && event.detail.elt;
+    monthNav = elt && elt.dataset ? elt.dataset.monthNav || null : null;
+  });
+
   // A board drawn again by htmx (filters, sort, weighted amounts) keeps the search applied.
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail && event.detail.target === board) {
       const message = board.querySelector("[data-board-message]");
       if (message) say(message.textContent.trim());
+      if (monthNav) {
+        const again =
+          board.querySelector(`[data-month-nav="${CSS.escape(monthNav)}"]`) ||
+          board.querySelector('[data-month-nav="current"]');
+        if (again) again.focus();
+        monthNav = null;
+      }
     }
   });
+
+  // C1: at least four months; a wide screen, on the first visit of the address, gets as many
+  // as it holds, written in the address so that a reload or a link keeps them.
+  function widenMonths() {
+    const body = board.querySelector("[data-board-body]");
+    if (view !== "calendar" || !body || !body.hasAttribute("data-months-auto")) return;
+    const list = board.querySelector(".month-columns");
+    const sample = board.querySelector(".month-column");
+    if (!list || !sample) return;
+    const gap = parseFloat(getComputedStyle(list).columnGap) || 0;
+    const width = parseFloat(getComputedStyle(sample).flexBasis) || sample.offsetWidth;
+    if (!width) return;
+    const fitting = Math.floor((list.clientWidth + gap) / (width + gap)) - 1;
+    const shown = Number(body.dataset.months) || 0;
+    const wanted = Math.min(fitting, 12);
+    if (wanted <= shown) return;
+    const params = new URLSearchParams(location.search);
+    params.set("start", body.dataset.start);
+    params.set("months", String(wanted));
+    history.replaceState(history.state, "", `${location.pathname}?${params}`);
+    refresh();
+  }
+
+  widenMonths();
 })();
