@@ -1,9 +1,12 @@
-"""PNG screenshots of the board with demo data, in French and English: `make screenshots`.
+"""PNG screenshots of the board and the signature calendar with demo data, in French and
+English: `make screenshots`.
 
 Builds a throwaway SQLite database under var/screenshots/, loads the demo data into it,
 serves it with gunicorn on a free local port, and drives Chromium through Playwright to
 var/screenshots/board-{fr,en}.png (the board), board-dialog-{fr,en}.png (a move asking for
-a stage's fields) and board-mobile-{fr,en}.png (a 390 px wide phone).
+a stage's fields), board-mobile-{fr,en}.png (a 390 px wide phone), calendar-{fr,en}.png
+(the signature calendar of every portfolio), calendar-drag-{fr,en}.png (a card dragged, the
+month frames shown on the right) and calendar-mobile-{fr,en}.png.
 """
 
 import os
@@ -88,11 +91,13 @@ def shoot(url: str) -> list[Path]:
         )
         for language, locale in LANGUAGES.items():
             set_language(language)
-            shots: list[tuple[str, ViewportSize]] = [
-                ("board", {"width": 1600, "height": 1000}),
-                ("board-mobile", {"width": 390, "height": 844}),
+            shots: list[tuple[str, str, ViewportSize]] = [
+                ("board", "/board/", {"width": 1600, "height": 1000}),
+                ("board-mobile", "/board/", {"width": 390, "height": 844}),
+                ("calendar", "/calendar/?all=1", {"width": 1600, "height": 1000}),
+                ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}),
             ]
-            for name, viewport in shots:
+            for name, address, viewport in shots:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
                 page.goto(f"{url}/login/")
@@ -100,14 +105,16 @@ def shoot(url: str) -> list[Path]:
                 page.fill("#id_password", PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_load_state("networkidle")
-                page.goto(f"{url}/board/")
+                page.goto(f"{url}{address}")
                 page.wait_for_selector("[data-board-body]")
                 page.wait_for_load_state("networkidle")
                 path = OUT / f"{name}-{language}.png"
-                page.screenshot(path=str(path), full_page=name == "board")
+                page.screenshot(path=str(path), full_page=name in {"board", "calendar"})
                 written.append(path)
                 if name == "board":
                     written += shoot_dialog(page, language)
+                if name == "calendar":
+                    written += shoot_drag(page, language)
                 context.close()
         browser.close()
     return written
@@ -126,6 +133,28 @@ def shoot_dialog(page: Page, language: str) -> list[Path]:
     path = OUT / f"board-dialog-{language}.png"
     page.screenshot(path=str(path))
     dialog.locator("[data-cancel]").click()
+    return [path]
+
+
+def shoot_drag(page: Page, language: str) -> list[Path]:
+    """A card held over a month: the quick-drop frames show on the right (SPEC C3)."""
+    first_card = page.locator("[data-column] [data-card]").first
+    if first_card.count() == 0:
+        return []
+    first_card.hover()
+    page.mouse.down()
+    box = first_card.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2 + 30)
+    page.locator("[data-frame]").first.wait_for(state="visible", timeout=10_000)
+    target = page.locator("[data-frame]").last.bounding_box()
+    assert target is not None
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+    path = OUT / f"calendar-drag-{language}.png"
+    page.screenshot(path=str(path))
+    # Let go over the card's own month, which changes nothing.
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.up()
     return [path]
 
 
