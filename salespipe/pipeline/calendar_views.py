@@ -115,6 +115,8 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
     """C1-C4: *No date*, then the months asked; with htmx, only its `#board` body."""
     asked = CalendarQuery.from_params(request.GET)
     query = _default_scope(request.user, asked)
+    if not query.has_scope:
+        return render(request, "pipeline/no_portfolio.html", status=200)
     is_htmx = request.headers.get("HX-Request") == "true"
     if query != asked and not is_htmx and not asked.errors:
         # The address names the portfolio shown, so that a link or a reload keeps it.
@@ -127,8 +129,6 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
         # The same address gives a page or a fragment: caches must keep them apart.
         patch_vary_headers(response, ("HX-Request",))
         return response
-    if not query.has_scope:
-        return render(request, "pipeline/no_portfolio.html", status=200)
     context = calendar_context(request, query)
     context.update(header_context(request.user))
     context.update(

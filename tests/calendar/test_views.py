@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salespipe.lib.months import Month
-from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus
+from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus, Portfolio
 from salespipe.test import World, make_opportunity
 
 
@@ -466,3 +466,17 @@ def test_amounts_in_several_currencies_are_converted_in_month_totals(
     ).content.decode()
 
     assert '<span class="amount" data-total="amount">€100.00</span>' in html
+
+
+def test_without_any_portfolio_the_calendar_says_so_instead_of_failing(
+    world: World, alice_client: Client
+):
+    """C4: with nothing configured yet, the page says an administrator creates portfolios."""
+    Portfolio.objects.all().delete()
+
+    page = alice_client.get("/calendar/", HTTP_ACCEPT_LANGUAGE="en")
+    fragment = alice_client.get("/calendar/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == fragment.status_code == 200
+    assert "No portfolio yet" in page.content.decode()
+    assert "No portfolio yet" in fragment.content.decode()
