@@ -358,6 +358,7 @@ def test_a_wide_screen_gets_more_months_in_the_address(browser, live_server, wor
 
 
 def test_the_calendar_speaks_french(browser, live_server, world_db: World):
+    """C1, C2: months and texts in French."""
     w = world_db
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()

@@ -69,6 +69,7 @@ def test_the_calendar_page_runs_as_many_queries_for_500_opportunities_as_for_50(
 def test_the_calendar_fragment_runs_as_many_queries_for_500_opportunities_as_for_50(
     world: World, alice_client: Client
 ):
+    """C1-C4: the htmx part of All portfolios, over six months."""
     url = f"/calendar/?all=1&start={Month.of(timezone.localdate())}&months=6"
     add_opportunities(world, 50)
     with_50, html = queries(alice_client, url, htmx=True)

@@ -143,6 +143,7 @@ def test_the_quick_drop_frames_are_the_month_before_and_three_after(
 def test_unreadable_start_or_months_are_named_and_the_current_month_is_shown(
     world: World, alice_client: Client
 ):
+    """C1, C2: a bad start or months is named; the calendar still shows, from this month."""
     html = alice_client.get(
         calendar_url(world, start="2031-13", months="99"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -157,6 +158,7 @@ def test_unreadable_start_or_months_are_named_and_the_current_month_is_shown(
 def test_months_beyond_the_year_9999_are_refused_without_an_error_page(
     world: World, alice_client: Client
 ):
+    """C2, C3: the months shown and their frames must be real dates."""
     response = alice_client.get(calendar_url(world, start="9999-11"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
@@ -296,6 +298,7 @@ def test_the_weighted_switch_redraws_the_calendar_weighted_and_is_remembered(
 
 
 def test_the_board_and_the_calendar_link_to_each_other(world: World, alice_client: Client):
+    """C4: the view switch keeps the portfolio and the filters."""
     board = alice_client.get(f"/board/?portfolio={world.portfolio_a.pk}&sort=amount")
     calendar = alice_client.get(calendar_url(world, sort="amount", start="2031-01"))
 
@@ -320,6 +323,7 @@ def test_charlie_sees_the_calendar_of_company_a_portfolio_but_none_of_its_opport
 
 
 def test_an_unknown_portfolio_answers_404(world: World, alice_client: Client):
+    """P8: an unknown portfolio is not found, as on the board."""
     assert alice_client.get("/calendar/?portfolio=999999").status_code == 404
 
 
@@ -396,6 +400,7 @@ def test_a_stale_version_is_refused_with_409_and_nothing_changes(
 def test_a_bad_month_or_no_version_answers_422_and_nothing_changes(
     world: World, alice_client: Client
 ):
+    """C3, P7: what can't be read is refused with the reason."""
     deal = make_opportunity(world.portfolio_a, expected_signature_date=dt.date(2031, 3, 31))
 
     bad_month = schedule(alice_client, world, deal, "2031-13")

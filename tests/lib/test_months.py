@@ -33,12 +33,14 @@ def test_february_ends_on_the_29th_in_leap_years_only(year: int, last: int):
 
 
 def test_last_days_of_december_and_of_thirty_day_months():
+    """C3: a drop signs on the month's last day."""
     assert Month(2025, 12).last_day == dt.date(2025, 12, 31)
     assert Month(2026, 4).last_day == dt.date(2026, 4, 30)
     assert Month(2026, 4).first_day == dt.date(2026, 4, 1)
 
 
 def test_a_range_of_months_runs_over_the_year_end_through_a_leap_february():
+    """C1: the months shown run on over December."""
     months = month_range(Month(2027, 11), 4)
 
     assert [str(m) for m in months] == ["2027-11", "2027-12", "2028-01", "2028-02"]
@@ -46,6 +48,7 @@ def test_a_range_of_months_runs_over_the_year_end_through_a_leap_february():
 
 
 def test_a_month_is_written_and_read_as_yyyy_mm():
+    """C2: the months shown are in the address as YYYY-MM."""
     assert str(Month(987, 3)) == "0987-03"
     assert Month.parse("2028-02") == Month(2028, 2)
     assert Month.parse(str(Month(2031, 12))) == Month(2031, 12)
@@ -56,5 +59,6 @@ def test_a_month_is_written_and_read_as_yyyy_mm():
     "text", ["2026-13", "2026-00", "0000-01", "10000-01", "2026", "2026-02-01", "May 2026", ""]
 )
 def test_parsing_refuses_anything_but_a_month_written_yyyy_mm(text: str):
+    """C2: a month in the address that is not YYYY-MM is refused."""
     with pytest.raises(ValueError, match="is not a month written YYYY-MM"):
         Month.parse(text)
