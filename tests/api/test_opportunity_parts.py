@@ -3,14 +3,17 @@ lines, the actions, the documents and the linked contacts of an opportunity."""
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.customers.models import Contact
+from salespipe.documents.models import Document
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -409,6 +412,120 @@ def test_charlie_gets_404_on_the_actions_of_a_company_a_opportunity(
     action.refresh_from_db()
     assert not action.done
     assert Action.objects.count() == 1
+
+
+# --- documents (S5) --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    # Uploaded files go to a folder of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def _stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def _upload(client: Client, opportunity: Opportunity, name: str, content: bytes) -> Any:
+    return client.post(
+        f"/api/v1/opportunities/{opportunity.pk}/documents",
+        {"file": SimpleUploadedFile(name, content, content_type="text/plain")},
+    )
+
+
+def test_uploading_listing_downloading_and_removing_a_document(
+    bob_api: Client,
+    world: World,
+    deal: Opportunity,
+    media: Path,
+    django_capture_on_commit_callbacks,
+):
+    response = _upload(bob_api, deal, "../secret/quote request.txt", b"two ovens")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    document = Document.objects.get(pk=body["id"])
+    # S5: it belongs to the opportunity's company; the name shown is the file's own.
+    assert (document.company, document.opportunity, document.uploaded_by) == (
+        world.company_a,
+        deal,
+        world.bob,
+    )
+    assert (body["name"], body["size"], body["content_type"]) == (
+        "quote request.txt",
+        9,
+        "text/plain",
+    )
+    assert len(_stored_files(media)) == 1
+    listed = bob_api.get(f"/api/v1/opportunities/{deal.pk}/documents").json()
+    assert [row["id"] for row in listed] == [document.pk]
+    download = bob_api.get(f"/api/v1/opportunities/{deal.pk}/documents/{document.pk}/download")
+    assert download.status_code == 200
+    assert download.getvalue() == b"two ovens"
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = bob_api.delete(f"/api/v1/opportunities/{deal.pk}/documents/{document.pk}")
+    assert removed.status_code == 200
+    assert not Document.objects.exists()
+    assert _stored_files(media) == []
+
+
+def test_a_file_over_the_limit_answers_422_and_nothing_is_stored(
+    bob_api: Client, deal: Opportunity, media: Path, settings
+):
+    settings.DOCUMENT_MAX_BYTES = 1000
+    response = _upload(bob_api, deal, "big.bin", b"x" * 5000)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "file"]
+    assert "larger than" in response.json()["detail"]
+    assert not Document.objects.exists()
+    assert _stored_files(media) == []
+
+
+@pytest.mark.parametrize("content", [None, b""], ids=["no_file", "empty_file"])
+def test_an_upload_without_a_file_or_with_an_empty_one_answers_422(
+    bob_api: Client, deal: Opportunity, media: Path, content: bytes | None
+):
+    if content is None:
+        response = bob_api.post(f"/api/v1/opportunities/{deal.pk}/documents", {})
+    else:
+        response = _upload(bob_api, deal, "empty.txt", content)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "file"]
+    assert not Document.objects.exists()
+    assert _stored_files(media) == []
+
+
+def test_a_document_of_another_opportunity_is_not_found_under_this_one(
+    bob_api: Client, world: World, deal: Opportunity, media: Path
+):
+    other = make_opportunity(world.portfolio_a)
+    document_id = _upload(bob_api, deal, "a.txt", b"a").json()["id"]
+    url = f"/api/v1/opportunities/{other.pk}/documents/{document_id}"
+    assert bob_api.get(f"{url}/download").status_code == 404
+    assert bob_api.delete(url).status_code == 404
+    assert Document.objects.filter(pk=document_id).exists()
+
+
+def test_charlie_gets_404_on_the_documents_of_a_company_a_opportunity(
+    bob_api: Client, charlie_api: Client, deal: Opportunity, media: Path
+):
+    document_id = _upload(bob_api, deal, "a.txt", b"secret").json()["id"]
+    base = f"/api/v1/opportunities/{deal.pk}/documents"
+    answers = [
+        charlie_api.get(base),
+        _upload(charlie_api, deal, "b.txt", b"b"),
+        charlie_api.get(f"{base}/{document_id}/download"),
+        charlie_api.delete(f"{base}/{document_id}"),
+    ]
+    for response in answers:
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+    assert list(Document.objects.values_list("pk", flat=True)) == [document_id]
+    assert len(_stored_files(media)) == 1
 
 
 # --- linked contacts (S6) ---------------------------------------------------------------------

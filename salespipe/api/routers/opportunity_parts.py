@@ -8,12 +8,15 @@ the opportunity's version.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from functools import wraps
+from typing import Annotated, Any, cast
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from salespipe.activities import services as action_services
@@ -29,6 +32,10 @@ from salespipe.api.schemas_opportunities import (
     Version,
     omittable,
 )
+from salespipe.documents import services as document_services
+from salespipe.documents.models import Document
+from salespipe.documents.views import SizeLimitHandler
+from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
 from salespipe.pipeline import contact_links, estimate, selectors
 from salespipe.pipeline.models import (
@@ -38,6 +45,7 @@ from salespipe.pipeline.models import (
     OpportunityContact,
     Recurrence,
 )
+from salespipe.web.http import AuthedRequest
 
 router = Router(tags=["opportunity sheet"])
 
@@ -377,6 +385,145 @@ def mark_action_done(
     return action_services.action_mark_done(
         user=user_of(request), action_id=action.pk, done=payload.done
     )
+
+
+# --- documents (S5) --------------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    opportunity: int
+    name: str = Field(description="The file's own name, without any folder.")
+    size: int = Field(description="In bytes.")
+    content_type: str = Field(description="As the upload declared it, or empty.")
+    uploaded_at: dt.datetime
+    uploaded_by: int | None
+
+    @staticmethod
+    def resolve_opportunity(obj: Document) -> int:
+        return obj.opportunity_id
+
+    @staticmethod
+    def resolve_name(obj: Document) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Document) -> int | None:
+        return obj.uploaded_by_id
+
+
+def _document_of(request: HttpRequest, opportunity_id: int, document_id: int) -> Document:
+    """A document of this opportunity: one of another opportunity is not found here."""
+    documents = Document.objects.filter(opportunity_id=opportunity_id)
+    return access.get(user_of(request), documents, document_id)
+
+
+def _limited_upload(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Stops storing the file once it is larger than a document may be.
+
+    The handler must be in place before the body is read, which happens when the operation's
+    parameters are parsed: so it is installed around the whole operation.
+    """
+
+    @wraps(run)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        handler = SizeLimitHandler(cast(AuthedRequest, request), document_services.max_bytes())
+        request.upload_handlers.insert(0, handler)
+        request._document_size_limit = handler  # type: ignore[attr-defined]
+        return run(request, *args, **kwargs)
+
+    return limited
+
+
+# Optional to the parser, so that a file too large (whose data was not kept) or none at all
+# gets the service's sentence rather than a bare "field required".
+_UPLOADED_FILE = File(
+    None,
+    description="The file (required), at most `DOCUMENT_MAX_BYTES` bytes (20 MB unless "
+    "configured); it belongs to the opportunity's company.",
+)
+
+
+@router.get(
+    "/opportunities/{id}/documents",
+    response={200: list[DocumentOut], **DETAIL_ERRORS},
+    summary="The documents of an opportunity, newest first (SPEC S5)",
+)
+def list_documents(request: HttpRequest, id: int = path_id("opportunity")) -> list[Document]:
+    opportunity = _opportunity(request, id)
+    return list(document_services.documents_of(user_of(request), opportunity))
+
+
+@router.post(
+    "/opportunities/{id}/documents",
+    response={201: DocumentOut, **OPPORTUNITY_WRITE_ERRORS},
+    summary="Attach a file to an opportunity, as multipart form data (SPEC S5)",
+)
+@decorate_view(_limited_upload)
+def upload_document(
+    request: HttpRequest,
+    id: int = path_id("opportunity"),
+    file: UploadedFile | None = _UPLOADED_FILE,
+) -> Status:
+    handler = getattr(request, "_document_size_limit", None)
+    if isinstance(handler, SizeLimitHandler) and handler.exceeded:
+        raise InvalidInput({"file": [document_services.too_large_message()]})
+    document = document_services.document_upload(
+        user=user_of(request), opportunity_id=id, upload=file
+    )
+    return Status(201, document)
+
+
+@router.get(
+    "/opportunities/{id}/documents/{document_id}/download",
+    response={**DETAIL_ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+    summary="Download a document, always as an attachment of a neutral type (SPEC S5)",
+)
+def download_document(
+    request: HttpRequest,
+    id: int = path_id("opportunity"),
+    document_id: int = path_id("document"),
+) -> FileResponse:
+    document = _document_of(request, id, document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(document.original_name) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/octet-stream",
+    )
+    # A browser never renders what a user uploaded.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@router.delete(
+    "/opportunities/{id}/documents/{document_id}",
+    response={200: DeletedOut, **DELETE_ERRORS},
+    summary="Remove a document and its file (SPEC S5)",
+)
+def delete_document(
+    request: HttpRequest,
+    id: int = path_id("opportunity"),
+    document_id: int = path_id("document"),
+) -> DeletedOut:
+    document = _document_of(request, id, document_id)
+    document_services.document_delete(user=user_of(request), document_id=document.pk)
+    return DeletedOut(id=document_id, detail="The document was removed.")
 
 
 # --- linked contacts (S6) ---------------------------------------------------------------------
