@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from salespipe.activities.models import Action
 from salespipe.lib.phones import phone_search_key
 from salespipe.lib.text import search_key
 from salespipe.org.rates import RateTable
+from salespipe.pipeline.card_html import CardRenderer
 from salespipe.pipeline.models import Opportunity
 
 
@@ -19,6 +24,10 @@ class CardLike(Protocol):
     def opportunity(self) -> Opportunity: ...
     @property
     def amount(self) -> Decimal | None: ...
+    @property
+    def days(self) -> Decimal | None: ...
+    @property
+    def next_action(self) -> Action | None: ...
 
 
 class ColumnLike(Protocol):
@@ -34,6 +43,8 @@ class CardView:
     names: str
     phones: str
     emails: str
+    # The card's markup, drawn once by `CardRenderer`.
+    html: SafeString
 
     @property
     def opportunity(self) -> Opportunity:
@@ -93,22 +104,41 @@ def search_emails(opportunity: Opportunity) -> str:
     )
 
 
-def present_card(card: CardLike, rates: RateTable) -> CardView:
+def card_renderer() -> CardRenderer:
+    """The renderer of one page's cards, in the request's language, as of now."""
+    return CardRenderer(today=timezone.localdate(), now=timezone.now())
+
+
+def present_card(
+    card: CardLike, rates: RateTable, renderer: CardRenderer | None = None
+) -> CardView:
     opportunity = card.opportunity
     amount = None
     if card.amount is not None:
         amount = rates.convert(card.amount, opportunity.currency_id)
-    return CardView(
-        card=card,
+    names = search_names(opportunity)
+    phones = search_phones(opportunity)
+    emails = search_emails(opportunity)
+    html = (renderer or card_renderer()).card(
+        opportunity,
+        amount=card.amount,
+        days=card.days,
         board_amount=amount,
-        names=search_names(opportunity),
-        phones=search_phones(opportunity),
-        emails=search_emails(opportunity),
+        next_action=card.next_action,
+        names=names,
+        phones=phones,
+        emails=emails,
+    )
+    return CardView(
+        card=card, board_amount=amount, names=names, phones=phones, emails=emails, html=html
     )
 
 
 def present_columns(columns: Sequence[ColumnLike], rates: RateTable) -> list[ColumnView]:
+    renderer = card_renderer()
     return [
-        ColumnView(column=column, cards=[present_card(card, rates) for card in column.cards])
+        ColumnView(
+            column=column, cards=[present_card(card, rates, renderer) for card in column.cards]
+        )
         for column in columns
     ]

@@ -1,0 +1,38 @@
+"""The quick formats of cards write exactly what the `display` filters write (SPEC B2, B6).
+
+Cards are drawn in Python for speed (issue 8); their amounts, days and dates must still
+read as everywhere else in the app, in French and in English.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from salespipe.pipeline.card_formats import CardFormats
+from salespipe.web.templatetags.display import days, money, short_date
+
+AMOUNTS = [Decimal("0"), Decimal("0.5"), Decimal("12"), Decimal("1234.5"), Decimal("1000.005")]
+AMOUNTS += [Decimal("999999999999.99")]
+AMOUNTS += [Decimal(random.Random(8).randint(0, 10**10)) / 100 for _ in range(300)]
+DAYS = [Decimal("0"), Decimal("0.50"), Decimal("12.00"), Decimal("1234.25"), Decimal("1E+1")]
+DAYS += [Decimal("2.125"), Decimal("3.0005"), Decimal("100.10")]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_card_money_days_and_dates_read_as_the_display_filters_write_them(language: str):
+    with translation.override(language):
+        formats = CardFormats()
+        for currency in ("EUR", "USD", "GBP", "CHF", "JPY"):
+            assert [formats.money(a, currency) for a in AMOUNTS] == [
+                money(a, currency) for a in AMOUNTS
+            ]
+        assert [formats.days(value) for value in DAYS] == [days(value) for value in DAYS]
+        for offset in range(0, 400, 37):
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+            assert formats.short_date(day) == short_date(day)
+        assert formats.money(None, "EUR") == "" == money(None, "EUR")
+        assert formats.days(None) == "" == days(None)
+        assert formats.short_date(None) == "" == short_date(None)
