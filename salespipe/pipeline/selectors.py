@@ -1,7 +1,7 @@
 """The non-trivial reads of the pipeline; their query count never grows with the data."""
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -22,7 +22,7 @@ from salespipe.org import access
 from salespipe.org.access import OutOfScope, company_ids
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.org.rates import RateTable
-from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
 from salespipe.pipeline.models import (
     Opportunity,
     OpportunityStatus,
@@ -42,10 +42,13 @@ __all__ = [
     "ClosedList",
     "Column",
     "MonthColumn",
+    "MoreCards",
     "StageTotals",
     "Totals",
     "board",
+    "board_more",
     "calendar",
+    "calendar_more",
     "closed_list",
     "opportunity_detail",
     "portfolio_choices",
@@ -552,6 +555,155 @@ def calendar(
         template=scope.template,
         by_stage=[StageTotals(stage, totals.stage(stage.pk)) for stage in scope.stages],
         filters=filters,
+    )
+
+
+# --- More cards of a column (issue 8: Show more, and live search beyond the cards drawn) ------
+#
+# A column draws its first cards (`card_limit`); *Show more* asks for the next ones, and live
+# search asks for the matching cards not drawn yet. Both read "the cards after the last one
+# drawn", by key rather than by offset: the last card's sort value and id (ties are broken by
+# id, see `BoardFilters.ordering`), so that a card moved meanwhile shifts nothing. An anchor
+# that is gone (deleted, closed, out of scope) starts the column from its first card; the
+# page skips the cards it already has.
+
+_SORT_ALIAS = "more_sort_value"
+
+
+@dataclass(frozen=True)
+class MoreCards:
+    cards: list[Card]
+    # Matching cards of the column still after these.
+    remaining: int
+
+
+def _after_anchor(value: Any, pk: int, descending: bool) -> Q:
+    """The cards after (value, pk) in the column's order; empty values always come last."""
+    if value is None:
+        return Q(**{f"{_SORT_ALIAS}__isnull": True}) & Q(pk__gt=pk)
+    beyond = "lt" if descending else "gt"
+    return (
+        Q(**{f"{_SORT_ALIAS}__{beyond}": value})
+        | Q(**{_SORT_ALIAS: value}, pk__gt=pk)
+        | Q(**{f"{_SORT_ALIAS}__isnull": True})
+    )
+
+
+def _more[K](
+    scope: _Scope,
+    matching: QuerySet[Opportunity],
+    partitions: Mapping[K, Q],
+    after: Mapping[K, int | None],
+    filters: BoardFilters,
+    weighted: bool,
+    limit: int,
+    column_of: Callable[[Opportunity], K],
+) -> dict[K, MoreCards]:
+    if isinstance(limit, bool) or not 1 <= limit <= MAX_MORE_CARDS:
+        raise InvalidInput({"limit": [_("Between 1 and %(max)s cards.") % {"max": MAX_MORE_CARDS}]})
+    unknown = [key for key in after if key not in partitions]
+    if unknown:
+        raise InvalidInput({"after": [_("This column is not shown.")]})
+    if not after:
+        return {}
+    descending = filters.sort.startswith("-")
+    sort_key = SORT_KEYS.get(filters.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
+    # Anchors are looked up among every open card in scope, not only those matching: the
+    # last card drawn before a search began needn't match the search.
+    anchor_ids = [pk for pk in after.values() if pk is not None]
+    anchors = dict(
+        scope.opportunities.filter(pk__in=anchor_ids)
+        .annotate(**{_SORT_ALIAS: sort_key})
+        .values_list("pk", _SORT_ALIAS)
+    )
+    conditions: dict[K, Q] = {}
+    for key, anchor in after.items():
+        condition = partitions[key]
+        if anchor is not None and anchor in anchors:
+            condition &= _after_anchor(anchors[anchor], anchor, descending)
+        conditions[key] = condition
+    keyed = matching.annotate(**{_SORT_ALIAS: sort_key})
+    counts = keyed.aggregate(
+        **{f"column_{index}": Count("pk", filter=c) for index, c in enumerate(conditions.values())}
+    )
+    cards = _cards(keyed, list(conditions.values()), filters.ordering(), limit, weighted)
+    by_column: dict[K, list[Card]] = {}
+    for card in cards:
+        by_column.setdefault(column_of(card.opportunity), []).append(card)
+    return {
+        key: MoreCards(
+            cards=by_column.get(key, []),
+            remaining=counts[f"column_{index}"] - len(by_column.get(key, [])),
+        )
+        for index, key in enumerate(conditions)
+    }
+
+
+MAX_MORE_CARDS = 500
+
+
+def board_more(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    after: Mapping[int, int | None],
+    limit: int,
+) -> dict[int, MoreCards]:
+    """The next cards of board columns: `after` maps a stage id to the id of the last card
+    drawn in it (None: from the first), and `limit` caps each column. `filters` may hold a
+    live search (`search`, `reach`): then only the matching cards not drawn yet come."""
+    scope = _resolve_scope(user, portfolio_id, group_id)
+    matching = filters.apply(
+        scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
+    )
+    partitions = {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages}
+    return _more(scope, matching, partitions, after, filters, weighted, limit, lambda o: o.stage_id)
+
+
+def calendar_more(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    all_portfolios: bool = False,
+    start: Month,
+    months: int,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    after: Mapping[Month | None, int | None],
+    limit: int,
+) -> dict[Month | None, MoreCards]:
+    """As `board_more`, for calendar columns: a month shown, or None for *No date*."""
+    if isinstance(months, bool) or not 1 <= months <= MAX_CALENDAR_MONTHS:
+        raise InvalidInput(
+            {"months": [_("Between 1 and %(max)s months.") % {"max": MAX_CALENDAR_MONTHS}]}
+        )
+    scope = _resolve_scope(user, portfolio_id, group_id, all_portfolios)
+    shown = month_range(start, months)
+    matching = filters.apply(
+        scope.opportunities.filter(_in_months(shown), stage__status=StageStatus.OPEN), user
+    )
+    partitions: dict[Month | None, Q] = {None: Q(expected_signature_date__isnull=True)}
+    for month in shown:
+        partitions[month] = Q(
+            expected_signature_date__gte=month.first_day,
+            expected_signature_date__lte=month.last_day,
+        )
+
+    def month_of(opportunity: Opportunity) -> Month | None:
+        day = opportunity.expected_signature_date
+        return Month.of(day) if day else None
+
+    return _more(scope, matching, partitions, after, filters, weighted, limit, month_of)
+
+
+def _in_months(shown: list[Month]) -> Q:
+    return Q(expected_signature_date__isnull=True) | Q(
+        expected_signature_date__gte=shown[0].first_day,
+        expected_signature_date__lte=shown[-1].last_day,
     )
 
 
