@@ -11,3 +11,5 @@ FIRST_CARDS = 100
 # Cards each *Show more* adds; the most a request may ask for is `MAX_CARDS`.
 MORE_CARDS = 100
 MAX_CARDS = 500
+# The live search's matching cards not drawn yet, at most, per column.
+FOUND_CARDS = 50

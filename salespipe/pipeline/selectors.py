@@ -575,6 +575,8 @@ class MoreCards:
     cards: list[Card]
     # Matching cards of the column still after these.
     remaining: int
+    # The board's display currency, which the page's figures are converted into.
+    currency: Currency
 
 
 def _after_anchor(value: Any, pk: int, descending: bool) -> Q:
@@ -634,6 +636,7 @@ def _more[K](
         key: MoreCards(
             cards=by_column.get(key, []),
             remaining=counts[f"column_{index}"] - len(by_column.get(key, [])),
+            currency=scope.currency,
         )
         for index, key in enumerate(conditions)
     }
