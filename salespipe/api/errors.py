@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -166,6 +167,13 @@ def http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpRe
     return _json(api, request, exc.status_code, {"detail": str(exc)})
 
 
+def unreadable_multipart(
+    request: HttpRequest, exc: MultiPartParserError, *, api: NinjaAPI
+) -> HttpResponse:
+    # Django raises it on reading a malformed upload; it is the client's body, not our fault.
+    return _json(api, request, 400, {"detail": "The multipart body could not be read."})
+
+
 def server_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     # Error reporting and the test client listen to this signal, as for any Django view.
@@ -185,6 +193,7 @@ def install(api: NinjaAPI) -> None:
         (DomainError, domain_error),
         (InvalidInput, invalid_input),
         (MissingFields, missing_fields),
+        (MultiPartParserError, unreadable_multipart),
     ]
     for exception_class, handler in handlers:
         api.add_exception_handler(exception_class, partial(handler, api=api))

@@ -499,6 +499,21 @@ def test_an_upload_without_a_file_or_with_an_empty_one_answers_422(
     assert _stored_files(media) == []
 
 
+@pytest.mark.parametrize("boundary", ["", "; boundary=", "; boundary=\x7f"])
+def test_a_malformed_multipart_body_answers_400_and_stores_nothing(
+    bob_api: Client, deal: Opportunity, media: Path, boundary: str
+):
+    response = bob_api.post(
+        f"/api/v1/opportunities/{deal.pk}/documents",
+        b"--x\r\nnot a part",
+        content_type=f"multipart/form-data{boundary}",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The multipart body could not be read."}
+    assert not Document.objects.exists()
+    assert _stored_files(media) == []
+
+
 def test_a_document_of_another_opportunity_is_not_found_under_this_one(
     bob_api: Client, world: World, deal: Opportunity, media: Path
 ):
