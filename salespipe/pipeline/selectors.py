@@ -74,21 +74,23 @@ class PortfolioChoices:
     groups: list[GroupChoice]
 
 
-def portfolio_choices(user: Collaborator) -> PortfolioChoices:
+def portfolio_choices(user: Collaborator, *, count_open: bool = True) -> PortfolioChoices:
     """Every portfolio of every company, and every group of two portfolios or more (SPEC B7).
 
-    The counts are of the open opportunities the user may see: those of its companies.
+    The counts are of the open opportunities the user may see: those of its companies. A
+    page that shows only the names asks for none (`count_open=False`, every count 0): they
+    would read every open opportunity of every portfolio on each page.
     """
-    visible_open = Q(
-        opportunities__status=OpportunityStatus.OPEN,
-        opportunities__company_id__in=company_ids(user),
+    rows = Portfolio.objects.select_related("company", "template").order_by(
+        "template__name", "name", "company__name"
     )
-    rows = (
-        Portfolio.objects.select_related("company", "template")
-        .annotate(open_count=Count("opportunities", filter=visible_open))
-        .order_by("template__name", "name", "company__name")
-    )
-    choices = [PortfolioChoice(row, row.open_count) for row in rows]
+    if count_open:
+        visible_open = Q(
+            opportunities__status=OpportunityStatus.OPEN,
+            opportunities__company_id__in=company_ids(user),
+        )
+        rows = rows.annotate(open_count=Count("opportunities", filter=visible_open))
+    choices = [PortfolioChoice(row, getattr(row, "open_count", 0)) for row in rows]
     by_template: dict[int, list[PortfolioChoice]] = {}
     for choice in choices:
         by_template.setdefault(choice.portfolio.template_id, []).append(choice)
