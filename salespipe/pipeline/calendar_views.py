@@ -174,8 +174,8 @@ def _outside(opportunity: Opportunity, query: CalendarQuery) -> str:
 def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     """C3: dropped on a month, a card signs on that month's last day; on *No date*, undated.
 
-    The month posted is "YYYY-MM", or "" for *No date*. Clearing the date goes through the
-    sheet's update, so that a date a stage made mandatory is kept and the user told why.
+    The month posted is "YYYY-MM", or "" for *No date*; a date a stage made mandatory is kept
+    and the user told why.
     """
     opportunity = access.get(request.user, Opportunity, pk)
     query = CalendarQuery.from_params(request.GET)
@@ -186,17 +186,9 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
             request, query, status=422, message=_("The version last read is required.")
         )
     try:
-        if month:
-            scheduled = services.opportunity_schedule(
-                user=request.user, opportunity_id=pk, version=int(version), month=month
-            )
-        else:
-            scheduled = services.opportunity_update(
-                user=request.user,
-                opportunity_id=pk,
-                version=int(version),
-                values={"expected_signature_date": None},
-            )
+        scheduled = services.opportunity_schedule(
+            user=request.user, opportunity_id=pk, version=int(version), month=month
+        )
     except (StaleVersion, InvalidTransition) as exc:
         return _calendar_response(request, query, status=409, message=str(exc))
     except InvalidInput as exc:

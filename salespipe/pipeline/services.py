@@ -322,22 +322,31 @@ def opportunity_schedule(
     user: Collaborator,
     opportunity_id: int,
     version: int,
-    month: Month | str,
+    month: Month | str | None,
 ) -> Opportunity:
     """C3: a card dropped on a calendar month is expected to sign on that month's last day.
 
-    `month` is a `Month` or "YYYY-MM".
+    `month` is a `Month` or "YYYY-MM"; None or "" (the *No date* column) clears the date,
+    unless the current stage or an earlier one made it mandatory.
     """
     opportunity = _load(user, opportunity_id)
     version = _check_version(opportunity, version)
     _require_open(opportunity)
-    try:
-        month = month if isinstance(month, Month) else Month.parse(month)
-    except ValueError:
-        raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
-    if opportunity.expected_signature_date == month.last_day:
+    if month is None or month == "":
+        day = None
+        _refuse_emptying(
+            opportunity,
+            rules.fields_required_up_to(opportunity.stage),
+            {"expected_signature_date": None},
+        )
+    else:
+        try:
+            day = (month if isinstance(month, Month) else Month.parse(month)).last_day
+        except ValueError:
+            raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
+    if opportunity.expected_signature_date == day:
         return opportunity
-    return _save(user, opportunity, version, {"expected_signature_date": month.last_day})
+    return _save(user, opportunity, version, {"expected_signature_date": day})
 
 
 @transaction.atomic

@@ -349,6 +349,47 @@ def test_a_card_dropped_on_a_month_signs_on_its_last_day(world: World):
     ]
 
 
+def test_a_card_dropped_on_no_date_loses_its_date(world: World):
+    """C3: the *No date* column clears the expected signature date."""
+    opportunity = make_opportunity(world.portfolio_a, expected_signature_date=dt.date(2030, 1, 5))
+    services.opportunity_schedule(
+        user=world.bob, opportunity_id=opportunity.pk, version=1, month=None
+    )
+    saved = reload(opportunity)
+    assert (saved.expected_signature_date, saved.version) == (None, 2)
+    assert history_rows(opportunity.pk) == [
+        ("changed", "expected_signature_date", "2030-01-05", "")
+    ]
+
+
+def test_no_date_is_refused_when_a_stage_passed_made_the_date_mandatory(world: World):
+    """C3 with B14: the proposal stage requires the date, so it stays."""
+    opportunity = make_opportunity(
+        world.portfolio_a,
+        stage=world.negotiation,
+        expected_signature_date=dt.date(2030, 1, 5),
+        contact=world.contact_a,
+        amount=Decimal(10),
+    )
+    before = state(opportunity)
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_schedule(
+            user=world.bob, opportunity_id=opportunity.pk, version=1, month=""
+        )
+    assert list(error.value.errors) == ["expected_signature_date"]
+    assert state(opportunity) == before
+
+
+def test_a_closed_opportunity_is_not_rescheduled(world: World):
+    opportunity = won(world, expected_signature_date=dt.date(2030, 1, 5))
+    before = state(opportunity)
+    with pytest.raises(InvalidTransition):
+        services.opportunity_schedule(
+            user=world.bob, opportunity_id=opportunity.pk, version=1, month=None
+        )
+    assert state(opportunity) == before
+
+
 def test_a_month_that_cant_be_read_or_a_missing_version_changes_nothing(world: World):
     opportunity = make_opportunity(world.portfolio_a)
     before = state(opportunity)
