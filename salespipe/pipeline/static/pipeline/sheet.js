@@ -136,6 +136,32 @@
     }
   }
 
+  function defaultOf(field) {
+    if (field.tagName !== "SELECT") return field.defaultValue;
+    const chosen = Array.from(field.options).find((option) => option.defaultSelected);
+    return chosen ? chosen.value : field.options.length ? field.options[0].value : "";
+  }
+
+  function setDefault(field, fresh) {
+    if (field.tagName !== "SELECT") {
+      field.defaultValue = fresh.defaultValue;
+      return;
+    }
+    for (const option of field.options) option.defaultSelected = option.value === fresh.value;
+  }
+
+  // A line's sale type decides which of its numbers it takes (S3).
+  function applyMode(select) {
+    const mode = select.selectedOptions[0] ? select.selectedOptions[0].dataset.mode : "";
+    const row = select.closest("tr");
+    const taken = { quantity: ["quantity", "unit_price"], days: ["days", "amount"], amount: ["amount"] }[mode] || [];
+    for (const field of row.querySelectorAll("[data-number]")) {
+      const computed = mode === "quantity" && field.name === "amount";
+      field.disabled = !computed && !taken.includes(field.name);
+      field.readOnly = computed;
+    }
+  }
+
   // The Amounts tab drawn again in place when only values changed: the field being typed in
   // is never replaced under the user's fingers, and keeps what is being typed.
   function shape(root) {
@@ -157,20 +183,23 @@
     }
     for (const field of fresh.content.querySelectorAll("input[id], select[id]")) {
       const old = document.getElementById(field.id);
-      if (!old || !target.contains(old)) continue;
-      old.disabled = field.disabled;
+      if (!old || !target.contains(old) || old.tagName !== field.tagName) continue;
+      // A value changed here and not yet saved stays: its own save is on its way.
+      const dirty = old.value !== defaultOf(old);
+      const kept = old.value;
+      setDefault(old, field);
+      old.value = dirty ? kept : field.value;
       old.readOnly = field.readOnly;
-      if (old.tagName !== "INPUT") {
-        old.value = field.value;
-        continue;
-      }
-      const typing = old === document.activeElement && old.value !== old.defaultValue;
-      old.defaultValue = field.defaultValue;
-      if (!typing) old.value = field.value;
+      old.disabled = field.disabled;
     }
+    target.querySelectorAll('select[name="sale_type"]').forEach(applyMode);
     const versions = target.querySelectorAll("input[name=version]");
     fresh.content.querySelectorAll("input[name=version]").forEach((input, index) => {
       if (versions[index]) versions[index].value = input.value;
+    });
+    const questions = target.querySelectorAll("[data-confirm]");
+    fresh.content.querySelectorAll("[data-confirm]").forEach((element, index) => {
+      if (questions[index]) questions[index].dataset.confirm = element.dataset.confirm;
     });
     const totals = target.querySelectorAll("[data-total]");
     fresh.content.querySelectorAll("[data-total]").forEach((cell, index) => {
@@ -353,16 +382,7 @@
   document.addEventListener("change", (event) => {
     const input = event.target;
     if (!input.matches || !input.matches("select[data-line-input]") || !input.form) return;
-    if (input.name === "sale_type") {
-      const mode = input.selectedOptions[0] ? input.selectedOptions[0].dataset.mode : "";
-      const row = input.closest("tr");
-      const taken = { quantity: ["quantity", "unit_price"], days: ["days", "amount"], amount: ["amount"] }[mode] || [];
-      for (const field of row.querySelectorAll("[data-number]")) {
-        const computed = mode === "quantity" && field.name === "amount";
-        field.disabled = !computed && !taken.includes(field.name);
-        field.readOnly = computed;
-      }
-    }
+    if (input.name === "sale_type") applyMode(input);
     input.form.requestSubmit();
   });
 
