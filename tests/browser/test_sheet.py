@@ -107,6 +107,15 @@ def test_fields_are_saved_from_the_banner_that_shows_unsaved_changes(
     expect(history.locator('[data-history-field="amount"]')).to_contain_text("15000.00")
     assert HistoryEntry.objects.filter(opportunity_ref=deal.pk, field="amount").count() == 1
 
+    # Discard puts the fields back as stored.
+    page.get_by_label("Description").fill("Not meant.")
+    expect(banner).to_be_visible()
+    banner.get_by_role("button", name="Discard").click()
+    expect(banner).to_be_hidden()
+    expect(page.get_by_label("Description")).to_have_value("Two deck ovens for the new shop.")
+    deal.refresh_from_db()
+    assert deal.version == 2
+
 
 def test_a_detailed_estimate_adds_duplicates_and_deletes_lines_and_the_card_shows_the_totals(
     page: Page, live_server, world_db: World, deal: Opportunity

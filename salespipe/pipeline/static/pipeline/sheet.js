@@ -414,13 +414,8 @@
       return;
     }
     if (event.target.closest("[data-discard]")) {
-      const response = await fetch(`${texts.sheetUrl}?fragment=fields`, {
-        credentials: "same-origin",
-        headers: { "HX-Request": "true" },
-      });
-      if (response.ok) fieldsForm().innerHTML = await response.text();
-      syncMirrors();
-      refreshBanner();
+      // The fields as stored, after any save still on its way.
+      send(`${texts.sheetUrl}?fragment=fields`, { method: "GET" });
     }
   });
 
