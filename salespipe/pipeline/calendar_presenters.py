@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from salespipe.lib.months import Month
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.calendar_params import FRAMES_AFTER
-from salespipe.pipeline.presenters import CardView, present_card
+from salespipe.pipeline.presenters import CardView, card_renderer, present_card
 from salespipe.pipeline.selectors import MonthColumn
 from salespipe.web.templatetags.display import current_locale
 
@@ -24,6 +24,8 @@ class MonthColumnView:
     # What a drop on this column posts: "YYYY-MM", or "" for *No date*.
     key: str
     label: str
+    # *Show more*'s address when the month holds more than it draws (issue 8).
+    more_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,11 @@ def month_label(month: Month, *, heading: bool = True) -> str:
 def present_month_columns(
     columns: Sequence[MonthColumn], rates: RateTable
 ) -> list[MonthColumnView]:
+    renderer = card_renderer()
     return [
         MonthColumnView(
             column=column,
-            cards=[present_card(card, rates) for card in column.cards],
+            cards=[present_card(card, rates, renderer) for card in column.cards],
             key=str(column.month) if column.month is not None else "",
             label=month_label(column.month) if column.month is not None else _("No date"),
         )

@@ -8,6 +8,7 @@ opportunity; 422 a value refused, such as a date a stage made mandatory; the mes
 the body).
 """
 
+import dataclasses
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.org.rates import RateTable
-from salespipe.pipeline import selectors, services
+from salespipe.pipeline import card_pages, selectors, services
 from salespipe.pipeline.calendar_params import CalendarQuery
 from salespipe.pipeline.calendar_presenters import (
     month_frames,
@@ -33,6 +34,7 @@ from salespipe.pipeline.calendar_presenters import (
 )
 from salespipe.pipeline.errors import InvalidTransition, StaleVersion
 from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.more_views import calendar_more_url
 from salespipe.pipeline.page_context import (
     FRAGMENT_HEADER,
     create_url,
@@ -71,14 +73,26 @@ def calendar_context(
         months=query.month_count,
         filters=query.filters,
         weighted=user.show_weighted,
+        card_limit=card_pages.FIRST_CARDS,
     )
     rates = RateTable.load(calendar.currency)
+    columns = [
+        dataclasses.replace(
+            view,
+            more_url=calendar_more_url(
+                query, view.column.month, view.cards[-1].opportunity.pk if view.cards else None
+            ),
+        )
+        if view.column.remaining
+        else view
+        for view in present_month_columns(calendar.columns, rates)
+    ]
     current = Month.of(today)
     return {
         # The board's summary partial reads the figures it shows from `board`.
         "board": calendar,
         "calendar": calendar,
-        "columns": present_month_columns(calendar.columns, rates),
+        "columns": columns,
         "frames": month_frames(start, calendar.months),
         "query": query,
         "start": start,

@@ -61,7 +61,7 @@ def create_url(portfolio: Portfolio | None, can_create: bool) -> str:
 
 def header_context(user: Collaborator) -> dict[str, Any]:
     """The header's drop-downs: portfolios and groups, salespeople, tags, currencies, sorts."""
-    choices = selectors.portfolio_choices(user)
+    choices = selectors.portfolio_choices(user, count_open=False)
     portfolios = [
         (f"portfolio:{c.portfolio.pk}", f"{c.portfolio.name} — {c.portfolio.company.name}")
         for c in choices.portfolios

@@ -55,6 +55,8 @@ class CardView:
 class ColumnView:
     column: Any
     cards: list[CardView]
+    # *Show more*'s address when the column holds more than it draws (issue 8).
+    more_url: str = ""
 
 
 def _joined(keys: Iterable[str]) -> str:

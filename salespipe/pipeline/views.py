@@ -8,6 +8,7 @@ Every view that changes something answers with one of two fragments, named by th
 - `dialog`: a `<dialog>` asking for what is missing (422), or opened on request (200).
 """
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.org.rates import RateTable
-from salespipe.pipeline import dialogs, rules, selectors, services
+from salespipe.pipeline import card_pages, dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
 from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.errors import (
@@ -40,6 +41,7 @@ from salespipe.pipeline.errors import (
     StaleVersion,
 )
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage, Tag, TagKind
+from salespipe.pipeline.more_views import board_more_url
 from salespipe.pipeline.page_context import (
     FRAGMENT_HEADER,
     create_url,
@@ -78,11 +80,23 @@ def board_context(
         group_id=query.group_id,
         filters=query.filters,
         weighted=user.show_weighted,
+        card_limit=card_pages.FIRST_CARDS,
     )
     rates = RateTable.load(board.currency)
+    columns = [
+        dataclasses.replace(
+            view,
+            more_url=board_more_url(
+                query, view.column.stage.pk, view.cards[-1].opportunity.pk if view.cards else None
+            ),
+        )
+        if view.column.remaining
+        else view
+        for view in present_columns(board.columns, rates)
+    ]
     return {
         "board": board,
-        "columns": present_columns(board.columns, rates),
+        "columns": columns,
         "query": query,
         "board_query": query.canonical(),
         "create_url": create_url(board.portfolio, board.can_create),

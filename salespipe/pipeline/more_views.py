@@ -1,0 +1,219 @@
+"""The cards a column didn't draw (issue 8; SPEC B9, B11-B13, C1, C4): *Show more*, and the
+live search's matches beyond the cards drawn.
+
+A board or calendar column draws its first `FIRST_CARDS` cards; its foot offers *Show more
+(N remaining)*, which asks `…/more/` for the next ones after the last card drawn, in the
+same sort, filters and scope. While a live search is typed, the page asks `…/found/` once
+typing pauses, with the last card drawn of each column that has more, for the matching
+cards not drawn yet; they join their columns marked as found by the search.
+
+Both answer HTML fragments: cards, then a new *Show more* (or a note of the matches left),
+made by the same card renderer as the page.
+"""
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.months import Month
+from salespipe.org.rates import RateTable
+from salespipe.pipeline import card_pages, selectors
+from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.calendar_params import CalendarQuery
+from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.presenters import CardView, card_renderer, present_card
+from salespipe.pipeline.selectors import MoreCards
+from salespipe.web.http import AuthedRequest
+
+NO_DATE_KEY = "none"
+
+
+def _id(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def month_key(month: Month | None) -> str:
+    """A calendar column's key in addresses: "2026-05", or "none" for *No date*."""
+    return NO_DATE_KEY if month is None else str(month)
+
+
+def _month(text: str) -> Month | None:
+    if text == NO_DATE_KEY:
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InvalidInput({"column": [_("A month written YYYY-MM is expected.")]}) from None
+
+
+def board_more_url(query: BoardQuery, stage_id: int, last_id: int | None) -> str:
+    params = {**query.params(), "column": str(stage_id), "after": str(last_id or "")}
+    return f"{reverse('pipeline:board_more')}?{urlencode(params)}"
+
+
+def calendar_more_url(query: CalendarQuery, month: Month | None, last_id: int | None) -> str:
+    params = {**query.params(), "column": month_key(month), "after": str(last_id or "")}
+    return f"{reverse('pipeline:calendar_more')}?{urlencode(params)}"
+
+
+def _anchors[K](request: AuthedRequest, key_of: Callable[[str], K]) -> dict[K, int | None]:
+    """`after=KEY:ID` pairs, repeated: the last card drawn of each column asked about."""
+    anchors: dict[K, int | None] = {}
+    for pair in request.GET.getlist("after"):
+        key, _sep, last = pair.partition(":")
+        anchors[key_of(key.strip())] = _id(last)
+    return anchors
+
+
+def _searched(filters: BoardFilters, request: AuthedRequest) -> BoardFilters:
+    # The live searches are left out of a board's address (they are typed, not linked).
+    return dataclasses.replace(
+        filters, search=request.GET.get("q", "").strip(), reach=request.GET.get("reach", "")
+    )
+
+
+def _views(more: MoreCards) -> list[CardView]:
+    rates = RateTable.load(more.currency)
+    renderer = card_renderer()
+    return [present_card(card, rates, renderer) for card in more.cards]
+
+
+def _refused(error: InvalidInput) -> HttpResponse:
+    return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _more_response(
+    request: AuthedRequest, more: MoreCards, next_url: Callable[[int], str]
+) -> HttpResponse:
+    views = _views(more)
+    last = views[-1].opportunity.pk if views else None
+    context = {
+        "cards": views,
+        "remaining": more.remaining,
+        "more_url": next_url(last) if more.remaining and last is not None else "",
+    }
+    return render(request, "pipeline/_more_cards.html", context)
+
+
+def _found_response(request: AuthedRequest, found: Mapping[str, MoreCards]) -> HttpResponse:
+    columns = [
+        {"key": key, "cards": _views(more), "remaining": more.remaining}
+        for key, more in found.items()
+        if more.cards or more.remaining
+    ]
+    return render(request, "pipeline/_found_cards.html", {"columns": columns})
+
+
+@login_required
+@require_GET
+def board_more(request: AuthedRequest) -> HttpResponse:
+    """*Show more*: the next cards of one board column, after `after` (a card id)."""
+    query = BoardQuery.from_params(request.GET)
+    stage_id = _id(request.GET.get("column"))
+    try:
+        if stage_id is None:
+            raise InvalidInput({"column": [_("A stage id is expected.")]})
+        more = selectors.board_more(
+            user=request.user,
+            portfolio_id=query.portfolio_id,
+            group_id=query.group_id,
+            filters=query.filters,
+            weighted=request.user.show_weighted,
+            after={stage_id: _id(request.GET.get("after"))},
+            limit=card_pages.MORE_CARDS,
+        )[stage_id]
+    except InvalidInput as error:
+        return _refused(error)
+    return _more_response(request, more, lambda last: board_more_url(query, stage_id, last))
+
+
+@login_required
+@require_GET
+def board_found(request: AuthedRequest) -> HttpResponse:
+    """The live search's matching cards not drawn yet, of the columns named by `after`."""
+    query = BoardQuery.from_params(request.GET)
+    filters = _searched(query.filters, request)
+    try:
+        anchors = _anchors(request, lambda key: _id(key) or 0)
+        if not (filters.search or filters.reach.strip()):
+            anchors = {}
+        found = selectors.board_more(
+            user=request.user,
+            portfolio_id=query.portfolio_id,
+            group_id=query.group_id,
+            filters=filters,
+            weighted=request.user.show_weighted,
+            after=anchors,
+            limit=card_pages.FOUND_CARDS,
+        )
+    except InvalidInput as error:
+        return _refused(error)
+    return _found_response(request, {str(key): more for key, more in found.items()})
+
+
+def _calendar_call(
+    request: AuthedRequest,
+    query: CalendarQuery,
+    filters: BoardFilters,
+    after: Mapping[Month | None, int | None],
+    limit: int,
+) -> dict[Month | None, MoreCards]:
+    if query.errors:
+        raise InvalidInput({name: [why] for name, why in query.errors.items()})
+    return selectors.calendar_more(
+        user=request.user,
+        portfolio_id=query.portfolio_id,
+        group_id=query.group_id,
+        all_portfolios=query.all_portfolios,
+        start=query.first_month(timezone.localdate()),
+        months=query.month_count,
+        filters=filters,
+        weighted=request.user.show_weighted,
+        after=after,
+        limit=limit,
+    )
+
+
+@login_required
+@require_GET
+def calendar_more(request: AuthedRequest) -> HttpResponse:
+    """*Show more* of one calendar column: a month, or *No date*."""
+    query = CalendarQuery.from_params(request.GET)
+    try:
+        month = _month(request.GET.get("column", "").strip())
+        more = _calendar_call(
+            request,
+            query,
+            query.filters,
+            {month: _id(request.GET.get("after"))},
+            card_pages.MORE_CARDS,
+        )[month]
+    except InvalidInput as error:
+        return _refused(error)
+    return _more_response(request, more, lambda last: calendar_more_url(query, month, last))
+
+
+@login_required
+@require_GET
+def calendar_found(request: AuthedRequest) -> HttpResponse:
+    """The live search's matching cards not drawn yet, of the calendar columns named."""
+    query = CalendarQuery.from_params(request.GET)
+    filters = _searched(query.filters, request)
+    try:
+        anchors = _anchors(request, _month)
+        if not (filters.search or filters.reach.strip()):
+            anchors = {}
+        found = _calendar_call(request, query, filters, anchors, card_pages.FOUND_CARDS)
+    except InvalidInput as error:
+        return _refused(error)
+    return _found_response(request, {month_key(month): more for month, more in found.items()})

@@ -1,0 +1,101 @@
+"""The board with more cards than a column draws, in Chromium (issue 8; SPEC B9, B11-B13).
+
+The card limits are made small so that a few cards fill several pages: the live server runs
+in this process, so the limits set here are the ones it draws with.
+"""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from salespipe.pipeline import card_pages
+from salespipe.pipeline.models import Opportunity
+from salespipe.test import World, make_account, make_opportunity, make_world
+
+from .test_board import column, log_in, open_board
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world_db(transactional_db) -> World:
+    return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _small_pages(monkeypatch):
+    monkeypatch.setattr(card_pages, "FIRST_CARDS", 3)
+    monkeypatch.setattr(card_pages, "MORE_CARDS", 3)
+
+
+def deals(world: World, count: int) -> list[Opportunity]:
+    """`count` cards of the first stage, in signature order: day 1, day 2…"""
+    return [
+        make_opportunity(
+            world.portfolio_a,
+            account=make_account(world.company_a, f"Alpha {index}"),
+            name=f"Deal {index}",
+            expected_signature_date=dt.date(2031, 1, index),
+        )
+        for index in range(1, count + 1)
+    ]
+
+
+def test_show_more_draws_the_next_cards_of_a_column_until_none_remain(
+    page: Page, live_server, world_db: World
+):
+    """B1, B9: 3 cards, then 3 more, then the last 2, in signature order; the totals count 8."""
+    w = world_db
+    made = deals(w, 8)
+    log_in(page, live_server)
+    open_board(page, live_server, w.portfolio_a.pk)
+    first = column(page, w.qualification.pk)
+    expect(first.locator("[data-card]")).to_have_count(3)
+    expect(first.locator('[data-total="count"]')).to_have_text("8")
+
+    first.get_by_role("button", name="Show more (5 remaining)").click()
+    expect(first.locator("[data-card]")).to_have_count(6)
+    first.get_by_role("button", name="Show more (2 remaining)").click()
+    expect(first.locator("[data-card]")).to_have_count(8)
+    expect(first.locator("[data-show-more]")).to_have_count(0)
+
+    shown = first.locator("[data-card]").evaluate_all("cards => cards.map(c => c.dataset.id)")
+    assert shown == [str(deal.pk) for deal in made]
+    assert Opportunity.objects.filter(stage=w.qualification).count() == 8
+
+
+def test_typing_a_search_finds_a_card_not_drawn_with_one_request(
+    page: Page, live_server, world_db: World
+):
+    """B11: the match beyond the cards drawn joins its column, marked, after one request."""
+    w = world_db
+    deals(w, 5)
+    far = make_opportunity(
+        w.portfolio_a,
+        account=make_account(w.company_a, "Zanzibar Traders"),
+        name="Far down",
+        expected_signature_date=dt.date(2031, 6, 1),
+    )
+    log_in(page, live_server)
+    open_board(page, live_server, w.portfolio_a.pk)
+    first = column(page, w.qualification.pk)
+    expect(first.locator("[data-card]")).to_have_count(3)
+    expect(first.locator(f'[data-id="{far.pk}"]')).to_have_count(0)
+    asked: list[str] = []
+    page.on(
+        "request", lambda request: asked.append(request.url) if "/found/" in request.url else None
+    )
+
+    page.locator('[data-live-search="names"]').press_sequentially("zanz", delay=60)
+
+    found = first.locator(f'[data-card][data-id="{far.pk}"]')
+    expect(found).to_be_visible()
+    expect(found).to_have_class("card is-found")
+    expect(first.locator("[data-card]:visible")).to_have_count(1)
+    assert len(asked) == 1
+    assert "q=zanz" in asked[0]
+
+    page.locator('[data-live-search="names"]').fill("")
+    expect(found).to_have_count(0)
+    expect(first.locator("[data-card]:visible")).to_have_count(3)
