@@ -24,7 +24,7 @@ from django.db import close_old_connections
 from salespipe.api.models import ApiToken
 from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus
 
-from .server import gunicorn
+from .server import ROOT, gunicorn
 from .timing import ratio
 from .world import BenchWorld
 
@@ -204,7 +204,7 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
     raw_cards = _cards(world, per_run, per_run)
     race_card = _cards(world, 1, 2 * per_run)[0]
     _token, clear = ApiToken.objects.issue(world.user, name="bench moves")
-    with gunicorn(WORKERS) as base:
+    with gunicorn(WORKERS, ROOT / "var" / "bench" / "gunicorn.log") as base:
         # A few moves first, so that every worker has loaded the app and opened its connection.
         _warm_time, warm, _warm_failures = _http_moves(base, clear, http_cards, pair, 2)
         http_cards = list(

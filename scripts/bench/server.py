@@ -24,7 +24,7 @@ def _wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("gunicorn stopped before answering; see its output above.")
+            raise RuntimeError("gunicorn stopped before answering; see its log under var/bench/.")
         try:
             with urllib.request.urlopen(f"{url}/login/", timeout=2):
                 return
@@ -34,12 +34,16 @@ def _wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def gunicorn(workers: int) -> Iterator[str]:
-    """Serves the app with `workers` processes; yields its base URL, stops it afterwards."""
+def gunicorn(workers: int, log: Path) -> Iterator[str]:
+    """Serves the app with `workers` processes; yields its base URL, stops it afterwards.
+
+    Its output goes to `log`: the races log every refused move (409) as a warning.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     executable = Path(sys.executable).with_name("gunicorn")
     env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    output = log.open("w")
     server = subprocess.Popen(
         [
             str(executable),
@@ -53,6 +57,8 @@ def gunicorn(workers: int) -> Iterator[str]:
         ],
         cwd=ROOT,
         env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_until_served(url, server)
@@ -60,3 +66,4 @@ def gunicorn(workers: int) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        output.close()
