@@ -17,7 +17,8 @@ What each service allows:
 - `opportunity_create` (O2-O4): in the portfolio's default stage, or its first open stage;
   another stage only with the `change_default_stage` right.
 - `opportunity_update` (S2): the sheet's fields, for any status (a signed deal's amount may
-  still be corrected); the portfolio only while open (a closed one is reused instead), and
+  still be corrected), but not the amount and days of a detailed estimate, which are the
+  lines' totals (S3); the portfolio only while open (a closed one is reused instead), and
   only for another portfolio of the same company and template. A field that the current
   stage or an earlier one made mandatory can't be emptied while open.
 - `opportunity_move` (B14): an open opportunity, to another open stage of its template;
@@ -56,6 +57,7 @@ from salespipe.pipeline.errors import (
 )
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_NAMES,
+    EstimateMode,
     LossReason,
     Opportunity,
     OpportunityStatus,
@@ -283,6 +285,7 @@ def opportunity_update(
     has_portfolio = "portfolio" in fields
     portfolio_id = fields.pop("portfolio", None)
     changes = clean_values(fields, user=user, company=opportunity.company, opportunity=opportunity)
+    _refuse_totals_of_lines(opportunity, changes)
     if has_portfolio and _int(portfolio_id) != opportunity.portfolio_id:
         changes["portfolio"] = _other_portfolio(user, opportunity, portfolio_id)
     if opportunity.is_open:
@@ -290,6 +293,19 @@ def opportunity_update(
     if not changes:
         return opportunity
     return _save(user, opportunity, version, changes)
+
+
+def _refuse_totals_of_lines(opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
+    """S3: with a detailed estimate, the amount and days are the lines' totals."""
+    if opportunity.estimate_mode != EstimateMode.DETAILED:
+        return
+    errors = {
+        name: [_("With a detailed estimate, this is the total of the lines: edit the lines.")]
+        for name in ("amount", "days")
+        if name in changes and changes[name] != getattr(opportunity, name)
+    }
+    if errors:
+        raise InvalidInput(errors)
 
 
 def _other_portfolio(user: Collaborator, opportunity: Opportunity, portfolio_id: Any) -> Portfolio:

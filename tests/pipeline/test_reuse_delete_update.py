@@ -428,3 +428,37 @@ def test_the_history_is_read_by_the_opportunitys_company_only_even_once_deleted(
     assert [(e.kind, e.field) for e in entries] == [("deleted", ""), ("changed", "amount")]
     assert list(history_of(world.charlie, opportunity.pk)) == []
     assert HistoryEntry.objects.filter(opportunity_ref=opportunity.pk).count() == 2
+
+
+def test_the_amount_of_a_detailed_estimate_is_not_typed_over_its_lines(world: World):
+    """S3: the lines' totals are the opportunity's amount and days, whatever the door."""
+    from salespipe.pipeline.models import EstimateMode
+
+    opportunity = make_opportunity(
+        world.portfolio_a,
+        amount=Decimal("300.00"),
+        days=Decimal("2.00"),
+        estimate_mode=EstimateMode.DETAILED,
+    )
+    before = state(opportunity)
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_update(
+            user=world.bob,
+            opportunity_id=opportunity.pk,
+            version=1,
+            values={"amount": "999", "days": "2", "description": "typed"},
+        )
+    assert list(error.value.errors) == ["amount"]
+    assert state(opportunity) == before
+    assert reload(opportunity).description == ""
+    # The total itself, sent back unchanged with the other fields, is no attempt to type over it.
+    services.opportunity_update(
+        user=world.bob,
+        opportunity_id=opportunity.pk,
+        version=1,
+        values={"amount": "300.00", "description": "typed"},
+    )
+    assert (reload(opportunity).amount, reload(opportunity).description) == (
+        Decimal("300.00"),
+        "typed",
+    )
