@@ -13,6 +13,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, get_currency_precision
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.web.templatetags.display import current_locale
@@ -64,5 +65,6 @@ class CardFormats:
         if not day:
             return ""
         if isinstance(day, dt.datetime):
-            day = day.date()
+            # The day as the user lives it, not the UTC one (an 00:30 action is today, not yesterday).
+            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
         return _short_date(day, self.locale)

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salespipe.lib.phones import phone_search_key
@@ -57,7 +57,8 @@ def short_date(day: dt.date | None) -> str:
     if not day:
         return ""
     if isinstance(day, dt.datetime):
-        day = day.date()
+        # The day as the user lives it, not the UTC one (an 00:30 action is today, not yesterday).
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
     return format_date(day, "medium", locale=current_locale())
 
 
