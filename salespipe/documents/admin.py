@@ -1,6 +1,5 @@
 """Documents in the configuration screens: a tester may attach a file to an opportunity."""
 
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import admin
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salespipe.documents.admin_forms import DocumentForm
 from salespipe.documents.models import Document
+from salespipe.documents.services import clean_name
 from salespipe.org.admin_scope import CompanyScopedAdmin
 
 DESCRIBED = ["original_name", "company", "size_text", "content_type", "uploaded_by", "uploaded_at"]
@@ -40,7 +40,7 @@ class DocumentAdmin(CompanyScopedAdmin):
             upload = form.cleaned_data["file"]
             # SPEC S5: a document belongs to its opportunity's company.
             obj.company_id = obj.opportunity.company_id
-            obj.original_name = PurePath(upload.name).name[:255]
+            obj.original_name = clean_name(upload.name)
             obj.size = upload.size
             obj.content_type = (getattr(upload, "content_type", "") or "")[:120]
             obj.uploaded_by_id = request.user.pk
