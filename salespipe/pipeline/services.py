@@ -382,10 +382,11 @@ def opportunity_move(
     version = _check_version(opportunity, version)
     _require_open(opportunity)
     target = _stage(stage_id)
+    # A stage the board could not offer is a bad request (422), not a conflict.
     if target.template_id != opportunity.stage.template_id:
-        raise InvalidTransition(_("This stage belongs to another portfolio's stages."))
+        raise InvalidInput({"stage": [_("This stage belongs to another portfolio's stages.")]})
     if not target.is_open:
-        raise InvalidTransition(_("A won stage is reached by marking the opportunity won."))
+        raise InvalidInput({"stage": [_("A won stage is reached by marking the opportunity won.")]})
     if target.pk == opportunity.stage_id:
         raise InvalidTransition(_("The opportunity is already in this stage."))
     changes = clean_values(

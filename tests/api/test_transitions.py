@@ -111,18 +111,30 @@ def test_a_move_with_a_stale_version_answers_409_with_the_current_one(
     assert state(lead) == before
 
 
-@pytest.mark.parametrize(
-    "target", ["licence_lead", "signed", "qualification"], ids=["other_template", "won", "same"]
-)
-def test_a_move_the_pipeline_refuses_answers_409_and_changes_nothing(
+@pytest.mark.parametrize("target", ["licence_lead", "signed"], ids=["other_template", "won"])
+def test_a_move_to_a_stage_the_board_cant_offer_answers_422_and_changes_nothing(
     alice_api: Client, world: World, lead: Opportunity, target: str
 ):
-    # The services refuse these as transitions (a won stage is reached by winning).
+    """P5, P8: a stage of another template, or a won stage (reached by winning), is bad input."""
     before = state(lead)
     response = _post(
         alice_api,
         f"/api/v1/opportunities/{lead.pk}/move",
         {"version": 1, "stage": getattr(world, target).pk},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert state(lead) == before
+
+
+def test_a_move_to_the_stage_it_is_in_answers_409_and_changes_nothing(
+    alice_api: Client, world: World, lead: Opportunity
+):
+    before = state(lead)
+    response = _post(
+        alice_api,
+        f"/api/v1/opportunities/{lead.pk}/move",
+        {"version": 1, "stage": lead.stage_id},
     )
     assert response.status_code == 409
     assert response.json()["detail"]

@@ -85,12 +85,24 @@ def test_moving_a_card_on_a_group_board_keeps_its_portfolio(world: World):
     )
 
 
-@pytest.mark.parametrize(
-    "target", ["signed", "licence_lead", "qualification"], ids=["won", "other_template", "same"]
-)
-def test_moving_to_a_won_stage_another_template_or_the_same_stage_is_refused(
+@pytest.mark.parametrize("target", ["signed", "licence_lead"], ids=["won", "other_template"])
+def test_moving_to_a_won_stage_or_another_templates_stage_is_invalid_input(
     world: World, target: str
 ):
+    opportunity = make_opportunity(world.portfolio_a)
+    before = state(opportunity)
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_move(
+            user=world.alice,
+            opportunity_id=opportunity.pk,
+            version=1,
+            stage_id=getattr(world, target).pk,
+        )
+    assert list(error.value.errors) == ["stage"]
+    assert state(opportunity) == before
+
+
+def test_moving_to_the_stage_it_is_in_is_refused(world: World):
     opportunity = make_opportunity(world.portfolio_a)
     before = state(opportunity)
     with pytest.raises(InvalidTransition):
@@ -98,7 +110,7 @@ def test_moving_to_a_won_stage_another_template_or_the_same_stage_is_refused(
             user=world.alice,
             opportunity_id=opportunity.pk,
             version=1,
-            stage_id=getattr(world, target).pk,
+            stage_id=world.qualification.pk,
         )
     assert state(opportunity) == before
 
