@@ -38,6 +38,9 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["company", "created_at", "id"], name="account_company_created")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "siren"],

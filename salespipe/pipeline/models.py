@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -196,6 +196,11 @@ class Tag(models.Model):
         _("colour"),
         max_length=7,
         default="#64748b",
+        validators=[
+            RegexValidator(
+                r"^#(?:[0-9a-fA-F]{3}){1,2}$", _("A colour written #rgb or #rrggbb is expected.")
+            )
+        ],
         help_text=_("A CSS colour such as #2563eb."),
     )
 
@@ -355,6 +360,12 @@ class Opportunity(models.Model):
             models.Index(fields=["portfolio", "status", "stage"], name="opp_board"),
             models.Index(fields=["status", "expected_signature_date"], name="opp_calendar"),
             models.Index(fields=["company", "status"], name="opp_company_status"),
+            # Keyset pages of the API sorted by date stay index-driven deep in the list (P3).
+            models.Index(
+                fields=["company", "expected_signature_date", "id"], name="opp_company_signature"
+            ),
+            models.Index(fields=["company", "created_at", "id"], name="opp_company_created"),
+            models.Index(fields=["company", "updated_at", "id"], name="opp_company_updated"),
         ]
         constraints = [
             models.CheckConstraint(
