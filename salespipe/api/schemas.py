@@ -16,6 +16,30 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An object's id.")]
 SearchText = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 
 
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def text_field(max_length: int, description: str, default: Any = ...) -> Any:
+    """A text field of a body: no NUL, at most `max_length` characters.
+
+    `default=...` makes it required; `default=None` lets a PATCH leave it out (the schema
+    then shows no default, and null is refused); any other value is the creation default.
+    """
+    return Field(
+        default,
+        max_length=max_length,
+        pattern=NO_NUL,
+        description=description,
+        json_schema_extra=_drop_default if default is None else None,
+    )
+
+
+def omittable(description: str) -> Any:
+    """A field a write may leave out: it then keeps its value. The schema shows no default."""
+    return Field(None, description=description, json_schema_extra=_drop_default)
+
+
 class InputSchema(Schema):
     """A request body: a field the operation doesn't take is an error, not silently dropped."""
 

@@ -18,6 +18,7 @@ from salespipe.api.schemas import (
     Id,
     InputSchema,
     SearchText,
+    omittable,
 )
 from salespipe.pipeline.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
@@ -85,15 +86,6 @@ Description = Annotated[str, _text(10_000, "Free text about the deal.")]
 TagIds = Annotated[
     list[Id], Field(max_length=100, description="Ids of tags of kind `opportunity`.")
 ]
-
-
-def _drop_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def omittable(description: str) -> Any:
-    """A field a write may leave out: it then keeps its value. The schema shows no default."""
-    return Field(None, description=description, json_schema_extra=_drop_default)
 
 
 # --- the opportunity (P4) ---------------------------------------------------------------------

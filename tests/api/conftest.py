@@ -12,7 +12,8 @@ from salespipe.test import PASSWORD, World
 
 def bearer_client(user: Collaborator) -> Client:
     _token, clear = ApiToken.objects.issue(user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {clear}"})
+    # The product speaks French by default; these tests read the English messages.
+    return Client(headers={"Authorization": f"Bearer {clear}", "Accept-Language": "en"})
 
 
 @pytest.fixture
@@ -38,6 +39,6 @@ def charlie_api(world: World) -> Client:
 @pytest.fixture
 def alice_browser(world: World) -> Client:
     """alice's logged-in browser; unlike the default test client, it enforces CSRF."""
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
     assert client.login(username="alice", password=PASSWORD)
     return client

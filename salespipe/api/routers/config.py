@@ -1,4 +1,6 @@
-"""The configuration a client needs to fill an opportunity (SPEC P3): read-only.
+"""The configuration a client needs to fill an opportunity (SPEC P3).
+
+Read-only but for opportunity tags, which the opportunity form creates and edits (O2).
 
 Portfolios, groups, stages, tags, loss reasons and sale types are shared by every company
 (SPEC B7) and readable by every user; companies and collaborators are scoped: a user sees its
@@ -10,12 +12,24 @@ from typing import Literal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from salespipe.api.auth import user_of
 from salespipe.api.pagination import Ordering, PageParams, PageResult, paginate
-from salespipe.api.schemas import DETAIL_ERRORS, READ_ERRORS, Id, Page, SearchText, path_id
+from salespipe.api.schemas import (
+    DETAIL_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Id,
+    InputSchema,
+    Page,
+    SearchText,
+    path_id,
+    text_field,
+)
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Department, Team
+from salespipe.pipeline import tags as tag_services
 from salespipe.pipeline.models import (
     LossReason,
     LossStatus,
@@ -338,6 +352,43 @@ def list_tags(
 )
 def get_tag(request: HttpRequest, id: int = path_id("tag")) -> Tag:
     return access.get(user_of(request), Tag, id)
+
+
+class TagIn(InputSchema):
+    name: str = text_field(60, "The tag's name.")
+    color: str = text_field(7, "#rrggbb; grey when left out.", "")
+
+
+class TagPatch(InputSchema):
+    """Only the fields sent change."""
+
+    name: str = text_field(60, "A new name.", None)
+    color: str = text_field(7, "A new colour, #rrggbb.", None)
+
+
+@router.post(
+    "/tags",
+    response={201: TagOut, **WRITE_ERRORS},
+    tags=["configuration"],
+    summary="Create an opportunity tag, as from the opportunity form (O2)",
+)
+def create_tag(request: HttpRequest, payload: TagIn) -> Status:
+    tag = tag_services.tag_create(
+        user=user_of(request), name=payload.name, color=payload.color or None
+    )
+    return Status(201, tag)
+
+
+@router.patch(
+    "/tags/{id}",
+    response={200: TagOut, **WRITE_ERRORS},
+    tags=["configuration"],
+    summary="Rename or recolour an opportunity tag (O2); other kinds are not editable here",
+)
+def update_tag(request: HttpRequest, payload: TagPatch, id: int = path_id("tag")) -> Tag:
+    return tag_services.tag_update(
+        user=user_of(request), tag_id=id, name=payload.name, color=payload.color
+    )
 
 
 @router.get(

@@ -5,7 +5,7 @@ deletes one, since opportunities and history keep pointing at it.
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -15,14 +15,15 @@ from salespipe.api.auth import user_of
 from salespipe.api.pagination import Ordering, PageParams, PageResult, paginate
 from salespipe.api.schemas import (
     DETAIL_ERRORS,
-    NO_NUL,
     READ_ERRORS,
     WRITE_ERRORS,
     Id,
     InputSchema,
     Page,
     SearchText,
+    omittable,
     path_id,
+    text_field,
 )
 from salespipe.customers import selectors, services
 from salespipe.customers.models import Account, AccountKind, Contact
@@ -35,30 +36,6 @@ CLOSED_DESCRIPTION = (
     "Only closed, or only open ones. Closed ones are listed only for users with the right "
     "`show_closed` (SPEC A2); for others this filter never shows any."
 )
-
-
-def _drop_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def _text(max_length: int, description: str, default: Any = ...) -> Any:
-    """A text field of a body: no NUL, at most `max_length` characters.
-
-    `default=...` makes it required; `default=None` lets a PATCH leave it out (the schema
-    then shows no default, and null is refused); any other value is the creation default.
-    """
-    return Field(
-        default,
-        max_length=max_length,
-        pattern=NO_NUL,
-        description=description,
-        json_schema_extra=_drop_default if default is None else None,
-    )
-
-
-def _omittable(description: str) -> Any:
-    """A field a PATCH may leave out; null is refused."""
-    return Field(None, description=description, json_schema_extra=_drop_default)
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -82,23 +59,23 @@ class AccountOut(Schema):
 
 class AccountIn(InputSchema):
     company: Id = Field(description="The company it belongs to: one the user is scoped on.")
-    name: str = _text(200, "The account's name.")
+    name: str = text_field(200, "The account's name.")
     kind: AccountKind = Field(AccountKind.PROSPECT, description="Client or prospect.")
-    siren: str = _text(20, "9 digits with a valid check digit; spaces are ignored.", "")
-    phone: str = _text(32, "A phone number; French when it has no country code.", "")
-    email: str = _text(254, "An email address.", "")
+    siren: str = text_field(20, "9 digits with a valid check digit; spaces are ignored.", "")
+    phone: str = text_field(32, "A phone number; French when it has no country code.", "")
+    email: str = text_field(254, "An email address.", "")
     is_closed: bool = Field(False, description="A closed account is hidden from lists (A2).")
 
 
 class AccountPatch(InputSchema):
     """Only the fields sent change; the company never does."""
 
-    name: str = _text(200, "The account's name.", None)
-    kind: AccountKind = _omittable("Client or prospect.")
-    siren: str = _text(20, "9 digits with a valid check digit, or empty.", None)
-    phone: str = _text(32, "A phone number, or empty.", None)
-    email: str = _text(254, "An email address, or empty.", None)
-    is_closed: bool = _omittable("Closes or reopens the account.")
+    name: str = text_field(200, "The account's name.", None)
+    kind: AccountKind = omittable("Client or prospect.")
+    siren: str = text_field(20, "9 digits with a valid check digit, or empty.", None)
+    phone: str = text_field(32, "A phone number, or empty.", None)
+    email: str = text_field(254, "An email address, or empty.", None)
+    is_closed: bool = omittable("Closes or reopens the account.")
 
 
 class AccountFilters(Schema):
@@ -202,25 +179,25 @@ class ContactOut(Schema):
 
 class ContactIn(InputSchema):
     account: Id = Field(description="The account it belongs to, of a company of the user.")
-    last_name: str = _text(100, "The last name.")
-    first_name: str = _text(100, "The first name.", "")
-    phone: str = _text(32, "A phone number.", "")
-    mobile: str = _text(32, "A mobile phone number.", "")
-    function: str = _text(120, "The contact's function in its company.", "")
-    email: str = _text(254, "An email address.", "")
+    last_name: str = text_field(100, "The last name.")
+    first_name: str = text_field(100, "The first name.", "")
+    phone: str = text_field(32, "A phone number.", "")
+    mobile: str = text_field(32, "A mobile phone number.", "")
+    function: str = text_field(120, "The contact's function in its company.", "")
+    email: str = text_field(254, "An email address.", "")
     is_closed: bool = Field(False, description="A closed contact is hidden from lists (A2).")
 
 
 class ContactPatch(InputSchema):
     """Only the fields sent change; the account never does."""
 
-    last_name: str = _text(100, "The last name.", None)
-    first_name: str = _text(100, "The first name.", None)
-    phone: str = _text(32, "A phone number, or empty.", None)
-    mobile: str = _text(32, "A mobile phone number, or empty.", None)
-    function: str = _text(120, "The contact's function, or empty.", None)
-    email: str = _text(254, "An email address, or empty.", None)
-    is_closed: bool = _omittable("Closes or reopens the contact.")
+    last_name: str = text_field(100, "The last name.", None)
+    first_name: str = text_field(100, "The first name.", None)
+    phone: str = text_field(32, "A phone number, or empty.", None)
+    mobile: str = text_field(32, "A mobile phone number, or empty.", None)
+    function: str = text_field(120, "The contact's function, or empty.", None)
+    email: str = text_field(254, "An email address, or empty.", None)
+    is_closed: bool = omittable("Closes or reopens the contact.")
 
 
 class ContactFilters(Schema):
