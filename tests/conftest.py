@@ -43,3 +43,10 @@ def _static_files_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    # The product's default language is French; tests read English texts unless they ask for
+    # French (Accept-Language, a user's language, or translation.override).
+    settings.LANGUAGE_CODE = "en"
