@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
 
+from salespipe import settings as project_settings
 from salespipe.api.models import ApiToken
 from salespipe.customers.models import Account
 from salespipe.org.models import Collaborator
@@ -126,6 +127,21 @@ def test_without_a_chosen_language_the_browsers_english_is_used(world: World):
     assert ">Opportunities</a>" in page
     assert ">Log out</button>" in page
     assert "Opportunités" not in page
+    world.bob.refresh_from_db()
+    assert world.bob.language == ""
+
+
+def test_a_browser_without_a_preference_gets_the_products_french(world: World, settings):
+    """DESIGN: French by default (the shared test set-up reads English; the product's own
+    setting is restored here)."""
+    settings.LANGUAGE_CODE = project_settings.LANGUAGE_CODE
+    client = _client(world.bob)
+
+    response = client.get("/")
+
+    assert project_settings.LANGUAGE_CODE == "fr"
+    assert response["Content-Language"] == "fr"
+    assert ">Opportunités</a>" in response.content.decode()
     world.bob.refresh_from_db()
     assert world.bob.language == ""
 
