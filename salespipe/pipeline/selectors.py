@@ -375,6 +375,16 @@ def _aggregate(
 
 
 _CARD_RELATIONS = ("account", "salesperson", "currency", "stage", "contact", "portfolio")
+# Columns no card shows, left unread: converting them for every card drawn cost more than
+# drawing it.
+_CARD_UNREAD = (
+    "description",
+    "account__created_at",
+    "contact__created_at",
+    "salesperson__password",
+    "salesperson__last_login",
+    "salesperson__date_joined",
+)
 
 
 def _cards(
@@ -383,6 +393,7 @@ def _cards(
     ordering: list[OrderBy],
     card_limit: int | None,
     weighted: bool,
+    stages: Sequence[Stage] = (),
 ) -> list[Card]:
     """The cards to draw, in `ordering`: at most `card_limit` of each partition (a column).
 
@@ -397,11 +408,18 @@ def _cards(
         lean = queryset.order_by(*ordering).values("pk")
         picked = [Q(pk__in=lean.filter(partition)[:card_limit]) for partition in partitions]
         drawn = Opportunity.objects.filter(reduce(operator.or_, picked, Q(pk__in=[])))
+    # The stages shown are loaded already: each card takes its own rather than a copy per row.
+    known = {stage.pk: stage for stage in stages}
+    relations = [name for name in _CARD_RELATIONS if name != "stage" or not known]
     opportunities = list(
-        drawn.select_related(*_CARD_RELATIONS)
+        drawn.select_related(*relations)
+        .defer(*_CARD_UNREAD)
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by(*ordering)
     )
+    for opportunity in opportunities:
+        if opportunity.stage_id in known:
+            opportunity.stage = known[opportunity.stage_id]
     actions = _next_actions(drawn) if opportunities else {}
     return [
         Card(
@@ -456,7 +474,7 @@ def board(
     )
     totals = _aggregate(matching, "stage_id", scope.currency, weighted)
     partitions = [Q(stage_id=stage.pk) for stage in scope.stages]
-    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted)
+    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted, scope.stages)
     by_stage: dict[int, list[Card]] = {}
     for card in cards:
         by_stage.setdefault(card.opportunity.stage_id, []).append(card)
@@ -526,7 +544,7 @@ def calendar(
         Q(expected_signature_date__gte=month.first_day, expected_signature_date__lte=month.last_day)
         for month in shown
     ]
-    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted)
+    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted, scope.stages)
     by_month: dict[Month | None, list[Card]] = {}
     for card in cards:
         day = card.opportunity.expected_signature_date
@@ -630,7 +648,9 @@ def _more[K](
     counts = keyed.aggregate(
         **{f"column_{index}": Count("pk", filter=c) for index, c in enumerate(conditions.values())}
     )
-    cards = _cards(keyed, list(conditions.values()), filters.ordering(), limit, weighted)
+    cards = _cards(
+        keyed, list(conditions.values()), filters.ordering(), limit, weighted, scope.stages
+    )
     by_column: dict[K, list[Card]] = {}
     for card in cards:
         by_column.setdefault(column_of(card.opportunity), []).append(card)
