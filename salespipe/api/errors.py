@@ -20,6 +20,8 @@ from typing import Any
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -30,7 +32,7 @@ from salespipe.pipeline.errors import InvalidTransition, MissingFields, NotDelet
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND = "Not found."
+NOT_FOUND = gettext_lazy("Not found.")
 
 # What each status means, as the OpenAPI document tells it for every operation.
 STATUS_DESCRIPTIONS: dict[int, str] = {
@@ -99,7 +101,7 @@ def _readable(errors: list[dict[str, Any]]) -> str:
     for error in errors:
         where = ".".join(str(part) for part in error["loc"])
         parts.append(f"{where}: {error['msg']}" if where else error["msg"])
-    return "Invalid input. " + "; ".join(parts) + "."
+    return _("Invalid input. %(errors)s.") % {"errors": "; ".join(parts)}
 
 
 def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
@@ -107,7 +109,7 @@ def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAP
     errors = [
         {
             "loc": _location(error.get("loc", ())),
-            "msg": str(error.get("msg", "Invalid value.")),
+            "msg": str(error.get("msg", _("Invalid value."))),
             "type": str(error.get("type", "invalid")),
         }
         for error in exc.errors
@@ -143,7 +145,7 @@ def missing_fields(request: HttpRequest, exc: MissingFields, *, api: NinjaAPI) -
 
 
 def not_found(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
-    return _json(api, request, 404, {"detail": NOT_FOUND})
+    return _json(api, request, 404, {"detail": str(NOT_FOUND)})
 
 
 def unauthenticated(
@@ -156,7 +158,7 @@ def unauthenticated(
         401,
         {
             "detail": message
-            or "Authentication required: log in, or send `Authorization: Bearer <token>`."
+            or _("Authentication required: log in, or send `Authorization: Bearer <token>`.")
         },
     )
     response["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -171,14 +173,14 @@ def unreadable_multipart(
     request: HttpRequest, exc: MultiPartParserError, *, api: NinjaAPI
 ) -> HttpResponse:
     # Django raises it on reading a malformed upload; it is the client's body, not our fault.
-    return _json(api, request, 400, {"detail": "The multipart body could not be read."})
+    return _json(api, request, 400, {"detail": _("The multipart body could not be read.")})
 
 
 def server_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     # Error reporting and the test client listen to this signal, as for any Django view.
     got_request_exception.send(sender=None, request=request)
-    return _json(api, request, 500, {"detail": "Server error; it has been logged."})
+    return _json(api, request, 500, {"detail": _("Server error; it has been logged.")})
 
 
 def install(api: NinjaAPI) -> None:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.money import weighted
@@ -22,7 +23,7 @@ class StageStatus(models.TextChoices):
 
 
 class OpportunityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("opportunity status", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
     ABANDONED = "abandoned", _("Abandoned")
@@ -572,6 +573,6 @@ class Order(SalesDocument):
     """Only what the deletion rule of SPEC B18 needs of an order."""
 
     class Meta:
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
+        verbose_name = pgettext_lazy("sales document", "order")
+        verbose_name_plural = pgettext_lazy("sales document", "orders")
         constraints = [models.UniqueConstraint(fields=["company", "number"], name="order_number")]
