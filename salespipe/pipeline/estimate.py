@@ -24,15 +24,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
-from salespipe.pipeline import history, rules
-from salespipe.pipeline.errors import InvalidTransition, StaleVersion
+from salespipe.pipeline import rules
+from salespipe.pipeline.errors import InvalidTransition
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -42,6 +41,7 @@ from salespipe.pipeline.models import (
     SaleType,
     SaleTypeMode,
 )
+from salespipe.pipeline.versioning import check_version, load, save
 
 __all__ = [
     "LINE_FIELDS",
@@ -91,39 +91,6 @@ def estimate_lines(opportunity: Opportunity) -> list[EstimateLine]:
 
 
 # -- the opportunity's side -----------------------------------------------------------------
-
-
-def _load(user: Collaborator, opportunity_id: Any) -> Opportunity:
-    queryset = Opportunity.objects.select_related(
-        "company", "portfolio", "stage__template", "currency", "loss_reason"
-    )
-    return access.get(user, queryset, opportunity_id)
-
-
-def _version(opportunity: Opportunity, version: Any) -> int:
-    try:
-        expected = int(version)
-    except (TypeError, ValueError):
-        raise InvalidInput({"version": [_("The version last read is required.")]}) from None
-    if opportunity.version != expected:
-        raise StaleVersion(opportunity)
-    return expected
-
-
-def _commit(
-    user: Collaborator, opportunity: Opportunity, version: int, changes: Mapping[str, Any]
-) -> Opportunity:
-    """The conditional update that makes the change the opportunity's, and its history."""
-    before = history.tracked_values(opportunity)
-    after = {**before, **{k: v for k, v in changes.items() if k in before}}
-    updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(
-        **changes, version=version + 1, updated_at=timezone.now()
-    )
-    if updated == 0:
-        # Raised inside the transaction: the line changes made before roll back with it.
-        raise StaleVersion(_load(user, opportunity.pk))
-    history.record_changes(opportunity, user, before, after)
-    return _load(user, opportunity.pk)
 
 
 def _require_detailed(opportunity: Opportunity) -> None:
@@ -270,7 +237,7 @@ def _next_position(opportunity: Opportunity) -> int:
 
 
 def _commit_totals(user: Collaborator, opportunity: Opportunity, version: int) -> Opportunity:
-    return _commit(user, opportunity, version, _totals(opportunity))
+    return save(user, opportunity, version, _totals(opportunity))
 
 
 @transaction.atomic
@@ -282,8 +249,8 @@ def line_add(
     values: Mapping[str, Any] | None = None,
 ) -> EstimateLine:
     """*+ Line*: a new line at the end of the table; the first sale type unless one is given."""
-    opportunity = _load(user, opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    checked = check_version(opportunity, version)
     _require_detailed(opportunity)
     values = dict(values or {})
     line = EstimateLine(opportunity=opportunity, position=_next_position(opportunity))
@@ -304,8 +271,8 @@ def line_update(
 ) -> EstimateLine:
     """Changes the given fields of a line; the opportunity's totals follow."""
     line = _line(user, line_id)
-    opportunity = _load(user, line.opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, line.opportunity_id)
+    checked = check_version(opportunity, version)
     _require_detailed(opportunity)
     _apply(line, values)
     line.save()
@@ -317,8 +284,8 @@ def line_update(
 def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> EstimateLine:
     """A copy of a line, right below it."""
     original = _line(user, line_id)
-    opportunity = _load(user, original.opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, original.opportunity_id)
+    checked = check_version(opportunity, version)
     _require_detailed(opportunity)
     opportunity.estimate_lines.filter(position__gt=original.position).update(
         position=F("position") + 1
@@ -335,8 +302,8 @@ def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> E
 def line_delete(*, user: Collaborator, line_id: int, version: int | str) -> Opportunity:
     """Deletes a line (the page asks for a confirmation first)."""
     line = _line(user, line_id)
-    opportunity = _load(user, line.opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, line.opportunity_id)
+    checked = check_version(opportunity, version)
     _require_detailed(opportunity)
     line.delete()
     return _commit_totals(user, opportunity, checked)
@@ -350,11 +317,11 @@ def estimate_use_detailed(
     *, user: Collaborator, opportunity_id: int, version: int | str
 ) -> Opportunity:
     """The table of lines; the general values stay in its TOTAL row until lines are entered."""
-    opportunity = _load(user, opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    checked = check_version(opportunity, version)
     if opportunity.estimate_mode == EstimateMode.DETAILED:
         return opportunity
-    return _commit(user, opportunity, checked, {"estimate_mode": EstimateMode.DETAILED})
+    return save(user, opportunity, checked, {"estimate_mode": EstimateMode.DETAILED})
 
 
 @transaction.atomic
@@ -362,12 +329,12 @@ def estimate_use_general(
     *, user: Collaborator, opportunity_id: int, version: int | str
 ) -> Opportunity:
     """Back to a general estimate: the lines are discarded, their totals stay as the estimate."""
-    opportunity = _load(user, opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    checked = check_version(opportunity, version)
     if opportunity.estimate_mode == EstimateMode.GENERAL:
         return opportunity
     opportunity.estimate_lines.all().delete()
-    return _commit(user, opportunity, checked, {"estimate_mode": EstimateMode.GENERAL})
+    return save(user, opportunity, checked, {"estimate_mode": EstimateMode.GENERAL})
 
 
 @transaction.atomic
@@ -375,8 +342,8 @@ def estimate_set_currency(
     *, user: Collaborator, opportunity_id: int, version: int | str, currency: str
 ) -> Opportunity:
     """The currency of the whole table, chosen from its TOTAL row (amounts are not converted)."""
-    opportunity = _load(user, opportunity_id)
-    checked = _version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    checked = check_version(opportunity, version)
     code = currency.strip().upper() if isinstance(currency, str) else ""
     found = Currency.objects.filter(pk=code).first() if code else None
     if found is None:
@@ -385,4 +352,4 @@ def estimate_set_currency(
         )
     if found.pk == opportunity.currency_id:
         return opportunity
-    return _commit(user, opportunity, checked, {"currency": found})
+    return save(user, opportunity, checked, {"currency": found})

@@ -39,12 +39,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
-from salespipe.lib.phones import phone_search_key
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
@@ -68,6 +66,7 @@ from salespipe.pipeline.models import (
 )
 from salespipe.pipeline.rules import is_empty
 from salespipe.pipeline.values import WRITABLE_FIELDS, clean_values
+from salespipe.pipeline.versioning import as_int, check_version, load, save
 
 __all__ = [
     "opportunity_create",
@@ -80,42 +79,6 @@ __all__ = [
     "opportunity_win",
 ]
 
-_RELATED = (
-    "company",
-    "portfolio",
-    "stage__template",
-    "account",
-    "currency",
-    "salesperson",
-    "contact",
-    "loss_reason",
-    "created_by",
-)
-
-
-def _load(user: Collaborator, opportunity_id: Any) -> Opportunity:
-    queryset = Opportunity.objects.select_related(*_RELATED).prefetch_related("tags")
-    return access.get(user, queryset, opportunity_id)
-
-
-def _int(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    return None
-
-
-def _check_version(opportunity: Opportunity, version: Any) -> int:
-    expected = _int(version)
-    if expected is None:
-        raise InvalidInput({"version": [_("The version last read is required.")]})
-    if opportunity.version != expected:
-        raise StaleVersion(opportunity)
-    return expected
-
 
 def _require_open(opportunity: Opportunity) -> None:
     if not opportunity.is_open:
@@ -127,7 +90,7 @@ def _require_open(opportunity: Opportunity) -> None:
 
 def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
     """A portfolio the user may create in: one of a company it is scoped on."""
-    key = _int(portfolio_id)
+    key = as_int(portfolio_id)
     portfolio = (
         Portfolio.objects.select_related("company__currency", "template", "default_stage")
         .filter(pk=key, company_id__in=access.company_ids(user))
@@ -141,7 +104,7 @@ def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
 
 
 def _stage(stage_id: Any, field: str = "stage") -> Stage:
-    key = _int(stage_id)
+    key = as_int(stage_id)
     stage = Stage.objects.select_related("template").filter(pk=key).first() if key else None
     if stage is None:
         if stage_id is None or stage_id == "":
@@ -180,33 +143,6 @@ def _refuse_emptying(
         raise InvalidInput(errors)
 
 
-def _columns(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The column values of an UPDATE for `changes`, with the keys derived from them."""
-    columns = dict(changes)
-    columns.pop("tags", None)
-    for name in ("phone", "mobile"):
-        if name in columns:
-            columns[f"{name}_key"] = phone_search_key(columns[name])
-    return columns
-
-
-def _save(
-    user: Collaborator, opportunity: Opportunity, version: int, changes: Mapping[str, Any]
-) -> Opportunity:
-    """The conditional update, the tags and the history rows; StaleVersion if raced."""
-    before = history.tracked_values(opportunity)
-    after = {**before, **{k: v for k, v in changes.items() if k in before}}
-    updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(
-        **_columns(changes), version=version + 1, updated_at=timezone.now()
-    )
-    if updated == 0:
-        raise StaleVersion(_load(user, opportunity.pk))
-    if "tags" in changes:
-        opportunity.tags.set(changes["tags"])
-    history.record_changes(opportunity, user, before, after)
-    return _load(user, opportunity.pk)
-
-
 @transaction.atomic
 def opportunity_create(
     *,
@@ -233,7 +169,7 @@ def opportunity_create(
     default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
     target = default
     if stage_id is not None and stage_id != "":
-        key = _int(stage_id)
+        key = as_int(stage_id)
         chosen = next((s for s in stages if s.pk == key), None)
         if chosen is None:
             raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
@@ -265,7 +201,7 @@ def opportunity_create(
     if tags:
         opportunity.tags.set(tags)
     history.record_created(opportunity, user)
-    return _load(user, opportunity.pk)
+    return load(user, opportunity.pk)
 
 
 @transaction.atomic
@@ -277,8 +213,8 @@ def opportunity_update(
     values: Mapping[str, Any],
 ) -> Opportunity:
     """The sheet's fields (S2): `values` holds keys of `WRITABLE_FIELDS` and `portfolio`."""
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     if not isinstance(values, Mapping):
         raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
     fields = dict(values)
@@ -286,13 +222,13 @@ def opportunity_update(
     portfolio_id = fields.pop("portfolio", None)
     changes = clean_values(fields, user=user, company=opportunity.company, opportunity=opportunity)
     _refuse_totals_of_lines(opportunity, changes)
-    if has_portfolio and _int(portfolio_id) != opportunity.portfolio_id:
+    if has_portfolio and as_int(portfolio_id) != opportunity.portfolio_id:
         changes["portfolio"] = _other_portfolio(user, opportunity, portfolio_id)
     if opportunity.is_open:
         _refuse_emptying(opportunity, rules.fields_required_up_to(opportunity.stage), changes)
     if not changes:
         return opportunity
-    return _save(user, opportunity, version, changes)
+    return save(user, opportunity, version, changes)
 
 
 def _refuse_totals_of_lines(opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
@@ -345,8 +281,8 @@ def opportunity_schedule(
     `month` is a `Month` or "YYYY-MM"; None or "" (the *No date* column) clears the date,
     unless the current stage or an earlier one made it mandatory.
     """
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     _require_open(opportunity)
     if month is None or month == "":
         day = None
@@ -362,7 +298,7 @@ def opportunity_schedule(
             raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
     if opportunity.expected_signature_date == day:
         return opportunity
-    return _save(user, opportunity, version, {"expected_signature_date": day})
+    return save(user, opportunity, version, {"expected_signature_date": day})
 
 
 @transaction.atomic
@@ -378,8 +314,8 @@ def opportunity_move(
 
     `values` may fill any field a stage can make mandatory (`MANDATORY_FIELD_NAMES`).
     """
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     _require_open(opportunity)
     target = _stage(stage_id)
     # A stage the board could not offer is a bad request (422), not a conflict.
@@ -401,7 +337,7 @@ def opportunity_move(
         raise MissingFields(missing)
     _refuse_emptying(opportunity, rules.fields_required_up_to(target), changes)
     changes["stage"] = target
-    return _save(user, opportunity, version, changes)
+    return save(user, opportunity, version, changes)
 
 
 @transaction.atomic
@@ -419,8 +355,8 @@ def opportunity_win(
     The mandatory fields of the open stages not yet passed and of the won stage come first
     (`MissingFields`); `values` may fill them.
     """
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     _require_open(opportunity)
     errors: dict[str, list[str]] = {}
     signed = _date(signed_on, "signed_on", errors)
@@ -450,7 +386,7 @@ def opportunity_win(
         required.setdefault(name, stage)
     _refuse_emptying(opportunity, required, changes)
     changes.update(stage=stage, status=OpportunityStatus.WON, signed_on=signed)
-    return _save(user, opportunity, version, changes)
+    return save(user, opportunity, version, changes)
 
 
 @transaction.atomic
@@ -463,12 +399,12 @@ def opportunity_lose(
     lost_on: Any,
 ) -> Opportunity:
     """B17: with a loss reason, whose status it takes, and the day it was lost. Nothing else."""
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     _require_open(opportunity)
     errors: dict[str, list[str]] = {}
     lost = _date(lost_on, "lost_on", errors)
-    key = _int(reason_id)
+    key = as_int(reason_id)
     reason = LossReason.objects.filter(pk=key).first() if key is not None else None
     if reason is None:
         errors["reason"] = (
@@ -479,7 +415,7 @@ def opportunity_lose(
     if errors or reason is None:
         raise InvalidInput(errors)
     changes = {"status": reason.status, "loss_reason": reason, "lost_on": lost}
-    return _save(user, opportunity, version, changes)
+    return save(user, opportunity, version, changes)
 
 
 @transaction.atomic
@@ -491,8 +427,8 @@ def opportunity_reuse(
     portfolio_id: int,
 ) -> Opportunity:
     """B19: a closed opportunity, open again in the first stage of `portfolio_id`."""
-    opportunity = _load(user, opportunity_id)
-    version = _check_version(opportunity, version)
+    opportunity = load(user, opportunity_id)
+    version = check_version(opportunity, version)
     if opportunity.is_open:
         raise InvalidTransition(_("Only a won or lost opportunity can be reused."))
     portfolio = _portfolio_in_scope(user, portfolio_id)
@@ -515,7 +451,7 @@ def opportunity_reuse(
         "lost_on": None,
         "loss_reason": None,
     }
-    return _save(user, opportunity, version, changes)
+    return save(user, opportunity, version, changes)
 
 
 @transaction.atomic
@@ -527,9 +463,9 @@ def opportunity_delete(
     A last history entry keeps a snapshot of what was deleted. With `version`, a change made
     since that version refuses the deletion (`StaleVersion`).
     """
-    opportunity = _load(user, opportunity_id)
+    opportunity = load(user, opportunity_id)
     if version is not None:
-        _check_version(opportunity, version)
+        check_version(opportunity, version)
     # The row lock keeps the opportunity as checked until it is gone: no change, no new quote.
     locked = (
         Opportunity.objects.select_for_update()
@@ -539,8 +475,8 @@ def opportunity_delete(
     )
     if locked is None:
         raise OutOfScope(Opportunity, opportunity_id)
-    if version is not None and locked != _int(version):
-        raise StaleVersion(_load(user, opportunity.pk))
+    if version is not None and locked != as_int(version):
+        raise StaleVersion(load(user, opportunity.pk))
     _refuse_if_referenced(opportunity)
     history.record_deleted(opportunity, user)
     try:

@@ -1,0 +1,88 @@
+"""The one way an opportunity changes: a versioned, conditional update with its history (P7, S8).
+
+A change is `UPDATE ... WHERE id = ... AND version = ...` that also increments the version,
+then the history rows, inside the caller's transaction: if someone changed the opportunity
+since it was read, zero rows match and `StaleVersion` is raised, so nothing is written.
+Every service that changes an opportunity's own fields goes through `save`.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.phones import phone_search_key
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.pipeline import history
+from salespipe.pipeline.errors import StaleVersion
+from salespipe.pipeline.models import Opportunity
+
+RELATED = (
+    "company",
+    "portfolio",
+    "stage__template",
+    "account",
+    "currency",
+    "salesperson",
+    "contact",
+    "loss_reason",
+    "created_by",
+)
+
+
+def load(user: Collaborator, opportunity_id: Any) -> Opportunity:
+    """The opportunity with what the services and their callers read of it."""
+    queryset = Opportunity.objects.select_related(*RELATED).prefetch_related("tags")
+    return access.get(user, queryset, opportunity_id)
+
+
+def as_int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
+
+
+def check_version(opportunity: Opportunity, version: Any) -> int:
+    expected = as_int(version)
+    if expected is None:
+        raise InvalidInput({"version": [_("The version last read is required.")]})
+    if opportunity.version != expected:
+        raise StaleVersion(opportunity)
+    return expected
+
+
+def _columns(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The column values of an UPDATE for `changes`, with the keys derived from them."""
+    columns = dict(changes)
+    columns.pop("tags", None)
+    for name in ("phone", "mobile"):
+        if name in columns:
+            columns[f"{name}_key"] = phone_search_key(columns[name])
+    return columns
+
+
+def save(
+    user: Collaborator, opportunity: Opportunity, version: int, changes: Mapping[str, Any]
+) -> Opportunity:
+    """The conditional update, the tags and the history rows; StaleVersion if raced.
+
+    Runs inside the calling service's transaction, so that a failure leaves nothing written.
+    """
+    before = history.tracked_values(opportunity)
+    after = {**before, **{k: v for k, v in changes.items() if k in before}}
+    updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(
+        **_columns(changes), version=version + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        raise StaleVersion(load(user, opportunity.pk))
+    if "tags" in changes:
+        opportunity.tags.set(changes["tags"])
+    history.record_changes(opportunity, user, before, after)
+    return load(user, opportunity.pk)
