@@ -13,15 +13,16 @@ documents`), with the error if any; a plain form post is sent back to the sheet.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salespipe.documents import services
+from salespipe.documents.downloads import attachment_response
 from salespipe.documents.services import max_bytes, too_large_message
+from salespipe.documents.uploads import SizeLimitHandler, limit_upload_size
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
 from salespipe.pipeline.lookup_views import from_script
@@ -31,24 +32,6 @@ from salespipe.web.http import AuthedRequest
 FRAGMENT_HEADER = "X-Fragment"
 # What a multipart body may hold beside the file itself: boundaries, headers, the token.
 MULTIPART_SLACK = 64 * 1024
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """Stops receiving a file once it is larger than `limit` bytes, and says so."""
-
-    def __init__(self, request: AuthedRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
 
 
 def _sheet_url(opportunity: Opportunity) -> str:
@@ -90,8 +73,7 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
         return _answer(request, opportunity)
     if _declared_length(request) > max_bytes() + MULTIPART_SLACK:
         return _answer(request, opportunity, error=too_large_message(), status=413)
-    handler = SizeLimitHandler(request, max_bytes())
-    request.upload_handlers.insert(0, handler)
+    handler = limit_upload_size(request)
     return _upload(request, opportunity, handler)
 
 
@@ -116,19 +98,7 @@ def _upload(
 def download(request: AuthedRequest, pk: int) -> FileResponse:
     """The file, always as an attachment of a neutral type: a browser never renders it."""
     document = services.document_get(user=request.user, document_id=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(document.original_name) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return attachment_response(document)
 
 
 @login_required

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
 from ninja.responses import Status
@@ -33,8 +33,9 @@ from salespipe.api.schemas_opportunities import (
     omittable,
 )
 from salespipe.documents import services as document_services
+from salespipe.documents.downloads import attachment_response
 from salespipe.documents.models import Document
-from salespipe.documents.views import SizeLimitHandler
+from salespipe.documents.uploads import SizeLimitHandler, limit_upload_size
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
 from salespipe.pipeline import contact_links, estimate, selectors
@@ -45,7 +46,6 @@ from salespipe.pipeline.models import (
     OpportunityContact,
     Recurrence,
 )
-from salespipe.web.http import AuthedRequest
 
 router = Router(tags=["opportunity sheet"])
 
@@ -427,9 +427,7 @@ def _limited_upload(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
     @wraps(run)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        handler = SizeLimitHandler(cast(AuthedRequest, request), document_services.max_bytes())
-        request.upload_handlers.insert(0, handler)
-        request._document_size_limit = handler  # type: ignore[attr-defined]
+        request._document_size_limit = limit_upload_size(request)  # type: ignore[attr-defined]
         return run(request, *args, **kwargs)
 
     return limited
@@ -494,21 +492,7 @@ def download_document(
     id: int = path_id("opportunity"),
     document_id: int = path_id("document"),
 ) -> FileResponse:
-    document = _document_of(request, id, document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(document.original_name) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
-    # A browser never renders what a user uploaded.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return attachment_response(_document_of(request, id, document_id))
 
 
 @router.delete(
