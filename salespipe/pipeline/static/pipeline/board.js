@@ -16,6 +16,7 @@
   const filtersForm = document.getElementById("board-filters");
   if (!app || !board || !host || !status) return;
 
+  const Steps = window.SalespipeSteps;
   const base = app.dataset.transitionBase;
   const scheduleBase = app.dataset.scheduleBase;
   // "board" or "calendar": also the name of the fragment that draws this page's body.
@@ -178,45 +179,6 @@
     }
   }
 
-  function focusFirst(container) {
-    const field = container.querySelector(
-      "input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled])"
-    );
-    const target = field || container.querySelector("button[data-save], button");
-    if (target) target.focus();
-  }
-
-  function steps(dialog) {
-    return Array.from(dialog.querySelectorAll("[data-step]"));
-  }
-
-  function showStep(dialog, index) {
-    const all = steps(dialog);
-    const last = all.length - 1;
-    all.forEach((step, i) => (step.hidden = i !== index));
-    dialog.dataset.stepIndex = String(index);
-    const toggle = (selector, hidden) => {
-      const button = dialog.querySelector(selector);
-      if (button) button.hidden = hidden;
-    };
-    toggle("[data-back]", index === 0);
-    toggle("[data-next]", index === last);
-    toggle("[data-save]", index !== last);
-    if (all[index]) focusFirst(all[index]);
-  }
-
-  function stepValid(step) {
-    for (const field of step.querySelectorAll("input, select, textarea")) {
-      if (field.disabled || field.type === "hidden" || field.readOnly) continue;
-      if (!field.checkValidity()) {
-        field.reportValidity();
-        field.focus();
-        return false;
-      }
-    }
-    return true;
-  }
-
   // The won stage chosen decides which of its own fields are asked (B16).
   function syncConditional(dialog) {
     const select = dialog.querySelector('[data-step="won"] select[name="stage"]');
@@ -254,40 +216,16 @@
     dialog.showModal();
     if (dialog.hasAttribute("data-steps-dialog")) {
       syncConditional(dialog);
-      const all = steps(dialog);
-      const current = all.findIndex((step) => step.hasAttribute("data-current"));
-      showStep(dialog, Math.max(current, 0));
+      Steps.start(dialog);
     } else {
       const form = dialog.querySelector("form[data-dialog-form]:not([hidden])");
-      focusFirst(form || dialog);
+      Steps.focusFirst(form || dialog);
     }
-  }
-
-  function next(dialog) {
-    const all = steps(dialog);
-    const index = Number(dialog.dataset.stepIndex || 0);
-    if (!stepValid(all[index])) return;
-    if (index < all.length - 1) showStep(dialog, index + 1);
   }
 
   function save(dialog, form) {
     if (dialog && dialog.hasAttribute("data-steps-dialog")) {
-      const all = steps(dialog);
-      const index = Number(dialog.dataset.stepIndex || 0);
-      if (index < all.length - 1) {
-        next(dialog);
-        return;
-      }
-      for (let i = 0; i < all.length; i += 1) {
-        all[i].hidden = false;
-        const valid = stepValid(all[i]);
-        all[i].hidden = i !== index;
-        if (!valid) {
-          showStep(dialog, i);
-          stepValid(all[i]);
-          return;
-        }
-      }
+      if (!Steps.readyToSave(dialog)) return;
     } else {
       for (const field of form.querySelectorAll("input, select, textarea")) {
         if (!field.disabled && !field.checkValidity()) {
@@ -307,15 +245,15 @@
     if (target.hasAttribute("data-cancel")) {
       dialog.close();
     } else if (target.hasAttribute("data-next")) {
-      next(dialog);
+      Steps.next(dialog);
     } else if (target.hasAttribute("data-back")) {
-      showStep(dialog, Math.max(Number(dialog.dataset.stepIndex || 0) - 1, 0));
+      Steps.back(dialog);
     } else if (target.hasAttribute("data-reveal-new-action")) {
       const form = dialog.querySelector("[data-new-action]");
       form.hidden = false;
       const buttons = dialog.querySelector("[data-new-action-buttons]");
       if (buttons) buttons.hidden = true;
-      focusFirst(form);
+      Steps.focusFirst(form);
     } else if (target.dataset.openDialog) {
       request(target.dataset.openDialog, { method: "GET" });
     }

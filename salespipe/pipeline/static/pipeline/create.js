@@ -12,6 +12,7 @@
   if (!page || !formHost || !dialogHost || !status) return;
 
   const texts = page.dataset;
+  const Steps = window.SalespipeSteps;
 
   function say(text) {
     status.textContent = "";
@@ -74,44 +75,6 @@
     }
   }
 
-  function steps(dialog) {
-    return Array.from(dialog.querySelectorAll("[data-step]"));
-  }
-
-  function focusFirst(container) {
-    const field = container.querySelector(
-      "input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled])"
-    );
-    if (field) field.focus();
-  }
-
-  function showStep(dialog, index) {
-    const all = steps(dialog);
-    const last = all.length - 1;
-    all.forEach((step, i) => (step.hidden = i !== index));
-    dialog.dataset.stepIndex = String(index);
-    const toggle = (selector, hidden) => {
-      const button = dialog.querySelector(selector);
-      if (button) button.hidden = hidden;
-    };
-    toggle("[data-back]", index === 0);
-    toggle("[data-next]", index === last);
-    toggle("[data-save]", index !== last);
-    if (all[index]) focusFirst(all[index]);
-  }
-
-  function stepValid(step) {
-    for (const field of step.querySelectorAll("input, select, textarea")) {
-      if (field.disabled || field.type === "hidden" || field.readOnly) continue;
-      if (!field.checkValidity()) {
-        field.reportValidity();
-        field.focus();
-        return false;
-      }
-    }
-    return true;
-  }
-
   function showDialog(html) {
     closeDialog();
     const template = document.createElement("template");
@@ -128,37 +91,11 @@
       if (save) save.focus();
     });
     dialog.showModal();
-    const all = steps(dialog);
-    const current = all.findIndex((step) => step.hasAttribute("data-current"));
-    showStep(dialog, Math.max(current, 0));
-  }
-
-  function next(dialog) {
-    const all = steps(dialog);
-    const index = Number(dialog.dataset.stepIndex || 0);
-    if (!stepValid(all[index])) return false;
-    if (index < all.length - 1) showStep(dialog, index + 1);
-    return true;
+    Steps.start(dialog);
   }
 
   function saveDialog(dialog, form) {
-    const all = steps(dialog);
-    const index = Number(dialog.dataset.stepIndex || 0);
-    if (index < all.length - 1) {
-      next(dialog);
-      return;
-    }
-    for (let i = 0; i < all.length; i += 1) {
-      all[i].hidden = false;
-      const valid = stepValid(all[i]);
-      all[i].hidden = i !== index;
-      if (!valid) {
-        showStep(dialog, i);
-        stepValid(all[i]);
-        return;
-      }
-    }
-    send(form.action, new FormData(form));
+    if (Steps.readyToSave(dialog)) send(form.action, new FormData(form));
   }
 
   dialogHost.addEventListener("click", (event) => {
@@ -169,9 +106,9 @@
     if (button.hasAttribute("data-cancel")) {
       dialog.close();
     } else if (button.hasAttribute("data-next")) {
-      next(dialog);
+      Steps.next(dialog);
     } else if (button.hasAttribute("data-back")) {
-      showStep(dialog, Math.max(Number(dialog.dataset.stepIndex || 0) - 1, 0));
+      Steps.back(dialog);
     } else if (button.hasAttribute("data-fallback")) {
       // O4: the fields are not given; the opportunity starts in the first stage.
       const body = new FormData(form);
