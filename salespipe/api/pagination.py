@@ -58,8 +58,10 @@ class Ordering:
 
 
 @dataclass(frozen=True)
-class PageResult[M: models.Model]:
-    items: list[M]
+class PageResult[R]:
+    """The rows of a page: model instances, or dicts when the queryset reads `values()`."""
+
+    items: list[R]
     next: str | None
 
 
@@ -123,10 +125,21 @@ def _after(ordering: Ordering, value: Any, pk: int) -> Q:
     return condition
 
 
-def paginate[M: models.Model](
-    queryset: models.QuerySet[M], params: PageParams, ordering: Ordering
-) -> PageResult[M]:
-    """One page of `queryset` in `ordering`, with the cursor of the next one."""
+def _position(row: object) -> tuple[Any, int]:
+    """The sort value and id of a row, an instance or a `values()` dict (which reads `id`)."""
+    if isinstance(row, dict):
+        return row[_SORT_ALIAS], row["id"]
+    assert isinstance(row, models.Model)
+    return getattr(row, _SORT_ALIAS), row.pk
+
+
+def paginate[M: models.Model, R](
+    queryset: models.QuerySet[M, R], params: PageParams, ordering: Ordering
+) -> PageResult[R]:
+    """One page of `queryset` in `ordering`, with the cursor of the next one.
+
+    A `values()` queryset gives dicts, which must hold the `id`; the sort value is added.
+    """
     limit = min(params.limit, MAX_LIMIT)
     sort_key = F(ordering.field)
     queryset = queryset.annotate(**{_SORT_ALIAS: sort_key}).order_by(
@@ -142,5 +155,4 @@ def paginate[M: models.Model](
     rows = list(queryset[: limit + 1])
     if len(rows) <= limit:
         return PageResult(rows, None)
-    last = rows[limit - 1]
-    return PageResult(rows[:limit], _encode(ordering, getattr(last, _SORT_ALIAS), last.pk))
+    return PageResult(rows[:limit], _encode(ordering, *_position(rows[limit - 1])))

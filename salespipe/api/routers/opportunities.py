@@ -7,23 +7,25 @@ read (P7); a transition whose stages have mandatory fields left empty answers 42
 """
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
 
 from salespipe.api.auth import user_of
-from salespipe.api.pagination import Ordering, PageParams, PageResult, paginate
+from salespipe.api.pagination import Ordering, PageParams, paginate
 from salespipe.api.schemas import DETAIL_ERRORS, READ_ERRORS, Id, Page, path_id
 from salespipe.api.schemas_opportunities import (
     DELETE_ERRORS,
     OPPORTUNITY_WRITE_ERRORS,
+    P4_COLUMNS,
     CardFilters,
     DeletedOut,
     LoseIn,
@@ -34,6 +36,7 @@ from salespipe.api.schemas_opportunities import (
     ReuseIn,
     ScheduleIn,
     WinIn,
+    p4_dict,
 )
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
@@ -100,9 +103,36 @@ class OpportunityFilters(CardFilters):
     )
 
 
-def _listed(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    # What OpportunityOut reads, in a fixed number of queries whatever the page's size.
-    return queryset.select_related("stage").prefetch_related("tags")
+def _tags_by_opportunity(ids: list[int]) -> dict[int, list[int]]:
+    """The tag ids of each opportunity of a page, in increasing order, in one query."""
+    tags: dict[int, list[int]] = {}
+    if not ids:
+        return tags
+    links = (
+        Opportunity.tags.through.objects.filter(opportunity_id__in=ids)
+        .order_by("tag_id")
+        .values_list("opportunity_id", "tag_id")
+    )
+    for opportunity_id, tag_id in links:
+        tags.setdefault(opportunity_id, []).append(tag_id)
+    return tags
+
+
+def _page_answer(
+    queryset: QuerySet[Opportunity], page: PageParams, ordering: Ordering
+) -> HttpResponse:
+    """A page as OpportunityOut would write it, from plain rows: two queries, whatever its size.
+
+    Validating and dumping a pydantic object per row made a page of 500 cost several times
+    reading it (issue 8); `p4_dict` writes the same JSON, as a test checks.
+    """
+    result = paginate(queryset.values(*P4_COLUMNS), page, ordering)
+    tags = _tags_by_opportunity([row["id"] for row in result.items])
+    body = {
+        "items": [p4_dict(row, tags.get(row["id"], [])) for row in result.items],
+        "next": result.next,
+    }
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
 
 
 @router.get(
@@ -112,7 +142,7 @@ def _listed(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 )
 def list_opportunities(
     request: HttpRequest, filters: Query[OpportunityFilters], page: Query[PageParams]
-) -> PageResult:
+) -> HttpResponse:
     user = user_of(request)
     opportunities = access.scoped(user, Opportunity.objects.all())
     if filters.portfolio is not None:
@@ -133,7 +163,7 @@ def list_opportunities(
     if name == "name":
         opportunities = opportunities.annotate(name_lower=Lower("name"))
     ordering = Ordering.of(filters.sort, field, nullable=nullable)
-    return paginate(_listed(opportunities), page, ordering)
+    return _page_answer(opportunities, page, ordering)
 
 
 # --- one opportunity --------------------------------------------------------------------------
