@@ -35,43 +35,17 @@ from salespipe.pipeline.models import (
     TagKind,
 )
 from salespipe.pipeline.rules import open_stages
+from salespipe.pipeline.values import WRITABLE_FIELDS
 from salespipe.web.templatetags.display import days, money, short_date
 
+# P4's writable fields after the name and the account, in the order both pages draw them.
+_DETAIL_FIELDS: tuple[str, ...] = tuple(
+    name for name in WRITABLE_FIELDS if name not in ("name", "account")
+)
 # The sheet's left column, in the order it is drawn (P4's writable fields and the portfolio).
-SHEET_FIELDS: tuple[str, ...] = (
-    "name",
-    "account",
-    "portfolio",
-    "amount",
-    "currency",
-    "days",
-    "salesperson",
-    "contact",
-    "phone",
-    "mobile",
-    "function",
-    "email",
-    "expected_signature_date",
-    "tags",
-    "description",
-)
+SHEET_FIELDS: tuple[str, ...] = ("name", "account", "portfolio", *_DETAIL_FIELDS)
 # The creation form, in the order of O2 (portfolio and stage are drawn apart).
-CREATE_FIELDS: tuple[str, ...] = (
-    "account",
-    "name",
-    "amount",
-    "currency",
-    "days",
-    "salesperson",
-    "contact",
-    "phone",
-    "mobile",
-    "function",
-    "email",
-    "expected_signature_date",
-    "tags",
-    "description",
-)
+CREATE_FIELDS: tuple[str, ...] = ("account", "name", *_DETAIL_FIELDS)
 AUTOCOMPLETES = ("account", "salesperson", "contact")
 FIGURES = ("amount", "currency", "days")
 _WIDGETS = {
