@@ -236,6 +236,16 @@ def _next_position(opportunity: Opportunity) -> int:
     return 0 if last is None else last + 1
 
 
+def _lines_editable(
+    user: Collaborator, opportunity_id: Any, version: int | str
+) -> tuple[Opportunity, int]:
+    """The opportunity whose lines change, with the version checked: it must be detailed."""
+    opportunity = load(user, opportunity_id)
+    checked = check_version(opportunity, version)
+    _require_detailed(opportunity)
+    return opportunity, checked
+
+
 def _commit_totals(user: Collaborator, opportunity: Opportunity, version: int) -> Opportunity:
     return save(user, opportunity, version, _totals(opportunity))
 
@@ -249,9 +259,7 @@ def line_add(
     values: Mapping[str, Any] | None = None,
 ) -> EstimateLine:
     """*+ Line*: a new line at the end of the table; the first sale type unless one is given."""
-    opportunity = load(user, opportunity_id)
-    checked = check_version(opportunity, version)
-    _require_detailed(opportunity)
+    opportunity, checked = _lines_editable(user, opportunity_id, version)
     values = dict(values or {})
     line = EstimateLine(opportunity=opportunity, position=_next_position(opportunity))
     if "sale_type" not in values:
@@ -271,9 +279,7 @@ def line_update(
 ) -> EstimateLine:
     """Changes the given fields of a line; the opportunity's totals follow."""
     line = _line(user, line_id)
-    opportunity = load(user, line.opportunity_id)
-    checked = check_version(opportunity, version)
-    _require_detailed(opportunity)
+    opportunity, checked = _lines_editable(user, line.opportunity_id, version)
     _apply(line, values)
     line.save()
     _commit_totals(user, opportunity, checked)
@@ -284,9 +290,7 @@ def line_update(
 def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> EstimateLine:
     """A copy of a line, right below it."""
     original = _line(user, line_id)
-    opportunity = load(user, original.opportunity_id)
-    checked = check_version(opportunity, version)
-    _require_detailed(opportunity)
+    opportunity, checked = _lines_editable(user, original.opportunity_id, version)
     opportunity.estimate_lines.filter(position__gt=original.position).update(
         position=F("position") + 1
     )
@@ -302,9 +306,7 @@ def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> E
 def line_delete(*, user: Collaborator, line_id: int, version: int | str) -> Opportunity:
     """Deletes a line (the page asks for a confirmation first)."""
     line = _line(user, line_id)
-    opportunity = load(user, line.opportunity_id)
-    checked = check_version(opportunity, version)
-    _require_detailed(opportunity)
+    opportunity, checked = _lines_editable(user, line.opportunity_id, version)
     line.delete()
     return _commit_totals(user, opportunity, checked)
 
