@@ -137,12 +137,8 @@ class EstimateLineFieldAdmin(admin.ModelAdmin):
     search_fields = ["label"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.fields
+class NoWrites:
+    """Shown in the admin, never written there: history and lines change through the services."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -152,6 +148,14 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
 
 
 class EstimateLineInline(ReadOnlyInline):
@@ -274,15 +278,8 @@ class OpportunityAdmin(CompanyScopedAdmin):
         obj.refresh_from_db(fields=["version"])
 
 
-class ReadOnlyAdmin(CompanyScopedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(NoWrites, CompanyScopedAdmin):
+    pass
 
 
 @admin.register(HistoryEntry)
