@@ -103,6 +103,22 @@ def _save_account(account: Account) -> None:
     _save_validated(account, integrity_error=taken)
 
 
+def _changed[M: Account | Contact](
+    user: Collaborator,
+    model: type[M],
+    pk: int,
+    values: Mapping[str, Any],
+    allowed: frozenset[str],
+) -> M:
+    """Object `pk`, locked for the change, with the given fields set but not saved yet."""
+    _check_names(values, allowed)
+    cleaned = _normalised(values)
+    obj = access.get(user, model, pk, for_update=True)
+    for name, value in cleaned.items():
+        setattr(obj, name, value)
+    return obj
+
+
 @transaction.atomic
 def account_create(
     *, user: Collaborator, company_id: int, values: Mapping[str, Any], quick: bool = False
@@ -129,11 +145,7 @@ def account_create(
 @transaction.atomic
 def account_update(*, user: Collaborator, account_id: int, values: Mapping[str, Any]) -> Account:
     """Changes the given fields of an account; its company never changes."""
-    _check_names(values, ACCOUNT_FIELDS)
-    cleaned = _normalised(values)
-    account = access.get(user, Account, account_id, for_update=True)
-    for name, value in cleaned.items():
-        setattr(account, name, value)
+    account = _changed(user, Account, account_id, values, ACCOUNT_FIELDS)
     _save_account(account)
     return account
 
@@ -157,10 +169,6 @@ def contact_create(*, user: Collaborator, account_id: int, values: Mapping[str, 
 @transaction.atomic
 def contact_update(*, user: Collaborator, contact_id: int, values: Mapping[str, Any]) -> Contact:
     """Changes the given fields of a contact; its account never changes."""
-    _check_names(values, CONTACT_FIELDS)
-    cleaned = _normalised(values)
-    contact = access.get(user, Contact, contact_id, for_update=True)
-    for name, value in cleaned.items():
-        setattr(contact, name, value)
+    contact = _changed(user, Contact, contact_id, values, CONTACT_FIELDS)
     _save_validated(contact)
     return contact
