@@ -32,3 +32,11 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1440, "height": 900}}
+
+
+@pytest.fixture
+def world_db(transactional_db):
+    """The shared test world, in a database the live server's thread also sees."""
+    from salespipe.test import make_world
+
+    return make_world()

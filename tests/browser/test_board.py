@@ -4,31 +4,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from salespipe.pipeline.models import Opportunity
-from salespipe.test import PASSWORD, World, make_opportunity, make_world
+from salespipe.test import World, make_opportunity
+
+from .helpers import card, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world_db(transactional_db) -> World:
-    return make_world()
-
-
-def log_in(page: Page, live_server, username: str = "alice") -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def open_board(page: Page, live_server, portfolio_id: int) -> None:
     page.goto(f"{live_server.url}/board/?portfolio={portfolio_id}")
     expect(page.locator("[data-board-body]")).to_be_visible()
-
-
-def card(page: Page, opportunity: Opportunity):
-    return page.locator(f'[data-card][data-id="{opportunity.pk}"]')
 
 
 def column(page: Page, stage_id: int):

@@ -5,7 +5,9 @@ from playwright.sync_api import Page, expect
 
 from salespipe.customers.models import Account, AccountKind, Contact
 from salespipe.pipeline.models import Opportunity
-from salespipe.test import PASSWORD, World, make_world
+from salespipe.test import World
+
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +19,6 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def world_db(transactional_db) -> World:
-    return make_world()
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def open_creation_from_the_board(page: Page, live_server, portfolio_id: int) -> None:

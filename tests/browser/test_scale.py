@@ -11,16 +11,12 @@ from playwright.sync_api import Page, expect
 
 from salespipe.pipeline import card_pages
 from salespipe.pipeline.models import Opportunity
-from salespipe.test import World, make_account, make_opportunity, make_world
+from salespipe.test import World, make_account, make_opportunity
 
-from .test_board import column, log_in, open_board
+from .helpers import log_in
+from .test_board import column, open_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world_db(transactional_db) -> World:
-    return make_world()
 
 
 @pytest.fixture(autouse=True)

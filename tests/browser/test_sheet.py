@@ -17,7 +17,9 @@ from salespipe.pipeline.models import (
     Opportunity,
     OpportunityContact,
 )
-from salespipe.test import PASSWORD, World, make_opportunity, make_world
+from salespipe.test import World, make_opportunity
+
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +35,6 @@ def _plain_static_files(settings, tmp_path):
 
 
 @pytest.fixture
-def world_db(transactional_db) -> World:
-    return make_world()
-
-
-@pytest.fixture
 def deal(world_db: World) -> Opportunity:
     return make_opportunity(
         world_db.portfolio_a,
@@ -46,14 +43,6 @@ def deal(world_db: World) -> Opportunity:
         amount=Decimal("1200"),
         salesperson=world_db.alice,
     )
-
-
-def log_in(page: Page, live_server, username: str = "alice") -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def open_sheet_from_the_board(page: Page, live_server, deal: Opportunity) -> None:
