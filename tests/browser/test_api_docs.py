@@ -49,6 +49,7 @@ def test_trying_a_write_from_the_docs_sends_the_csrf_token_of_the_session(live_s
     # The login page's own address ends with "next=/api/v1/docs": wait for the docs themselves.
     page.wait_for_url(f"{live_server.url}/api/v1/docs")
     expect(page.locator("#operations-customers-create_account")).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the docs have fetched the schema and settled
     errors.clear()  # the login page's own requests are not the docs' concern
 
     operation = page.locator("#operations-customers-create_account")
