@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from salespipe.lib.months import Month
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.calendar_params import FRAMES_AFTER
-from salespipe.pipeline.presenters import CardView, card_renderer, present_card
+from salespipe.pipeline.presenters import DrawnCards, card_renderer, present_cards
 from salespipe.pipeline.selectors import MonthColumn
 from salespipe.web.templatetags.display import current_locale
 
@@ -20,7 +20,7 @@ from salespipe.web.templatetags.display import current_locale
 @dataclass(frozen=True)
 class MonthColumnView:
     column: MonthColumn
-    cards: list[CardView]
+    cards: DrawnCards
     # What a drop on this column posts: "YYYY-MM", or "" for *No date*.
     key: str
     label: str
@@ -48,7 +48,7 @@ def present_month_columns(
     return [
         MonthColumnView(
             column=column,
-            cards=[present_card(card, rates, renderer) for card in column.cards],
+            cards=present_cards(column.cards, rates, renderer),
             key=str(column.month) if column.month is not None else "",
             label=month_label(column.month) if column.month is not None else _("No date"),
         )

@@ -24,7 +24,6 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.org.rates import RateTable
 from salespipe.pipeline import card_pages, selectors, services
 from salespipe.pipeline.calendar_params import CalendarQuery
 from salespipe.pipeline.calendar_presenters import (
@@ -75,17 +74,14 @@ def calendar_context(
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,
     )
-    rates = RateTable.load(calendar.currency)
     columns = [
         dataclasses.replace(
             view,
-            more_url=calendar_more_url(
-                query, view.column.month, view.cards[-1].opportunity.pk if view.cards else None
-            ),
+            more_url=calendar_more_url(query, view.column.month, view.cards.last_id),
         )
         if view.column.remaining
         else view
-        for view in present_month_columns(calendar.columns, rates)
+        for view in present_month_columns(calendar.columns, calendar.rates)
     ]
     current = Month.of(today)
     return {

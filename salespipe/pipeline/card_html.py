@@ -15,9 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from salespipe.activities.models import Action
 from salespipe.pipeline.card_formats import CardFormats
-from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.cards import Card, NextAction
 
 # An id no opportunity has, reversed once and replaced by each card's id.
 _PLACEHOLDER = 987654321
@@ -45,18 +44,18 @@ class CardRenderer:
         self.now = now
         self.formats = CardFormats()
         self.sheet = _sheet_pattern()
-        self.no_action = escape(_("No action planned"))
-        self.plan_one = escape(_("No action planned: plan one"))
+        self.no_action_button = (
+            '<button type="button" class="card-action" data-card-command="actions" '
+            f'title="{escape(_("No action planned"))}" '
+            f'aria-label="{escape(_("No action planned: plan one"))}" '
+            'aria-haspopup="dialog">+</button>'
+        )
         self.next_action = _("Next action: %(subject)s")
         self.move = _("Move %(name)s…")
 
-    def _action(self, action: Action | None) -> str:
+    def _action(self, action: NextAction | None) -> str:
         if action is None:
-            return (
-                '<button type="button" class="card-action" data-card-command="actions" '
-                f'title="{self.no_action}" aria-label="{self.plan_one}" '
-                'aria-haspopup="dialog">+</button>'
-            )
+            return self.no_action_button
         overdue = action.due_at < self.now
         subject = escape(action.subject)
         label = escape(self.next_action % {"subject": action.subject})
@@ -67,37 +66,26 @@ class CardRenderer:
             f'aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
         )
 
-    def card(
-        self,
-        opportunity: Opportunity,
-        *,
-        amount: Decimal | None,
-        days: Decimal | None,
-        board_amount: Decimal | None,
-        next_action: Action | None,
-        names: str,
-        phones: str,
-        emails: str,
-    ) -> SafeString:
-        o = opportunity
-        name = escape(o.name)
-        account = escape(o.account.name)
+    def card(self, card: Card, board_amount: Decimal | None) -> SafeString:
+        """The card's markup; `board_amount` is its amount in the board's currency."""
+        name = escape(card.name)
+        account = escape(card.account_name)
         if self.sheet is not None:
-            href = f"{self.sheet[0]}{o.pk}{self.sheet[1]}"
+            href = f"{self.sheet[0]}{card.id}{self.sheet[1]}"
             title = f'<a class="card-name" href="{href}" draggable="false">{name}</a>'
         else:
             title = f'<span class="card-name">{name}</span>'
         contact = ""
-        if o.contact is not None:
-            contact = f' <span class="muted">· {escape(o.contact.full_name)}</span>'
+        if card.contact_name:
+            contact = f' <span class="muted">· {escape(card.contact_name)}</span>'
         figures = ""
-        if amount is not None:
-            money = self.formats.money(amount, o.currency_id)
+        if card.amount is not None:
+            money = self.formats.money(card.amount, card.currency_id)
             figures += f'<span class="card-amount">{escape(money)}</span>'
-        if days is not None:
-            figures += f'<span class="card-days">{escape(self.formats.days(days))}</span>'
+        if card.days is not None:
+            figures += f'<span class="card-days">{escape(self.formats.days(card.days))}</span>'
         meta = ""
-        day = o.expected_signature_date
+        day = card.expected_signature_date
         if day:
             late = "late" if day < self.today else ""
             meta = (
@@ -105,23 +93,24 @@ class CardRenderer:
                 f"{escape(self.formats.short_date(day))}</time>"
             )
         tags = "".join(
-            f'<li class="tag tag-{tag.pk}">{escape(tag.name)}</li>' for tag in o.tags.all()
+            f'<li class="tag tag-{tag_id}">{escape(tag_name)}</li>'
+            for tag_id, tag_name in card.tags
         )
-        move = escape(self.move % {"name": o.name})
+        move = escape(self.move % {"name": card.name})
         return mark_safe(
-            f'<li class="card" draggable="true" tabindex="0" data-card data-id="{o.pk}" '
-            f'data-version="{o.version}" data-stage="{o.stage_id}" '
-            f'data-amount="{_plain(board_amount)}" data-days="{_plain(days)}" '
-            f'data-names="{escape(names)}" data-phones="{escape(phones)}" '
-            f'data-emails="{escape(emails)}" aria-label="{name} — {account}" '
+            f'<li class="card" draggable="true" tabindex="0" data-card data-id="{card.id}" '
+            f'data-version="{card.version}" data-stage="{card.stage_id}" '
+            f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
+            f'data-names="{escape(card.names)}" data-phones="{escape(card.phones)}" '
+            f'data-emails="{escape(card.emails)}" aria-label="{name} — {account}" '
             'aria-keyshortcuts="Shift+ArrowLeft Shift+ArrowRight Shift+F10">'
-            f'<div class="card-top">{title}{self._action(next_action)}'
+            f'<div class="card-top">{title}{self._action(card.next_action)}'
             '<button type="button" class="card-menu-button" data-card-command="menu" '
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
             f'<p class="card-meta">{meta}<span class="card-salesperson">'
-            f"{escape(str(o.salesperson))}</span></p>"
+            f"{escape(card.salesperson_name)}</span></p>"
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"
         )

@@ -30,7 +30,7 @@ from salespipe.pipeline import card_pages, selectors
 from salespipe.pipeline.board_params import BoardQuery
 from salespipe.pipeline.calendar_params import CalendarQuery
 from salespipe.pipeline.filters import BoardFilters
-from salespipe.pipeline.presenters import CardView, card_renderer, present_card
+from salespipe.pipeline.presenters import DrawnCards, present_cards
 from salespipe.pipeline.selectors import MoreCards
 from salespipe.web.http import AuthedRequest
 
@@ -82,10 +82,9 @@ def _searched(filters: BoardFilters, request: AuthedRequest) -> BoardFilters:
     )
 
 
-def _views(more: MoreCards) -> list[CardView]:
+def _drawn(more: MoreCards) -> DrawnCards:
     rates = RateTable.load(more.currency)
-    renderer = card_renderer()
-    return [present_card(card, rates, renderer) for card in more.cards]
+    return present_cards(more.cards, rates)
 
 
 def _refused(error: InvalidInput) -> HttpResponse:
@@ -95,10 +94,10 @@ def _refused(error: InvalidInput) -> HttpResponse:
 def _more_response(
     request: AuthedRequest, more: MoreCards, next_url: Callable[[int], str]
 ) -> HttpResponse:
-    views = _views(more)
-    last = views[-1].opportunity.pk if views else None
+    drawn = _drawn(more)
+    last = drawn.last_id
     context = {
-        "cards": views,
+        "cards": drawn,
         "remaining": more.remaining,
         "more_url": next_url(last) if more.remaining and last is not None else "",
     }
@@ -107,7 +106,7 @@ def _more_response(
 
 def _found_response(request: AuthedRequest, found: Mapping[str, MoreCards]) -> HttpResponse:
     columns = [
-        {"key": key, "cards": _views(more), "remaining": more.remaining}
+        {"key": key, "cards": _drawn(more), "remaining": more.remaining}
         for key, more in found.items()
         if more.cards or more.remaining
     ]

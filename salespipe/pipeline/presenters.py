@@ -1,109 +1,39 @@
-"""What a board card needs beyond the selector's card: the figures in the board's currency
-and the search keys, drawn as data attributes so that live search and its totals need no
-request (SPEC B11-B13). Shared by every page that draws cards (board, calendar).
+"""What a board card needs beyond the selector's card: its figure in the board's currency
+and its markup, whose data attributes let live search and its totals work without a request
+(SPEC B11-B13). Shared by every page that draws cards (board, calendar, *Show more*).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from salespipe.activities.models import Action
-from salespipe.lib.phones import phone_search_key
-from salespipe.lib.text import search_key
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.card_html import CardRenderer
-from salespipe.pipeline.models import Opportunity
-
-
-class CardLike(Protocol):
-    @property
-    def opportunity(self) -> Opportunity: ...
-    @property
-    def amount(self) -> Decimal | None: ...
-    @property
-    def days(self) -> Decimal | None: ...
-    @property
-    def next_action(self) -> Action | None: ...
+from salespipe.pipeline.cards import Card
 
 
 class ColumnLike(Protocol):
     @property
-    def cards(self) -> Sequence[Any]: ...
+    def cards(self) -> Sequence[Card]: ...
 
 
-@dataclass(frozen=True)
-class CardView:
-    card: Any
-    # The card's amount (weighted when shown so) in the board's currency; None without a rate.
-    board_amount: Decimal | None
-    names: str
-    phones: str
-    emails: str
-    # The card's markup, drawn once by `CardRenderer`.
+@dataclass(frozen=True, slots=True)
+class DrawnCards:
+    # Every card's markup, in order, drawn once by `CardRenderer`.
     html: SafeString
-
-    @property
-    def opportunity(self) -> Opportunity:
-        return self.card.opportunity
+    # The last card's id, where *Show more* goes on from; None without cards.
+    last_id: int | None
 
 
 @dataclass(frozen=True)
 class ColumnView:
     column: Any
-    cards: list[CardView]
+    cards: DrawnCards
     # *Show more*'s address when the column holds more than it draws (issue 8).
     more_url: str = ""
-
-
-def _joined(keys: Iterable[str]) -> str:
-    # One key per line: the script matches a prefix at the start of a line or of a word.
-    return "\n".join(dict.fromkeys(key for key in keys if key))
-
-
-def search_names(opportunity: Opportunity) -> str:
-    """B11: account name, contact name and SIREN, as the search compares them."""
-    account = opportunity.account
-    contact = opportunity.contact
-    return _joined(
-        [
-            account.name_key or search_key(account.name),
-            contact.name_key if contact is not None else "",
-            search_key(contact.full_name) if contact is not None else "",
-            account.siren,
-        ]
-    )
-
-
-def search_phones(opportunity: Opportunity) -> str:
-    """B12: the account's and the opportunity's numbers, without spaces or +33/0 prefixes."""
-    account = opportunity.account
-    contact = opportunity.contact
-    return _joined(
-        [
-            account.phone_key,
-            opportunity.phone_key or phone_search_key(opportunity.phone),
-            opportunity.mobile_key or phone_search_key(opportunity.mobile),
-            phone_search_key(contact.phone) if contact is not None else "",
-            phone_search_key(contact.mobile) if contact is not None else "",
-        ]
-    )
-
-
-def search_emails(opportunity: Opportunity) -> str:
-    """B12: the account's, the opportunity's and the contact's emails, in lower case."""
-    contact = opportunity.contact
-    return _joined(
-        email.strip().lower()
-        for email in [
-            opportunity.account.email,
-            opportunity.email,
-            contact.email if contact is not None else "",
-        ]
-    )
 
 
 def card_renderer() -> CardRenderer:
@@ -111,36 +41,22 @@ def card_renderer() -> CardRenderer:
     return CardRenderer(today=timezone.localdate(), now=timezone.now())
 
 
-def present_card(
-    card: CardLike, rates: RateTable, renderer: CardRenderer | None = None
-) -> CardView:
-    opportunity = card.opportunity
-    amount = None
-    if card.amount is not None:
-        amount = rates.convert(card.amount, opportunity.currency_id)
-    names = search_names(opportunity)
-    phones = search_phones(opportunity)
-    emails = search_emails(opportunity)
-    html = (renderer or card_renderer()).card(
-        opportunity,
-        amount=card.amount,
-        days=card.days,
-        board_amount=amount,
-        next_action=card.next_action,
-        names=names,
-        phones=phones,
-        emails=emails,
+def present_cards(
+    cards: Sequence[Card], rates: RateTable, renderer: CardRenderer | None = None
+) -> DrawnCards:
+    """The cards' markup; each carries its amount in the board's currency for live totals."""
+    draw = (renderer or card_renderer()).card
+    convert = rates.convert
+    html = "".join(
+        draw(card, None if card.amount is None else convert(card.amount, card.currency_id))
+        for card in cards
     )
-    return CardView(
-        card=card, board_amount=amount, names=names, phones=phones, emails=emails, html=html
-    )
+    return DrawnCards(html=mark_safe(html), last_id=cards[-1].id if cards else None)
 
 
 def present_columns(columns: Sequence[ColumnLike], rates: RateTable) -> list[ColumnView]:
     renderer = card_renderer()
     return [
-        ColumnView(
-            column=column, cards=[present_card(card, rates, renderer) for card in column.cards]
-        )
+        ColumnView(column=column, cards=present_cards(column.cards, rates, renderer))
         for column in columns
     ]

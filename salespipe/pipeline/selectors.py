@@ -1,27 +1,24 @@
 """The non-trivial reads of the pipeline; their query count never grows with the data."""
 
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.expressions import OrderBy
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from salespipe.activities.models import Action
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
+from salespipe.lib.month_key import MonthKey
 from salespipe.lib.months import Month, month_range
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.access import OutOfScope, company_ids
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.org.rates import RateTable
+from salespipe.pipeline.cards import Card, read_cards
 from salespipe.pipeline.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
 from salespipe.pipeline.models import (
     Opportunity,
@@ -30,7 +27,6 @@ from salespipe.pipeline.models import (
     Stage,
     StageStatus,
     StageTemplate,
-    Tag,
 )
 from salespipe.pipeline.rules import stage_position
 
@@ -134,20 +130,6 @@ NO_TOTALS = Totals(count=0, amount=Decimal("0.00"), days=Decimal("0.00"))
 
 
 @dataclass(frozen=True)
-class Card:
-    """One opportunity as a card (B2): amount and days in its own currency, weighted if asked."""
-
-    opportunity: Opportunity
-    amount: Decimal | None
-    days: Decimal | None
-    next_action: Action | None
-
-    @property
-    def has_planned_action(self) -> bool:
-        return self.next_action is not None
-
-
-@dataclass(frozen=True)
 class Column:
     stage: Stage
     cards: list[Card]
@@ -170,6 +152,8 @@ class Board:
     columns: list[Column]
     summary: Totals
     currency: Currency
+    # The rates the totals were converted at, for the cards' figures.
+    rates: RateTable
     weighted: bool
     can_create: bool
     missing_rates: list[str]
@@ -196,6 +180,8 @@ class Calendar:
     columns: list[MonthColumn]
     summary: Totals
     currency: Currency
+    # The rates the totals were converted at, for the cards' figures.
+    rates: RateTable
     weighted: bool
     can_create: bool
     missing_rates: list[str]
@@ -330,6 +316,7 @@ class _Aggregate:
     by_bucket: dict[Any, _Sum]
     by_stage: dict[int, _Sum]
     overall: _Sum
+    rates: RateTable
     missing_rates: list[str]
 
     def bucket(self, key: Any) -> Totals:
@@ -354,7 +341,7 @@ def _aggregate(
         .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
     )
     table = RateTable.load(currency)
-    result = _Aggregate(by_bucket={}, by_stage={}, overall=_Sum(), missing_rates=[])
+    result = _Aggregate(by_bucket={}, by_stage={}, overall=_Sum(), rates=table, missing_rates=[])
     for row in rows:
         amount: Decimal | None = row["amount_sum"]
         days: Decimal = row["days_sum"] or Decimal(0)
@@ -375,73 +362,6 @@ def _aggregate(
 
 
 _CARD_RELATIONS = ("account", "salesperson", "currency", "stage", "contact", "portfolio")
-# Columns no card shows, left unread: converting them for every card drawn cost more than
-# drawing it.
-_CARD_UNREAD = (
-    "description",
-    "account__created_at",
-    "contact__created_at",
-    "salesperson__password",
-    "salesperson__last_login",
-    "salesperson__date_joined",
-)
-
-
-def _cards(
-    queryset: QuerySet[Opportunity],
-    partitions: Sequence[Q],
-    ordering: list[OrderBy],
-    card_limit: int | None,
-    weighted: bool,
-    stages: Sequence[Stage] = (),
-) -> list[Card]:
-    """The cards to draw, in `ordering`: at most `card_limit` of each partition (a column).
-
-    With a limit, each column's first cards are picked by a lean `ORDER BY … LIMIT` on the
-    opportunities alone (the database stops early, often walking an index), and only those
-    are read with their relations: a column of 100,000 costs about what one of 100 does.
-    """
-    if card_limit == 0:
-        return []
-    drawn = queryset
-    if card_limit is not None:
-        lean = queryset.order_by(*ordering).values("pk")
-        picked = [Q(pk__in=lean.filter(partition)[:card_limit]) for partition in partitions]
-        drawn = Opportunity.objects.filter(reduce(operator.or_, picked, Q(pk__in=[])))
-    # The stages shown are loaded already: each card takes its own rather than a copy per row.
-    known = {stage.pk: stage for stage in stages}
-    relations = [name for name in _CARD_RELATIONS if name != "stage" or not known]
-    opportunities = list(
-        drawn.select_related(*relations)
-        .defer(*_CARD_UNREAD)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(*ordering)
-    )
-    for opportunity in opportunities:
-        if opportunity.stage_id in known:
-            opportunity.stage = known[opportunity.stage_id]
-    actions = _next_actions(drawn) if opportunities else {}
-    return [
-        Card(
-            opportunity=o,
-            amount=o.weighted_amount if weighted else o.amount,
-            days=o.weighted_days if weighted else o.days,
-            next_action=actions.get(o.pk),
-        )
-        for o in opportunities
-    ]
-
-
-def _next_actions(drawn: QuerySet[Opportunity]) -> dict[int, Action]:
-    """B20: the first planned action (not done, soonest due) of each card drawn, one query."""
-    first: dict[int, Action] = {}
-    planned = Action.objects.filter(opportunity__in=drawn.values("pk"), done=False).order_by(
-        "opportunity_id", "due_at", "id"
-    )
-    for action in planned:
-        if action.opportunity_id is not None:
-            first.setdefault(action.opportunity_id, action)
-    return first
 
 
 def _check_limit(card_limit: int | None) -> None:
@@ -474,10 +394,10 @@ def board(
     )
     totals = _aggregate(matching, "stage_id", scope.currency, weighted)
     partitions = [Q(stage_id=stage.pk) for stage in scope.stages]
-    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted, scope.stages)
+    cards = read_cards(matching, partitions, filters.ordering(), card_limit, weighted)
     by_stage: dict[int, list[Card]] = {}
     for card in cards:
-        by_stage.setdefault(card.opportunity.stage_id, []).append(card)
+        by_stage.setdefault(card.stage_id, []).append(card)
     columns = []
     for stage in scope.stages:
         stage_totals = totals.stage(stage.pk)
@@ -497,6 +417,7 @@ def board(
         columns=columns,
         summary=totals.overall.totals(),
         currency=scope.currency,
+        rates=totals.rates,
         weighted=weighted,
         can_create=scope.can_create,
         missing_rates=totals.missing_rates,
@@ -538,20 +459,25 @@ def calendar(
     )
     matching = filters.apply(
         scope.opportunities.filter(in_range, stage__status=StageStatus.OPEN), user
-    ).annotate(signature_month=TruncMonth("expected_signature_date"))
-    totals = _aggregate(matching, "signature_month", scope.currency, weighted)
+    )
+    totals = _aggregate(
+        matching.annotate(signature_month=MonthKey("expected_signature_date")),
+        "signature_month",
+        scope.currency,
+        weighted,
+    )
     partitions = [Q(expected_signature_date__isnull=True)] + [
         Q(expected_signature_date__gte=month.first_day, expected_signature_date__lte=month.last_day)
         for month in shown
     ]
-    cards = _cards(matching, partitions, filters.ordering(), card_limit, weighted, scope.stages)
+    cards = read_cards(matching, partitions, filters.ordering(), card_limit, weighted)
     by_month: dict[Month | None, list[Card]] = {}
     for card in cards:
-        day = card.opportunity.expected_signature_date
+        day = card.expected_signature_date
         by_month.setdefault(Month.of(day) if day else None, []).append(card)
     columns = []
     for month in [None, *shown]:
-        month_totals = totals.bucket(month.first_day if month is not None else None)
+        month_totals = totals.bucket(str(month) if month is not None else None)
         drawn = by_month.get(month, [])
         columns.append(
             MonthColumn(
@@ -566,6 +492,7 @@ def calendar(
         columns=columns,
         summary=totals.overall.totals(),
         currency=scope.currency,
+        rates=totals.rates,
         weighted=weighted,
         can_create=scope.can_create,
         missing_rates=totals.missing_rates,
@@ -619,7 +546,7 @@ def _more[K](
     filters: BoardFilters,
     weighted: bool,
     limit: int,
-    column_of: Callable[[Opportunity], K],
+    column_of: Callable[[Card], K],
 ) -> dict[K, MoreCards]:
     if isinstance(limit, bool) or not 1 <= limit <= MAX_MORE_CARDS:
         raise InvalidInput({"limit": [_("Between 1 and %(max)s cards.") % {"max": MAX_MORE_CARDS}]})
@@ -648,12 +575,10 @@ def _more[K](
     counts = keyed.aggregate(
         **{f"column_{index}": Count("pk", filter=c) for index, c in enumerate(conditions.values())}
     )
-    cards = _cards(
-        keyed, list(conditions.values()), filters.ordering(), limit, weighted, scope.stages
-    )
+    cards = read_cards(keyed, list(conditions.values()), filters.ordering(), limit, weighted)
     by_column: dict[K, list[Card]] = {}
     for card in cards:
-        by_column.setdefault(column_of(card.opportunity), []).append(card)
+        by_column.setdefault(column_of(card), []).append(card)
     return {
         key: MoreCards(
             cards=by_column.get(key, []),
@@ -685,7 +610,9 @@ def board_more(
         scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
     )
     partitions = {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages}
-    return _more(scope, matching, partitions, after, filters, weighted, limit, lambda o: o.stage_id)
+    return _more(
+        scope, matching, partitions, after, filters, weighted, limit, lambda card: card.stage_id
+    )
 
 
 def calendar_more(
@@ -718,8 +645,8 @@ def calendar_more(
             expected_signature_date__lte=month.last_day,
         )
 
-    def month_of(opportunity: Opportunity) -> Month | None:
-        day = opportunity.expected_signature_date
+    def month_of(card: Card) -> Month | None:
+        day = card.expected_signature_date
         return Month.of(day) if day else None
 
     return _more(scope, matching, partitions, after, filters, weighted, limit, month_of)

@@ -30,7 +30,6 @@ from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.org.rates import RateTable
 from salespipe.pipeline import card_pages, dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
 from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
@@ -82,17 +81,14 @@ def board_context(
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,
     )
-    rates = RateTable.load(board.currency)
     columns = [
         dataclasses.replace(
             view,
-            more_url=board_more_url(
-                query, view.column.stage.pk, view.cards[-1].opportunity.pk if view.cards else None
-            ),
+            more_url=board_more_url(query, view.column.stage.pk, view.cards.last_id),
         )
         if view.column.remaining
         else view
-        for view in present_columns(board.columns, rates)
+        for view in present_columns(board.columns, board.rates)
     ]
     return {
         "board": board,

@@ -19,7 +19,7 @@ JAN = Month(2030, 1)
 
 
 def names(column) -> list[str]:
-    return [card.opportunity.name for card in column.cards]
+    return [card.name for card in column.cards]
 
 
 def test_no_date_comes_first_then_each_card_in_its_signature_month(world: World):
@@ -152,13 +152,6 @@ def test_the_calendars_query_count_does_not_grow_with_the_opportunities(
     alice = Collaborator.objects.get(pk=world.alice.pk)
     with django_assert_num_queries(CALENDAR_QUERIES):
         result = calendar(user=alice, all_portfolios=True, start=start, months=6, weighted=True)
-        for column in result.columns:
-            for card in column.cards:
-                _ = (
-                    card.opportunity.account.name,
-                    list(card.opportunity.tags.all()),
-                    card.next_action,
-                )
     assert result.summary.count == size
     alice = Collaborator.objects.get(pk=world.alice.pk)
     with django_assert_num_queries(CALENDAR_QUERIES):

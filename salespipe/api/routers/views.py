@@ -241,31 +241,31 @@ def _totals(totals: Totals) -> dict[str, Any]:
 
 
 def _card(card: Card, now: dt.datetime) -> dict[str, Any]:
-    opportunity = card.opportunity
     action = card.next_action
     return {
-        "id": opportunity.pk,
-        "name": opportunity.name,
-        "account": opportunity.account_id,
-        "account_name": opportunity.account.name,
-        "portfolio": opportunity.portfolio_id,
-        "stage": opportunity.stage_id,
+        "id": card.id,
+        "name": card.name,
+        "account": card.account_id,
+        "account_name": card.account_name,
+        "portfolio": card.portfolio_id,
+        "stage": card.stage_id,
         "amount": card.amount,
         "days": card.days,
-        "currency": opportunity.currency_id,
-        "expected_signature_date": opportunity.expected_signature_date,
-        "salesperson": opportunity.salesperson_id,
-        "salesperson_name": str(opportunity.salesperson),
-        "tags": sorted(tag.pk for tag in opportunity.tags.all()),
-        "version": opportunity.version,
+        "currency": card.currency_id,
+        "expected_signature_date": card.expected_signature_date,
+        "salesperson": card.salesperson_id,
+        "salesperson_name": card.salesperson_name,
+        "tags": card.tag_ids,
+        "version": card.version,
         "next_action": None
         if action is None
         else {
-            "id": action.pk,
+            "id": action.id,
             "kind": action.kind,
             "subject": action.subject,
             "due_at": action.due_at,
-            "overdue": not action.done and action.due_at < now,
+            # Only planned actions are read: overdue is due before now.
+            "overdue": action.due_at < now,
         },
     }
 

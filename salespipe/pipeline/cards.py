@@ -1,0 +1,235 @@
+"""The cards of a board or calendar column (SPEC B2, B11, B12, B20), read as plain values.
+
+A page draws hundreds of cards. Built as model instances, with their account, contact,
+salesperson, stage and tags, a card cost several times what drawing it does; read as one
+row of plain values, it costs about what a hand-written query does. A card holds what it
+shows, and what live search matches it by, and nothing more: the sheet reads the rest.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import OrderBy
+
+from salespipe.activities.models import Action
+from salespipe.lib.money import weighted as weighted_value
+from salespipe.lib.phones import phone_search_key
+from salespipe.lib.text import search_key
+from salespipe.pipeline.models import Opportunity
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """B20: the first planned action of a card, not done, soonest due."""
+
+    id: int
+    kind: str
+    subject: str
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One opportunity as a card (B2): amount and days in its own currency, weighted if asked."""
+
+    id: int
+    name: str
+    version: int
+    portfolio_id: int
+    stage_id: int
+    account_id: int
+    account_name: str
+    # The contact's full name, "" without a contact.
+    contact_name: str
+    salesperson_id: int
+    salesperson_name: str
+    currency_id: str
+    expected_signature_date: dt.date | None
+    amount: Decimal | None
+    days: Decimal | None
+    # (id, name) of its tags, by name.
+    tags: tuple[tuple[int, str], ...]
+    next_action: NextAction | None
+    # What live search compares (B11, B12), one key per line.
+    names: str
+    phones: str
+    emails: str
+
+    @property
+    def has_planned_action(self) -> bool:
+        return self.next_action is not None
+
+    @property
+    def tag_ids(self) -> list[int]:
+        return sorted(tag_id for tag_id, _name in self.tags)
+
+
+# The columns a card is read from, in the order `_card` unpacks them.
+_COLUMNS = (
+    "id",
+    "name",
+    "version",
+    "portfolio_id",
+    "stage_id",
+    "stage__probability",
+    "currency_id",
+    "expected_signature_date",
+    "amount",
+    "days",
+    "phone",
+    "phone_key",
+    "mobile",
+    "mobile_key",
+    "email",
+    "account_id",
+    "account__name",
+    "account__name_key",
+    "account__siren",
+    "account__phone_key",
+    "account__email",
+    "contact__first_name",
+    "contact__last_name",
+    "contact__name_key",
+    "contact__phone",
+    "contact__mobile",
+    "contact__email",
+    "salesperson_id",
+    "salesperson__first_name",
+    "salesperson__last_name",
+    "salesperson__username",
+)
+
+
+def _joined(keys: Iterable[str | None]) -> str:
+    # One key per line: the script matches a prefix at the start of a line or of a word.
+    return "\n".join([key for key in keys if key])
+
+
+# The keys of names and numbers that have none stored; many cards share a contact, so each
+# is computed once rather than once per card.
+_name_key = lru_cache(maxsize=8192)(search_key)
+_phone_key = lru_cache(maxsize=8192)(phone_search_key)
+
+
+def _card(
+    row: tuple[Any, ...],
+    weighted: bool,
+    tags: dict[int, tuple[tuple[int, str], ...]],
+    actions: dict[int, NextAction],
+) -> Card:
+    (
+        pk, name, version, portfolio_id, stage_id, probability, currency_id, signature, amount,
+        days, phone, phone_key, mobile, mobile_key, email, account_id, account_name, account_key,
+        siren, account_phone_key, account_email, first_name, last_name, contact_key,
+        contact_phone, contact_mobile, contact_email, salesperson_id, seller_first, seller_last,
+        username,
+    ) = row  # fmt: skip
+    contact_name = f"{first_name or ''} {last_name or ''}".strip()
+    if weighted:
+        amount = weighted_value(amount, probability)
+        days = weighted_value(days, probability)
+    return Card(
+        id=pk,
+        name=name,
+        version=version,
+        portfolio_id=portfolio_id,
+        stage_id=stage_id,
+        account_id=account_id,
+        account_name=account_name,
+        contact_name=contact_name,
+        salesperson_id=salesperson_id,
+        salesperson_name=f"{seller_first} {seller_last}".strip() or username,
+        currency_id=currency_id,
+        expected_signature_date=signature,
+        amount=amount,
+        days=days,
+        tags=tags.get(pk, ()),
+        next_action=actions.get(pk),
+        names=_joined(
+            [account_key or _name_key(account_name), contact_key, _name_key(contact_name), siren]
+        ),
+        phones=_joined(
+            [
+                account_phone_key,
+                phone_key or _phone_key(phone),
+                mobile_key or _phone_key(mobile),
+                _phone_key(contact_phone),
+                _phone_key(contact_mobile),
+            ]
+        ),
+        emails=_joined(
+            [
+                address.strip().lower()
+                for address in (account_email, email, contact_email)
+                if address
+            ]
+        ),
+    )
+
+
+def _tags(ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        Opportunity.tags.through.objects.filter(opportunity__pk__in=ids)
+        .order_by("tag__name", "tag_id")
+        .values_list("opportunity_id", "tag_id", "tag__name")
+    )
+    for opportunity_id, tag_id, name in rows:
+        found.setdefault(opportunity_id, []).append((tag_id, name))
+    return {pk: tuple(tags) for pk, tags in found.items()}
+
+
+def _next_actions(ids: list[int]) -> dict[int, NextAction]:
+    """B20: the first planned action (not done, soonest due) of each card, one query."""
+    first: dict[int, NextAction] = {}
+    planned = (
+        Action.objects.filter(opportunity__pk__in=ids, done=False)
+        .order_by("opportunity_id", "due_at", "id")
+        .values_list("opportunity_id", "id", "kind", "subject", "due_at")
+    )
+    for opportunity_id, pk, kind, subject, due_at in planned:
+        if opportunity_id not in first:
+            first[opportunity_id] = NextAction(pk, kind, subject, due_at)
+    return first
+
+
+def read_cards(
+    queryset: QuerySet[Opportunity],
+    partitions: Sequence[Q],
+    ordering: list[OrderBy],
+    card_limit: int | None,
+    weighted: bool,
+) -> list[Card]:
+    """The cards to draw, in `ordering`: at most `card_limit` of each partition (a column).
+
+    With a limit, each column's first cards are picked by a lean `ORDER BY … LIMIT` on the
+    opportunities alone (the database stops early, often walking an index), and only those
+    are read with their relations: a column of 100,000 costs about what one of 100 does.
+    Three queries: the cards, their tags, their next actions.
+    """
+    if card_limit == 0:
+        return []
+    drawn = queryset
+    if card_limit is not None:
+        if not partitions:
+            return []
+        lean = queryset.order_by(*ordering).values("pk")
+        # One ids query per column, joined by UNION ALL, so that the database runs each
+        # once (`pk IN a OR pk IN b` ran them twice, and can't use a semi-join).
+        picked = [
+            Opportunity.objects.filter(pk__in=lean.filter(partition)[:card_limit]).values("pk")
+            for partition in partitions
+        ]
+        drawn = Opportunity.objects.filter(pk__in=picked[0].union(*picked[1:], all=True))
+    rows = list(drawn.order_by(*ordering).values_list(*_COLUMNS))
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    tags = _tags(ids)
+    actions = _next_actions(ids)
+    return [_card(row, weighted, tags, actions) for row in rows]

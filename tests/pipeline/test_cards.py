@@ -1,0 +1,126 @@
+"""A card read as plain values carries what it shows and what live search matches (SPEC B2,
+B5, B11, B12, B20), the same as the opportunity it stands for."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from salespipe.activities.models import Action, ActionKind
+from salespipe.lib.months import Month
+from salespipe.pipeline.cards import Card
+from salespipe.pipeline.models import Tag, TagKind
+from salespipe.pipeline.selectors import board, calendar
+from salespipe.test import World, make_account, make_contact, make_opportunity
+
+
+def only_card(result) -> Card:
+    [card] = [card for column in result.columns for card in column.cards]
+    return card
+
+
+def test_a_card_holds_the_names_numbers_and_addresses_that_search_matches(world: World):
+    account = make_account(
+        world.company_a,
+        name="Boulangerie Éclair",
+        siren="552100554",
+        phone="+33 1 23 45 67 89",
+        email=" Contact@Eclair.example ",
+    )
+    contact = make_contact(
+        account,
+        last_name="Lefèvre",
+        first_name="Zoé",
+        phone="06 12 34 56 78",
+        mobile="0033 7 11 22 33 44",
+        email="Zoe@Eclair.example",
+    )
+    world.alice.first_name, world.alice.last_name = "Alice", "Martin"
+    world.alice.save()
+    opportunity = make_opportunity(
+        world.portfolio_a,
+        account=account,
+        contact=contact,
+        salesperson=world.alice,
+        name="Fours",
+        phone="01 98 76 54 32",
+        email="achats@eclair.example",
+    )
+    card = only_card(board(user=world.alice, portfolio_id=world.portfolio_a.pk))
+    assert (card.id, card.name, card.version) == (opportunity.pk, "Fours", opportunity.version)
+    assert (card.account_id, card.account_name) == (account.pk, "Boulangerie Éclair")
+    assert card.contact_name == "Zoé Lefèvre"
+    assert (card.salesperson_id, card.salesperson_name) == (world.alice.pk, "Alice Martin")
+    # B11: the account's key, the contact's both ways round, the SIREN.
+    assert card.names.split("\n") == [
+        "boulangerie eclair",
+        "lefevre zoe",
+        "zoe lefevre",
+        "552100554",
+    ]
+    # B12: numbers as typed first, without +33, 0033 or 0.
+    assert card.phones.split("\n") == ["123456789", "198765432", "612345678", "711223344"]
+    assert card.emails.split("\n") == [
+        "contact@eclair.example",
+        "achats@eclair.example",
+        "zoe@eclair.example",
+    ]
+
+
+def test_a_card_without_contact_or_names_of_its_salesperson_shows_the_username(world: World):
+    world.bob.first_name = world.bob.last_name = ""
+    world.bob.save()
+    make_opportunity(world.portfolio_a, salesperson=world.bob, contact=None)
+    card = only_card(board(user=world.alice, portfolio_id=world.portfolio_a.pk))
+    assert card.contact_name == ""
+    assert card.salesperson_name == world.bob.username
+
+
+def test_a_card_lists_its_tags_by_name_and_its_soonest_planned_action(world: World):
+    opportunity = make_opportunity(world.portfolio_a)
+    zebra = Tag.objects.create(name="Zebra", kind=TagKind.OPPORTUNITY)
+    apple = Tag.objects.create(name="Apple", kind=TagKind.OPPORTUNITY)
+    opportunity.tags.set([zebra, apple])
+    now = timezone.now()
+    for subject, days, done in [("Done", -1, True), ("Later", 4, False), ("Soon", 2, False)]:
+        Action.objects.create(
+            company=world.company_a,
+            kind=ActionKind.DEMO,
+            subject=subject,
+            due_at=now + dt.timedelta(days=days),
+            done=done,
+            assignee=world.alice,
+            opportunity=opportunity,
+        )
+    card = only_card(board(user=world.alice, portfolio_id=world.portfolio_a.pk))
+    assert card.tags == ((apple.pk, "Apple"), (zebra.pk, "Zebra"))
+    assert card.tag_ids == sorted([apple.pk, zebra.pk])
+    assert card.next_action is not None
+    assert (card.next_action.subject, card.next_action.kind) == ("Soon", ActionKind.DEMO)
+
+
+def test_weighted_cards_show_amount_and_days_times_the_stage_probability(world: World):
+    # B5: the stage's probability, to the cent.
+    make_opportunity(
+        world.portfolio_a,
+        stage=world.proposal,
+        amount=Decimal("1000.01"),
+        days=Decimal("3"),
+        expected_signature_date=timezone.localdate(),
+    )
+    probability = Decimal(world.proposal.probability) / 100
+    plain = only_card(board(user=world.alice, portfolio_id=world.portfolio_a.pk))
+    weighted = only_card(board(user=world.alice, portfolio_id=world.portfolio_a.pk, weighted=True))
+    assert (plain.amount, plain.days) == (Decimal("1000.01"), Decimal("3"))
+    assert weighted.amount == (Decimal("1000.01") * probability).quantize(Decimal("0.01"))
+    assert weighted.days == (Decimal("3") * probability).quantize(Decimal("0.01"))
+    on_calendar = only_card(
+        calendar(
+            user=world.alice,
+            portfolio_id=world.portfolio_a.pk,
+            start=Month.of(timezone.localdate()),
+            months=1,
+            weighted=True,
+        )
+    )
+    assert on_calendar == weighted
