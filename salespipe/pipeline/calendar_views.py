@@ -42,6 +42,8 @@ from salespipe.pipeline.page_context import (
     remember_weighted,
 )
 from salespipe.web.http import AuthedRequest
+from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
+from salespipe.web.late_fragments import LateFragments, render_with_late
 
 
 def _default_scope(user: Collaborator, query: CalendarQuery) -> CalendarQuery:
@@ -74,19 +76,22 @@ def calendar_context(
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,
     )
+    late = LateFragments()
     columns = [
         dataclasses.replace(
             view,
-            more_url=calendar_more_url(query, view.column.month, view.cards.last_id),
+            cards=dataclasses.replace(view.cards, html=late.hold(view.cards.html)),
+            more_url=calendar_more_url(query, view.column.month, view.cards.last_id)
+            if view.column.remaining
+            else "",
         )
-        if view.column.remaining
-        else view
         for view in present_month_columns(calendar.columns, calendar.rates)
     ]
     current = Month.of(today)
     return {
         # The board's summary partial reads the figures it shows from `board`.
         "board": calendar,
+        LATE_FRAGMENTS: late,
         "calendar": calendar,
         "columns": columns,
         "frames": month_frames(start, calendar.months),
@@ -114,7 +119,9 @@ def _calendar_response(
 ) -> HttpResponse:
     query = _default_scope(request.user, query)
     context = calendar_context(request, query, message=message)
-    response = render(request, "pipeline/calendar.html#calendar-body", context, status=status)
+    response = render_with_late(
+        request, "pipeline/calendar.html#calendar-body", context, status=status
+    )
     response[FRAGMENT_HEADER] = "calendar"
     return response
 
@@ -148,7 +155,7 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
         weighted_url=reverse("pipeline:calendar_weighted"),
         offer_all_portfolios=True,
     )
-    return render(request, "pipeline/calendar.html", context)
+    return render_with_late(request, "pipeline/calendar.html", context)
 
 
 @login_required

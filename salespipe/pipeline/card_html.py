@@ -12,7 +12,6 @@ from decimal import Decimal
 from html import escape
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from salespipe.pipeline.card_formats import CardFormats
@@ -29,6 +28,12 @@ def _sheet_pattern() -> tuple[str, str] | None:
         return None
     head, _sep, tail = url.partition(str(_PLACEHOLDER))
     return head, tail
+
+
+def _around(translated: str, name: str) -> tuple[str, str]:
+    """The escaped text before and after `%(name)s` in a translated message."""
+    head, _sep, tail = translated.partition(f"%({name})s")
+    return escape(head), escape(tail)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -50,15 +55,23 @@ class CardRenderer:
             f'aria-label="{escape(_("No action planned: plan one"))}" '
             'aria-haspopup="dialog">+</button>'
         )
-        self.next_action = _("Next action: %(subject)s")
-        self.move = _("Move %(name)s…")
+        self.next_action = _around(_("Next action: %(subject)s"), "subject")
+        self.move = _around(_("Move %(name)s…"), "name")
+        # Account, contact and salesperson names repeat from card to card.
+        self._escaped: dict[str, str] = {}
+
+    def _repeated(self, text: str) -> str:
+        found = self._escaped.get(text)
+        if found is None:
+            found = self._escaped[text] = escape(text)
+        return found
 
     def _action(self, action: NextAction | None) -> str:
         if action is None:
             return self.no_action_button
         overdue = action.due_at < self.now
-        subject = escape(action.subject)
-        label = escape(self.next_action % {"subject": action.subject})
+        subject = self._repeated(action.subject)
+        label = f"{self.next_action[0]}{subject}{self.next_action[1]}"
         when = escape(self.formats.short_date(action.due_at))
         return (
             f'<button type="button" class="card-action planned{" overdue" if overdue else ""}" '
@@ -66,10 +79,11 @@ class CardRenderer:
             f'aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
         )
 
-    def card(self, card: Card, board_amount: Decimal | None) -> SafeString:
-        """The card's markup; `board_amount` is its amount in the board's currency."""
+    def card(self, card: Card, board_amount: Decimal | None) -> str:
+        """The card's markup, every text escaped; `board_amount` is its amount in the
+        board's currency."""
         name = escape(card.name)
-        account = escape(card.account_name)
+        account = self._repeated(card.account_name)
         if self.sheet is not None:
             href = f"{self.sheet[0]}{card.id}{self.sheet[1]}"
             title = f'<a class="card-name" href="{href}" draggable="false">{name}</a>'
@@ -77,7 +91,7 @@ class CardRenderer:
             title = f'<span class="card-name">{name}</span>'
         contact = ""
         if card.contact_name:
-            contact = f' <span class="muted">· {escape(card.contact_name)}</span>'
+            contact = f' <span class="muted">· {self._repeated(card.contact_name)}</span>'
         figures = ""
         if card.amount is not None:
             money = self.formats.money(card.amount, card.currency_id)
@@ -96,8 +110,8 @@ class CardRenderer:
             f'<li class="tag tag-{tag_id}">{escape(tag_name)}</li>'
             for tag_id, tag_name in card.tags
         )
-        move = escape(self.move % {"name": card.name})
-        return mark_safe(
+        move = f"{self.move[0]}{name}{self.move[1]}"
+        return (
             f'<li class="card" draggable="true" tabindex="0" data-card data-id="{card.id}" '
             f'data-version="{card.version}" data-stage="{card.stage_id}" '
             f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
@@ -110,7 +124,7 @@ class CardRenderer:
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
             f'<p class="card-meta">{meta}<span class="card-salesperson">'
-            f"{escape(card.salesperson_name)}</span></p>"
+            f"{self._repeated(card.salesperson_name)}</span></p>"
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"
         )

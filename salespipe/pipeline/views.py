@@ -50,6 +50,8 @@ from salespipe.pipeline.page_context import (
 )
 from salespipe.pipeline.presenters import present_columns
 from salespipe.web.http import AuthedRequest
+from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
+from salespipe.web.late_fragments import LateFragments, render_with_late
 
 _REFUSED = (StaleVersion, InvalidTransition, NotDeletable)
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -81,16 +83,19 @@ def board_context(
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,
     )
+    late = LateFragments()
     columns = [
         dataclasses.replace(
             view,
-            more_url=board_more_url(query, view.column.stage.pk, view.cards.last_id),
+            cards=dataclasses.replace(view.cards, html=late.hold(view.cards.html)),
+            more_url=board_more_url(query, view.column.stage.pk, view.cards.last_id)
+            if view.column.remaining
+            else "",
         )
-        if view.column.remaining
-        else view
         for view in present_columns(board.columns, board.rates)
     ]
     return {
+        LATE_FRAGMENTS: late,
         "board": board,
         "columns": columns,
         "query": query,
@@ -111,7 +116,7 @@ def _board_response(
 ) -> HttpResponse:
     query = _default_query(request.user, query)
     context = board_context(request, query, message=message)
-    response = render(request, "pipeline/board.html#board-body", context, status=status)
+    response = render_with_late(request, "pipeline/board.html#board-body", context, status=status)
     response[FRAGMENT_HEADER] = "board"
     return response
 
@@ -138,7 +143,7 @@ def board_page(request: AuthedRequest) -> HttpResponse:
     context = board_context(request, query)
     context.update(header_context(request.user))
     context["nav"] = "opportunities"
-    return render(request, "pipeline/board.html", context)
+    return render_with_late(request, "pipeline/board.html", context)
 
 
 @login_required
