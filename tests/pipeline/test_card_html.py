@@ -1,0 +1,75 @@
+"""A card's markup (SPEC B2, B20): drawn again only when something it shows has changed."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone, translation
+
+from salespipe.pipeline.card_html import CardRenderer
+from salespipe.pipeline.cards import Card, NextAction
+
+NOW = timezone.now()
+TODAY = timezone.localdate()
+
+
+def a_card(**changes) -> Card:
+    card = Card(
+        id=7,
+        name="Fours & pétrins",
+        version=3,
+        portfolio_id=1,
+        stage_id=2,
+        account_id=4,
+        account_name="Boulangerie <Éclair>",
+        contact_name="Zoé Lefèvre",
+        salesperson_id=5,
+        salesperson_name="Alice Martin",
+        currency_id="EUR",
+        expected_signature_date=TODAY + dt.timedelta(days=1),
+        amount=Decimal("1234.50"),
+        days=Decimal("2.50"),
+        tags=((9, "Chaud"),),
+        next_action=NextAction(1, "call", "Rappeler", NOW + dt.timedelta(hours=1)),
+        names="boulangerie eclair",
+        phones="123456789",
+        emails="a@b.example",
+    )
+    return dataclasses.replace(card, **changes)
+
+
+def drawn(card: Card, *, now: dt.datetime = NOW, today: dt.date = TODAY) -> str:
+    return CardRenderer(today=today, now=now).card(card, card.amount)
+
+
+def test_a_card_is_escaped_and_shows_its_figures():
+    html = drawn(a_card())
+    assert "Boulangerie &lt;Éclair&gt;" in html
+    assert "Fours &amp; pétrins" in html
+    assert 'data-version="3"' in html
+    assert 'data-amount="1234.50"' in html
+    assert "<" not in html.split("aria-label=")[1].split('"')[1]
+
+
+def test_the_same_card_gives_the_same_markup_and_a_changed_one_is_drawn_again():
+    first = drawn(a_card())
+    assert drawn(a_card()) == first
+    assert 'data-version="4"' in drawn(a_card(version=4))
+    assert "Cuisson" in drawn(a_card(tags=((9, "Cuisson"),)))
+
+
+def test_markup_follows_the_clock_and_the_language():
+    on_time = drawn(a_card())
+    # An hour and a half later, the action is overdue; two days later, the date has passed.
+    later = drawn(a_card(), now=NOW + dt.timedelta(hours=2))
+    assert "overdue" not in on_time
+    assert "overdue" in later
+    passed = drawn(a_card(), today=TODAY + dt.timedelta(days=2))
+    assert 'class="late"' in passed
+    assert 'class="late"' not in on_time
+    with translation.override("fr"):
+        french = drawn(a_card())
+    with translation.override("en"):
+        english = drawn(a_card())
+    assert "Déplacer" in french
+    assert "Move" in english
