@@ -31,6 +31,18 @@ def test_an_unknown_id_and_another_companys_id_raise_the_same_error(world: World
     assert type(other_company.value) is type(unknown.value)
 
 
+def test_getting_one_object_looks_up_the_scope_within_the_same_query(
+    world: World, django_assert_num_queries
+):
+    """Issue 8: one query, rather than the user's companies first and the object after."""
+    opportunity = make_opportunity(world.portfolio_a)
+    alice, charlie = (Collaborator.objects.get(pk=user.pk) for user in (world.alice, world.charlie))
+    with django_assert_num_queries(1):
+        assert access.get(alice, Opportunity, opportunity.pk) == opportunity
+    with django_assert_num_queries(1), pytest.raises(OutOfScope):
+        access.get(charlie, Opportunity, opportunity.pk)
+
+
 @pytest.mark.parametrize("bad_id", ["abc", None, "1; drop table", "", 1.5j])
 def test_an_id_that_is_not_a_number_is_out_of_scope(world: World, bad_id):
     with pytest.raises(OutOfScope):

@@ -57,13 +57,31 @@ def _company_path(model: type[models.Model]) -> str | None:
 
 def scoped[M: models.Model](user: Collaborator, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """`queryset` narrowed to the companies `user` is scoped on."""
+    return _narrowed(queryset, company_ids(user))
+
+
+def _narrowed[M: models.Model](
+    queryset: models.QuerySet[M], companies: Iterable[int] | models.QuerySet[Any]
+) -> models.QuerySet[M]:
     model = queryset.model
     if model is Collaborator:
-        return queryset.filter(companies__in=company_ids(user)).distinct()
+        return queryset.filter(companies__in=companies).distinct()
     path = _company_path(model)
     if path is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": company_ids(user)})
+    return queryset.filter(**{f"{path}__in": companies})
+
+
+def _companies_within_query(user: Collaborator) -> frozenset[int] | models.QuerySet[Any]:
+    """The companies in scope as the ids already read, or else as a subquery.
+
+    Reading one object, the database can look the companies up within the same query:
+    that saves the round trip of reading them first (issue 8), and reads nothing more.
+    """
+    if not user.is_authenticated or not user.is_active or user._scope_company_ids is not None:
+        return company_ids(user)
+    memberships = Collaborator.companies.through.objects.filter(collaborator_id=user.pk)
+    return memberships.values("company_id")
 
 
 def get[M: models.Model](
@@ -88,7 +106,7 @@ def get[M: models.Model](
             key = pk
         else:
             raise OutOfScope(model, pk) from None
-    queryset = scoped(user, queryset)
+    queryset = _narrowed(queryset, _companies_within_query(user))
     if for_update:
         queryset = queryset.select_for_update()
     try:
