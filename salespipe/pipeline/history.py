@@ -7,7 +7,8 @@ snapshot of what was deleted, and `opportunity_ref` keeps its id.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -48,9 +49,35 @@ def as_text(value: Any) -> str:
     return str(value)[:_MAX_TEXT]
 
 
-def tracked_values(opportunity: Opportunity) -> dict[str, Any]:
-    """The tracked fields of `opportunity`, read before a change to compare after it."""
-    return {name: getattr(opportunity, name) for name in TRACKED_FIELDS}
+@dataclass(frozen=True)
+class Change:
+    """A tracked field whose readable value a change replaces."""
+
+    field: str
+    old_value: str
+    new_value: str
+
+
+def tracked_changes(opportunity: Opportunity, changes: Mapping[str, Any]) -> list[Change]:
+    """The tracked fields that `changes` give another readable value, in TRACKED_FIELDS order.
+
+    Read before the change is applied. A relation is compared by id first: only one that
+    changes has its name read, so a relation the caller did not load is not read for nothing.
+    """
+    found = []
+    for name in TRACKED_FIELDS:
+        if name not in changes:
+            continue
+        new = changes[name]
+        field = Opportunity._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            new_id = new.pk if isinstance(new, models.Model) else new
+            if getattr(opportunity, field.attname) == new_id:
+                continue
+        old_text, new_text = as_text(getattr(opportunity, name)), as_text(new)
+        if old_text != new_text:
+            found.append(Change(field=name, old_value=old_text, new_value=new_text))
+    return found
 
 
 def _entry(
@@ -79,28 +106,20 @@ def record_created(opportunity: Opportunity, actor: Collaborator) -> list[Histor
 
 
 def record_changes(
-    opportunity: Opportunity,
-    actor: Collaborator,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
+    opportunity: Opportunity, actor: Collaborator, changes: Sequence[Change]
 ) -> list[HistoryEntry]:
-    """One entry per tracked field whose readable value differs between before and after."""
-    entries = []
-    for name in TRACKED_FIELDS:
-        if name not in before or name not in after:
-            continue
-        old, new = as_text(before[name]), as_text(after[name])
-        if old != new:
-            entries.append(
-                _entry(
-                    opportunity,
-                    actor,
-                    HistoryKind.CHANGED,
-                    field=name,
-                    old_value=old,
-                    new_value=new,
-                )
-            )
+    """One entry per change of `tracked_changes`."""
+    entries = [
+        _entry(
+            opportunity,
+            actor,
+            HistoryKind.CHANGED,
+            field=change.field,
+            old_value=change.old_value,
+            new_value=change.new_value,
+        )
+        for change in changes
+    ]
     return HistoryEntry.objects.bulk_create(entries) if entries else []
 
 

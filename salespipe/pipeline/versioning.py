@@ -78,8 +78,7 @@ def save(
 
     Runs inside the calling service's transaction, so that a failure leaves nothing written.
     """
-    before = history.tracked_values(opportunity)
-    after = {**before, **{k: v for k, v in changes.items() if k in before}}
+    changed = history.tracked_changes(opportunity, changes)
     columns = {**_columns(changes), "version": version + 1, "updated_at": timezone.now()}
     updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(**columns)
     if updated == 0:
@@ -88,7 +87,7 @@ def save(
     if "tags" in changes:
         opportunity.tags.set(changes["tags"])
         prefetch_related_objects([opportunity], "tags")
-    history.record_changes(opportunity, user, before, after)
+    history.record_changes(opportunity, user, changed)
     return opportunity
 
 
