@@ -27,11 +27,10 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`, a token from `manage.py create_token USERNAME`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Collaborator:
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token.strip()))
-            .first()
-        )
+        try:
+            found = ApiToken.objects.select_related("user").get(key_hash=hash_token(token.strip()))
+        except ApiToken.DoesNotExist:
+            found = None
         if found is None or not found.user.is_active:
             raise AuthenticationError(message="Unknown or revoked token.")
         now = timezone.now()
