@@ -108,8 +108,11 @@ def _tags_by_opportunity(ids: list[int]) -> dict[int, list[int]]:
     tags: dict[int, list[int]] = {}
     if not ids:
         return tags
+    # By the opportunity's pk rather than the foreign key: Django prepares each value of a
+    # foreign key's `__in` through the relation, which for a page of 500 cost more than
+    # the query.
     links = (
-        Opportunity.tags.through.objects.filter(opportunity_id__in=ids)
+        Opportunity.tags.through.objects.filter(opportunity__pk__in=ids)
         .order_by("tag_id")
         .values_list("opportunity_id", "tag_id")
     )
