@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+# Processes serving `make run`; by default gunicorn.conf.py's, two per core.
+WORKERS ?=
 
 .PHONY: run test lint format bench screenshots requirements setup messages
 
@@ -41,7 +42,8 @@ run: $(STAMP) messages var
 	@echo "Salespipe is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "Demo logins (password: demo): alice, bob, charlie, admin"
 	@echo
-	$(VENV)/bin/gunicorn salespipe.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	$(VENV)/bin/gunicorn salespipe.wsgi:application --config gunicorn.conf.py \
+		--bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set)

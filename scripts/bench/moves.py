@@ -24,14 +24,13 @@ from django.db import close_old_connections
 from salespipe.api.models import ApiToken
 from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus
 
-from .server import ROOT, gunicorn
+from .server import ROOT, gunicorn, serving
 from .timing import ratio
 from .world import BenchWorld
 
 CLIENTS = 8
 CARDS_PER_CLIENT = 10
 RACERS = 3
-WORKERS = 4
 
 
 def _post(url: str, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -204,7 +203,9 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
     raw_cards = _cards(world, per_run, per_run)
     race_card = _cards(world, 1, 2 * per_run)[0]
     _token, clear = ApiToken.objects.issue(world.user, name="bench moves")
-    with gunicorn(WORKERS, ROOT / "var" / "bench" / "gunicorn.log") as base:
+    log = ROOT / "var" / "bench" / "gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with gunicorn(log) as base:
         # A few moves first, so that every worker has loaded the app and opened its connection.
         _warm_time, warm, _warm_failures = _http_moves(base, clear, http_cards, pair, 2)
         http_cards = list(
@@ -222,7 +223,7 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
         expected[race_card.pk] = race["successes"]
     return {
         "clients": CLIENTS,
-        "workers": WORKERS,
+        **serving(),
         "moves": done,
         "failed": failures,
         "moves_per_s": ours,

@@ -1,6 +1,7 @@
-"""A real server for the bench: gunicorn on a free local port, on the bench's database."""
+"""A real server for the bench: gunicorn started as `make run` starts it, on a free port."""
 
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -33,25 +35,39 @@ def _wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"No answer from {url} after 30 s.")
 
 
-@contextmanager
-def gunicorn(workers: int, log: Path) -> Iterator[str]:
-    """Serves the app with `workers` processes; yields its base URL, stops it afterwards.
+def serving() -> dict[str, int]:
+    """The processes and threads per process that gunicorn.conf.py gives, for the report."""
+    config = runpy.run_path(str(CONFIG))
+    return {"workers": int(config["workers"]), "threads": int(config["threads"])}
 
-    Its output goes to `log`: the races log every refused move (409) as a warning.
+
+@contextmanager
+def gunicorn(log: Path) -> Iterator[str]:
+    """Serves the app as `make run` does; yields its base URL, stops it afterwards.
+
+    The same configuration file, and the static files collected first: pages name them
+    through collectstatic's manifest. Its output goes to `log`.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     executable = Path(sys.executable).with_name("gunicorn")
-    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    static = log.parent / "static"
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR", "STATIC_ROOT": str(static)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     output = log.open("w")
     server = subprocess.Popen(
         [
             str(executable),
             "salespipe.wsgi:application",
+            "--config",
+            str(CONFIG),
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
             "--log-level",
             "warning",
         ],
