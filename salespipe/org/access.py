@@ -57,31 +57,39 @@ def _company_path(model: type[models.Model]) -> str | None:
 
 def scoped[M: models.Model](user: Collaborator, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """`queryset` narrowed to the companies `user` is scoped on."""
-    return _narrowed(queryset, company_ids(user))
-
-
-def _narrowed[M: models.Model](
-    queryset: models.QuerySet[M], companies: Iterable[int] | models.QuerySet[Any]
-) -> models.QuerySet[M]:
     model = queryset.model
     if model is Collaborator:
-        return queryset.filter(companies__in=companies).distinct()
+        return queryset.filter(companies__in=company_ids(user)).distinct()
     path = _company_path(model)
     if path is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": companies})
+    return queryset.filter(**{f"{path}__in": company_ids(user)})
 
 
-def _companies_within_query(user: Collaborator) -> frozenset[int] | models.QuerySet[Any]:
-    """The companies in scope as the ids already read, or else as a subquery.
+# How a company reaches the collaborators scoped on it.
+_MEMBERS = Collaborator._meta.get_field("companies").related_query_name()
 
-    Reading one object, the database can look the companies up within the same query:
-    that saves the round trip of reading them first (issue 8), and reads nothing more.
+
+def _scoped_in_one_query[M: models.Model](
+    user: Collaborator, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    """`queryset` narrowed to the user's companies through their memberships, in its own query.
+
+    Reading one object, that saves the round trip of reading the companies first (issue 8).
+    The path to the company is made of foreign keys and a membership is unique, so the join
+    adds no row. Once the request has read the companies, or for a user who sees none, the
+    plain `scoped` does.
     """
-    if not user.is_authenticated or not user.is_active or user._scope_company_ids is not None:
-        return company_ids(user)
-    memberships = Collaborator.companies.through.objects.filter(collaborator_id=user.pk)
-    return memberships.values("company_id")
+    path = _company_path(queryset.model)
+    if (
+        path is None
+        or queryset.model is Collaborator
+        or not user.is_authenticated
+        or not user.is_active
+        or user._scope_company_ids is not None
+    ):
+        return scoped(user, queryset)
+    return queryset.filter(**{f"{path}__{_MEMBERS}": user.pk})
 
 
 def get[M: models.Model](
@@ -106,9 +114,11 @@ def get[M: models.Model](
             key = pk
         else:
             raise OutOfScope(model, pk) from None
-    queryset = _narrowed(queryset, _companies_within_query(user))
     if for_update:
-        queryset = queryset.select_for_update()
+        # The lock takes the object's row alone, not the memberships a join would add.
+        queryset = scoped(user, queryset).select_for_update()
+    else:
+        queryset = _scoped_in_one_query(user, queryset)
     try:
         return queryset.get(pk=key)
     except ObjectDoesNotExist:
