@@ -77,7 +77,7 @@ def _run_threads(count: int, target: Any) -> float:
 
 
 def _http_moves(
-    base: str, token: str, cards: list[Opportunity], pair: list[int], moves: int
+    clients: list[ApiClient], cards: list[Opportunity], pair: list[int], moves: int
 ) -> tuple[float, Counter[int], int]:
     """Each client moves its own cards in turn; returns time, successes per card, failures."""
     successes: Counter[int] = Counter()
@@ -87,12 +87,11 @@ def _http_moves(
 
     def client(index: int) -> None:
         mine = cards[index * CARDS_PER_CLIENT : (index + 1) * CARDS_PER_CLIENT]
-        api = ApiClient(base, token)
         for step in range(moves):
             pk = mine[step % len(mine)].pk
             stage, version = state[pk]
             target = pair[1] if stage == pair[0] else pair[0]
-            status, body = api.post(
+            status, body = clients[index].post(
                 f"/api/v1/opportunities/{pk}/move", {"stage": target, "version": version}
             )
             with lock:
@@ -101,7 +100,6 @@ def _http_moves(
                     successes[pk] += 1
                 else:
                     failures[0] += 1
-        api.close()
 
     elapsed = _run_threads(CLIENTS, client)
     return elapsed, successes, failures[0]
@@ -216,12 +214,16 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
     log = ROOT / "var" / "bench" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with gunicorn(log) as base:
-        # A few moves first, so that every worker has loaded the app and opened its connection.
-        _warm_time, warm, _warm_failures = _http_moves(base, clear, http_cards, pair, 2)
+        clients = [ApiClient(base, clear) for _ in range(CLIENTS)]
+        # A few moves first over the same connections, so that the processes serving them
+        # have loaded the app and opened their database connections.
+        _warm_time, warm, _warm_failures = _http_moves(clients, http_cards, pair, 5)
         http_cards = list(
             Opportunity.objects.filter(pk__in=[c.pk for c in http_cards]).order_by("id")
         )
-        elapsed, successes, failures = _http_moves(base, clear, http_cards, pair, moves_per_client)
+        elapsed, successes, failures = _http_moves(clients, http_cards, pair, moves_per_client)
+        for api in clients:
+            api.close()
         race = _races(base, clear, race_card, pair, races) if races else None
     raw_elapsed = _raw_moves(world, raw_cards, pair, moves_per_client)
     done = sum(successes.values())
