@@ -11,6 +11,9 @@
 
   const PHONE_LIKE = /^[\d\s+().-]+$/;
   let index = [];
+  // Where the totals are written, found once per drawing of the board: a search of the
+  // whole board on every key would cost more than the search itself.
+  let places = { columns: [], stages: [], overall: null };
   let framePending = false;
 
   // The same key as the server's search_key: no accents, lower case, single spaces.
@@ -44,7 +47,16 @@
       stage: el.dataset.stage,
       amount: parseFloat(el.dataset.amount),
       days: parseFloat(el.dataset.days),
+      shown: !el.hidden,
     }));
+    places = {
+      columns: Array.from(board.querySelectorAll("[data-column]"), (column) => ({
+        column,
+        totals: column.querySelector("[data-totals]"),
+      })),
+      stages: Array.from(board.querySelectorAll("[data-summary-stage]")),
+      overall: board.querySelector("[data-summary-total]"),
+    };
   }
 
   function isActive() {
@@ -64,7 +76,10 @@
           item.emails.includes("\n" + email) ||
           (phoneLike && (phone === "" || item.phones.includes("\n" + phone)));
       }
-      if (item.el.hidden === show) item.el.hidden = !show;
+      if (item.shown !== show) {
+        item.shown = show;
+        item.el.hidden = !show;
+      }
     }
     scheduleTotals();
   }
@@ -78,24 +93,33 @@
     });
   }
 
+  // Made once per language and currency: a number format costs more to make than to use.
+  let cachedFormats = null;
+
   function formatters() {
     const body = board.querySelector("[data-board-body]");
     const lang = app.dataset.lang || document.documentElement.lang || "en";
     const currency = body ? body.dataset.currency : "EUR";
+    const key = `${lang} ${currency}`;
+    if (cachedFormats && cachedFormats.key === key) return cachedFormats;
     const money = new Intl.NumberFormat(lang, { style: "currency", currency });
     const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
     const daysTemplate = app.dataset.msgDays || "{days} d";
-    return {
+    cachedFormats = {
+      key,
       count: (value) => String(value),
       amount: (value) => money.format(value),
       days: (value) => daysTemplate.replace("{days}", number.format(value)),
     };
+    return cachedFormats;
   }
 
+  // A text written again unchanged would still be laid out again.
   function show(element, kind, value, fmt, active) {
     if (!element) return;
     if (element.dataset.serverText === undefined) element.dataset.serverText = element.textContent;
-    element.textContent = active ? fmt[kind](value) : element.dataset.serverText;
+    const text = active ? fmt[kind](value) : element.dataset.serverText;
+    if (element.textContent !== text) element.textContent = text;
   }
 
   function emptySums() {
@@ -110,6 +134,9 @@
 
   function showAll(target, sums, fmt, active) {
     if (!target) return;
+    // Marked here, not on the board: a class on the board would have the browser look
+    // through every card for the totals it colours.
+    target.classList.toggle("is-searching", active);
     for (const kind of ["count", "amount", "days"]) {
       show(target.querySelector(`[data-total="${kind}"]`), kind, sums[kind], fmt, active);
     }
@@ -124,21 +151,20 @@
     const byStage = new Map();
     const overall = emptySums();
     for (const item of index) {
-      if (item.el.hidden) continue;
+      if (!item.shown) continue;
       if (!byColumn.has(item.column)) byColumn.set(item.column, emptySums());
       if (!byStage.has(item.stage)) byStage.set(item.stage, emptySums());
       add(byColumn.get(item.column), item);
       add(byStage.get(item.stage), item);
       add(overall, item);
     }
-    for (const column of board.querySelectorAll("[data-column]")) {
-      showAll(column.querySelector("[data-totals]"), byColumn.get(column) || emptySums(), fmt, active);
+    for (const { column, totals } of places.columns) {
+      showAll(totals, byColumn.get(column) || emptySums(), fmt, active);
     }
-    for (const row of board.querySelectorAll("[data-summary-stage]")) {
+    for (const row of places.stages) {
       showAll(row, byStage.get(row.dataset.summaryStage) || emptySums(), fmt, active);
     }
-    showAll(board.querySelector("[data-summary-total]"), overall, fmt, active);
-    board.classList.toggle("is-searching", active);
+    showAll(places.overall, overall, fmt, active);
   }
 
   function refresh() {
@@ -154,4 +180,7 @@
   });
   build();
   if (isActive()) apply();
+  // The first number format of a language loads its data: done while idle, not on the
+  // first key typed.
+  if (window.requestIdleCallback) window.requestIdleCallback(formatters);
 })();
