@@ -17,6 +17,8 @@
   const SOURCE = "more";
   let timer = 0;
   let controller = null;
+  // The cards a search found, until the next key or answer takes them away.
+  let found = [];
 
   function announce() {
     document.dispatchEvent(new CustomEvent("board:updated", { detail: { source: SOURCE } }));
@@ -81,10 +83,13 @@
     );
   }
 
+  // Called on every key: no search of the whole board for what a search found.
   function clearFound() {
-    const found = board.querySelectorAll("[data-found]");
+    // A board drawn again, or *Show more*, may have taken them away already.
+    const had = found.some((element) => element.isConnected);
     found.forEach((element) => element.remove());
-    return found.length > 0;
+    found = [];
+    return had;
   }
 
   // The last card drawn of every column that has more: only those can hide a match.
@@ -137,6 +142,7 @@
         node.dataset.found = "";
         if (node.matches("[data-card]")) node.classList.add("is-found");
         list.insertBefore(node, before);
+        found.push(node);
       }
     }
     announce();
