@@ -21,7 +21,12 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.test.utils import override_settings
+
+    # whitenoise warns on every start when the folder `make run` collects into is missing,
+    # as on a clone where the app was never served.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
     # Pages name static files; the bench measures the app, not a collectstatic manifest.
     override_settings(
