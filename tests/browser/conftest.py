@@ -4,10 +4,31 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test import testcases
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(testcases.LiveServerThread):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory, and the live server's threads share the
+    test's one connection: two requests at once (a page and its scripts, a page and its
+    stylesheet) interleaved their queries on it, so that one read another's rows; seen as a
+    401 or a 500 now and then. A browser gets its answers one after the other instead.
+    """
+
+    def _create_server(self, connections_override: object = None) -> WSGIServer:
+        return WSGIServer(
+            (self.host, self.port), testcases.QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+
+# pytest-django's live server takes the thread class from this module when it starts.
+testcases.LiveServerThread = _OneRequestAtATime  # type: ignore[misc]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
