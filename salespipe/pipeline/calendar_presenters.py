@@ -14,6 +14,7 @@ from salespipe.org.rates import RateTable
 from salespipe.pipeline.calendar_params import FRAMES_AFTER
 from salespipe.pipeline.presenters import DrawnCards, card_renderer, present_cards
 from salespipe.pipeline.selectors import MonthColumn
+from salespipe.web.late_fragments import LateFragments
 from salespipe.web.templatetags.display import current_locale
 
 
@@ -42,13 +43,13 @@ def month_label(month: Month, *, heading: bool = True) -> str:
 
 
 def present_month_columns(
-    columns: Sequence[MonthColumn], rates: RateTable
+    columns: Sequence[MonthColumn], rates: RateTable, late: LateFragments
 ) -> list[MonthColumnView]:
     renderer = card_renderer()
     return [
         MonthColumnView(
             column=column,
-            cards=present_cards(column.cards, rates, renderer),
+            cards=present_cards(column.cards, rates, renderer, late),
             key=str(column.month) if column.month is not None else "",
             label=month_label(column.month) if column.month is not None else _("No date"),
         )

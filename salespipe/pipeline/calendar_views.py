@@ -79,13 +79,11 @@ def calendar_context(
     late = LateFragments()
     columns = [
         dataclasses.replace(
-            view,
-            cards=dataclasses.replace(view.cards, html=late.hold(view.cards.html)),
-            more_url=calendar_more_url(query, view.column.month, view.cards.last_id)
-            if view.column.remaining
-            else "",
+            view, more_url=calendar_more_url(query, view.column.month, view.cards.last_id)
         )
-        for view in present_month_columns(calendar.columns, calendar.rates)
+        if view.column.remaining
+        else view
+        for view in present_month_columns(calendar.columns, calendar.rates, late)
     ]
     current = Month.of(today)
     return {

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.card_html import CardRenderer
 from salespipe.pipeline.cards import Card
+from salespipe.web.late_fragments import LateFragments
 
 
 class ColumnLike(Protocol):
@@ -42,21 +43,31 @@ def card_renderer() -> CardRenderer:
 
 
 def present_cards(
-    cards: Sequence[Card], rates: RateTable, renderer: CardRenderer | None = None
+    cards: Sequence[Card],
+    rates: RateTable,
+    renderer: CardRenderer | None = None,
+    late: LateFragments | None = None,
 ) -> DrawnCards:
-    """The cards' markup; each carries its amount in the board's currency for live totals."""
+    """The cards' markup; each carries its amount in the board's currency for live totals.
+
+    With `late`, the markup is held there and the page gets its marker (a whole page's
+    cards, see `late_fragments`); a fragment of a few cards is returned as it is.
+    """
     draw = (renderer or card_renderer()).card
     convert = rates.convert
     html = "".join(
         draw(card, None if card.amount is None else convert(card.amount, card.currency_id))
         for card in cards
     )
-    return DrawnCards(html=mark_safe(html), last_id=cards[-1].id if cards else None)
+    markup = late.hold(html) if late is not None else mark_safe(html)
+    return DrawnCards(html=markup, last_id=cards[-1].id if cards else None)
 
 
-def present_columns(columns: Sequence[ColumnLike], rates: RateTable) -> list[ColumnView]:
+def present_columns(
+    columns: Sequence[ColumnLike], rates: RateTable, late: LateFragments
+) -> list[ColumnView]:
     renderer = card_renderer()
     return [
-        ColumnView(column=column, cards=present_cards(column.cards, rates, renderer))
+        ColumnView(column=column, cards=present_cards(column.cards, rates, renderer, late))
         for column in columns
     ]

@@ -86,13 +86,11 @@ def board_context(
     late = LateFragments()
     columns = [
         dataclasses.replace(
-            view,
-            cards=dataclasses.replace(view.cards, html=late.hold(view.cards.html)),
-            more_url=board_more_url(query, view.column.stage.pk, view.cards.last_id)
-            if view.column.remaining
-            else "",
+            view, more_url=board_more_url(query, view.column.stage.pk, view.cards.last_id)
         )
-        for view in present_columns(board.columns, board.rates)
+        if view.column.remaining
+        else view
+        for view in present_columns(board.columns, board.rates, late)
     ]
     return {
         LATE_FRAGMENTS: late,
