@@ -101,6 +101,12 @@ def tops(cards: Locator) -> list[float]:
     return cards.evaluate_all("cards => cards.map(c => c.getBoundingClientRect().top)")
 
 
+def drawn_frames(page: Page) -> None:
+    """Two frames drawn: groups that came into view or left it are laid out as they are now,
+    not from their estimated size."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_a_long_column_draws_its_cards_in_groups_that_follow_a_search(
     page: Page, live_server, world_db: World, monkeypatch
 ):
@@ -108,6 +114,9 @@ def test_a_long_column_draws_its_cards_in_groups_that_follow_a_search(
     where a group shows none, and the arrow keys go from a card of one group to the next
     shown, in another."""
     monkeypatch.setattr(card_pages, "FIRST_CARDS", 200)
+    # Tall enough that the eleven cards found are all in view, so that each is measured
+    # where it is drawn, not where an off-screen group's estimate puts it.
+    page.set_viewport_size({"width": 1440, "height": 2400})
     w = world_db
     made = deals(w, 105)
     log_in(page, live_server)
@@ -125,6 +134,7 @@ def test_a_long_column_draws_its_cards_in_groups_that_follow_a_search(
     ids = shown.evaluate_all("cards => cards.map(c => c.dataset.id)")
     assert ids == [str(made[index - 1].pk) for index in (4, *range(40, 50))]
     # The same space between each card and the next, in a group or across groups.
+    drawn_frames(page)
     heights = shown.evaluate_all("cards => cards.map(c => c.getBoundingClientRect().height)")
     at = tops(shown)
     gaps = [below - top - height for top, below, height in zip(at, at[1:], heights, strict=False)]
@@ -138,6 +148,7 @@ def test_a_long_column_draws_its_cards_in_groups_that_follow_a_search(
     page.locator('[data-live-search="names"]').fill("alpha 41")
     expect(shown).to_have_count(1)
     expect(first.locator(".card-group.is-empty")).to_have_count(5)
+    drawn_frames(page)
     list_top = first.locator("[data-cards]").evaluate("l => l.getBoundingClientRect().top")
     assert tops(shown)[0] - list_top < 20
 
