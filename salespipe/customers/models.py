@@ -16,6 +16,9 @@ class AccountKind(models.TextChoices):
 
 
 class Account(models.Model):
+    # A closed account is out of scope without the right show_closed (SPEC A2, SEC1).
+    hidden_without_right = ("show_closed", Q(is_closed=True))
+
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("company")
     )
@@ -63,6 +66,8 @@ class Account(models.Model):
 
 class Contact(models.Model):
     company_path = "account__company"
+    # So is a closed contact, or a contact of a closed account (SPEC A2, SEC1).
+    hidden_without_right = ("show_closed", Q(is_closed=True) | Q(account__is_closed=True))
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")

@@ -7,24 +7,20 @@ from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.org.rights import Right, has_right
 
 
 def visible_accounts(user: Collaborator) -> QuerySet[Account]:
-    """The accounts of the user's companies; closed ones only with `show_closed` (A2)."""
-    accounts = access.scoped(user, Account.objects.all())
-    if not has_right(user, Right.SHOW_CLOSED):
-        accounts = accounts.filter(is_closed=False)
-    return accounts
+    """The accounts of the user's companies; closed ones only with `show_closed` (A2).
+
+    The access gate applies both, as for every door (SEC1).
+    """
+    return access.scoped(user, Account.objects.all())
 
 
 def visible_contacts(user: Collaborator) -> QuerySet[Contact]:
     """The contacts of the user's companies; without `show_closed`, neither closed contacts
     nor the contacts of closed accounts (A2)."""
-    contacts = access.scoped(user, Contact.objects.all())
-    if not has_right(user, Right.SHOW_CLOSED):
-        contacts = contacts.filter(is_closed=False, account__is_closed=False)
-    return contacts
+    return access.scoped(user, Contact.objects.all())
 
 
 def search_accounts(accounts: QuerySet[Account], typed: str) -> QuerySet[Account]:

@@ -123,18 +123,18 @@ def _changed[M: Account | Contact](
 def account_create(
     *, user: Collaborator, company_id: int, values: Mapping[str, Any], quick: bool = False
 ) -> Account:
-    """A new account of company `company_id` (SPEC A1).
+    """A new account of company `company_id` (SPEC A1), for a user with `quick_account`.
 
-    `quick=True` is the opportunity form's *Create* (SPEC O2): it needs the right
-    `quick_account` and always makes a prospect.
+    The product creates accounts only through the opportunity form's *Create* (SPEC O2),
+    which that right opens: every other door (API, admin, import) asks the same right
+    (SEC1). `quick=True` is that *Create*, which always makes a prospect.
     """
-    if quick:
-        require(user, Right.QUICK_ACCOUNT)
     _check_names(values, ACCOUNT_FIELDS)
     cleaned = _normalised(values)
     if company_id not in access.company_ids(user):
         # A value the caller chose, not the object addressed: invalid, worded as for an unknown id.
         raise InvalidInput({"company": [_("No company with id %(id)s.") % {"id": company_id}]})
+    require(user, Right.QUICK_ACCOUNT)
     if quick and cleaned.setdefault("kind", AccountKind.PROSPECT) != AccountKind.PROSPECT:
         raise InvalidInput({"kind": [_("A quick creation makes a prospect.")]})
     account = Account(company_id=company_id, **cleaned)

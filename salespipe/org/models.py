@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Currency(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     code = models.CharField(
         _("code"),
         max_length=3,
@@ -30,6 +33,9 @@ class Currency(models.Model):
 
 class ExchangeRate(models.Model):
     """One unit of `source` is worth `rate` units of `target` from `valid_from` on (SPEC B6)."""
+
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
 
     source = models.ForeignKey(
         Currency, on_delete=models.CASCADE, related_name="+", verbose_name=_("from")
@@ -64,6 +70,8 @@ class ExchangeRate(models.Model):
 
 
 class Company(models.Model):
+    company_path = "pk"
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     currency = models.ForeignKey(
         Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
@@ -79,6 +87,9 @@ class Company(models.Model):
 
 
 class Team(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=120, unique=True)
 
     class Meta:
@@ -91,6 +102,9 @@ class Team(models.Model):
 
 
 class Department(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=120, unique=True)
 
     class Meta:
@@ -104,6 +118,8 @@ class Department(models.Model):
 
 class Collaborator(AbstractUser):
     """A user: one team, one department, scoped to some companies, with feature rights."""
+
+    company_path = "companies"
 
     team = models.ForeignKey(
         Team,

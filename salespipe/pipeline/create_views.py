@@ -98,9 +98,7 @@ def _setup(user: Collaborator, query: QueryDict, posted: QueryDict | None = None
         return Setup("account", chosen, choices, account)
     if not wanted.isdigit():
         raise OutOfScope(Portfolio, wanted)
-    portfolio = (
-        _portfolios().filter(pk=int(wanted), company_id__in=access.company_ids(user)).first()
-    )
+    portfolio = access.held(user, _portfolios()).filter(pk=int(wanted)).first()
     if portfolio is None:
         raise OutOfScope(Portfolio, wanted)
     return Setup("board", portfolio, [portfolio])

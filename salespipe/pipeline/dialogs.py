@@ -182,11 +182,10 @@ class DialogBuilder:
 
     def contact_choices(self) -> list[ChoiceGroup]:
         if self._contacts is None:
+            # The gate hides closed contacts from a user without show_closed (A2).
             contacts = access.scoped(
                 self.user, Contact.objects.filter(account_id=self.opportunity.account_id)
             )
-            if not self.user.show_closed:
-                contacts = contacts.filter(is_closed=False)
             self._contacts = [ChoiceGroup("", [Choice(str(c.pk), c.full_name) for c in contacts])]
         return self._contacts
 

@@ -79,6 +79,9 @@ def validate_mandatory_fields(value: object) -> None:
 class StageTemplate(models.Model):
     """An ordered list of stages; the portfolios built from one template form a group."""
 
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=120, unique=True)
 
     class Meta:
@@ -91,6 +94,9 @@ class StageTemplate(models.Model):
 
 
 class Stage(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     template = models.ForeignKey(
         StageTemplate, on_delete=models.CASCADE, related_name="stages", verbose_name=_("template")
     )
@@ -138,8 +144,9 @@ class Stage(models.Model):
 
 
 class Portfolio(models.Model):
-    # Every user may list and open every portfolio (SPEC B7); what it shows is scoped.
-    company_path = None
+    # Every user may list and open every portfolio (SPEC B7); what it shows is scoped, and
+    # only a portfolio of the user's companies takes new opportunities (`access.held`).
+    listed_for_everyone = True
 
     name = models.CharField(_("name"), max_length=120)
     company = models.ForeignKey(
@@ -189,6 +196,9 @@ class TagKind(models.TextChoices):
 
 
 class Tag(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(
         _("kind"), max_length=16, choices=TagKind.choices, default=TagKind.OPPORTUNITY
@@ -216,6 +226,9 @@ class Tag(models.Model):
 
 
 class LossReason(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(_("status"), max_length=16, choices=LossStatus.choices)
 
@@ -240,6 +253,9 @@ class SaleTypeMode(models.TextChoices):
 
 
 class SaleType(models.Model):
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     mode = models.CharField(_("mode"), max_length=16, choices=SaleTypeMode.choices)
 
@@ -254,6 +270,9 @@ class SaleType(models.Model):
 
 class EstimateLineField(models.Model):
     """A custom field of estimate lines; the first four by position are shown (SPEC S3)."""
+
+    # Configuration shared by the whole group: every user reads it (see org.access).
+    company_path = None
 
     label = models.CharField(_("label"), max_length=60)
     position = models.PositiveSmallIntegerField(_("position"), default=1)

@@ -46,7 +46,7 @@ def sort_choices() -> list[tuple[str, str]]:
 def first_portfolio(user: Collaborator) -> Portfolio | None:
     """The portfolio shown when none is asked: the first of the user's companies, by name."""
     return (
-        Portfolio.objects.filter(company_id__in=access.company_ids(user)).order_by("name").first()
+        access.held(user, Portfolio.objects.all()).order_by("name").first()
         or Portfolio.objects.order_by("name").first()
     )
 

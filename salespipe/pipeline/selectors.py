@@ -209,12 +209,7 @@ class _Scope:
 
 
 def _first_company_currency(user: Collaborator, fallback: Company | None) -> Currency:
-    first = (
-        Company.objects.filter(pk__in=company_ids(user))
-        .select_related("currency")
-        .order_by("name", "id")
-        .first()
-    )
+    first = access.companies(user).select_related("currency").order_by("name", "id").first()
     if first is not None:
         return first.currency
     if fallback is not None:
@@ -234,9 +229,7 @@ def _resolve_scope(
     chosen = [portfolio_id is not None, group_id is not None, all_portfolios]
     if sum(chosen) != 1:
         raise InvalidInput({"__all__": [_("Choose one portfolio, one group or all portfolios.")]})
-    visible = Opportunity.objects.filter(
-        company_id__in=company_ids(user), status=OpportunityStatus.OPEN
-    )
+    visible = access.scoped(user, Opportunity.objects.filter(status=OpportunityStatus.OPEN))
     if portfolio_id is not None:
         portfolio = (
             Portfolio.objects.select_related("company__currency", "template")
@@ -701,8 +694,8 @@ def closed_list(
         raise InvalidInput({"outcome": [_("Won or lost is expected.")]})
     if isinstance(limit, bool) or limit < 1:
         raise InvalidInput({"limit": [_("A number of one or more is expected.")]})
-    queryset = Opportunity.objects.filter(
-        company_id__in=company_ids(user), status__in=_OUTCOME_STATUSES[outcome]
+    queryset = access.scoped(
+        user, Opportunity.objects.filter(status__in=_OUTCOME_STATUSES[outcome])
     )
     if portfolio_id is not None:
         queryset = queryset.filter(portfolio_id=_as_id(portfolio_id, Portfolio))

@@ -46,6 +46,7 @@ from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
+from salespipe.org.rights import Right, has_right
 from salespipe.pipeline import history, rules
 from salespipe.pipeline.errors import (
     InvalidTransition,
@@ -92,8 +93,11 @@ def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
     """A portfolio the user may create in: one of a company it is scoped on."""
     key = as_int(portfolio_id)
     portfolio = (
-        Portfolio.objects.select_related("company__currency", "template", "default_stage")
-        .filter(pk=key, company_id__in=access.company_ids(user))
+        access.held(
+            user,
+            Portfolio.objects.select_related("company__currency", "template", "default_stage"),
+        )
+        .filter(pk=key)
         .first()
         if key is not None
         else None
@@ -173,7 +177,7 @@ def opportunity_create(
         chosen = next((s for s in stages if s.pk == key), None)
         if chosen is None:
             raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
-        if chosen != default and not user.change_default_stage:
+        if chosen != default and not has_right(user, Right.CHANGE_DEFAULT_STAGE):
             raise InvalidInput(
                 {"stage": [_("You may not choose another stage than the portfolio's default.")]}
             )

@@ -16,6 +16,7 @@ from salespipe.activities.models import Action, ActionKind
 from salespipe.documents.services import documents_of, max_bytes
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
+from salespipe.org.rights import Right, has_right
 from salespipe.pipeline import estimate, history
 from salespipe.pipeline.contact_links import linked_contacts
 from salespipe.pipeline.models import (
@@ -213,7 +214,7 @@ def contacts_context(
 ) -> dict[str, Any]:
     lookup = reverse("customers:contact_lookup", args=[0]).replace("/0/", "/{id}/")
     main = opportunity.contact
-    if main is not None and (main.is_closed and not user.show_closed):
+    if main is not None and main.is_closed and not has_right(user, Right.SHOW_CLOSED):
         main = None
     return {
         "opportunity": opportunity,

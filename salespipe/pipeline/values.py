@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.validators import validate_phone
+from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.pipeline.models import Opportunity, Tag, TagKind
 
@@ -129,9 +130,15 @@ class _Cleaner:
             key = _id(raw)
         except ValueError:
             key = None
-        found = Account.objects.filter(pk=key, company=self.company).first() if key else None
+        # The account it already has stays, even closed; another must be one the user's rights open.
         already = self.opportunity is not None and self.opportunity.account_id == key
-        if found is None or (found.is_closed and not self.user.show_closed and not already):
+        accounts = (
+            Account.objects.all()
+            if already
+            else access.without_hidden(self.user, Account.objects.all())
+        )
+        found = accounts.filter(pk=key, company=self.company).first() if key else None
+        if found is None:
             self.fail(
                 "account",
                 _("No account with id %(id)s among those of %(company)s.")
@@ -147,13 +154,14 @@ class _Cleaner:
             key = _id(raw)
         except ValueError:
             key = None
-        found = Contact.objects.select_related("account").filter(pk=key).first() if key else None
         already = self.opportunity is not None and self.opportunity.contact_id == key
-        if (
-            found is None
-            or found.account.company_id != self.company.pk
-            or (found.is_closed and not self.user.show_closed and not already)
-        ):
+        contacts = (
+            Contact.objects.all()
+            if already
+            else access.without_hidden(self.user, Contact.objects.all())
+        )
+        found = contacts.select_related("account").filter(pk=key).first() if key else None
+        if found is None or found.account.company_id != self.company.pk:
             self.fail("contact", _("No contact with id %(id)s.") % {"id": raw})
             return None
         return found

@@ -125,8 +125,8 @@ def test_bad_list_parameters_answer_422(bob_api: Client, world: World, query: st
 # --- creating --------------------------------------------------------------------------------
 
 
-def test_creating_an_account_answers_201_and_stores_it(bob_api: Client, world: World):
-    response = bob_api.post(
+def test_creating_an_account_answers_201_and_stores_it(alice_api: Client, world: World):
+    response = alice_api.post(
         "/api/v1/accounts",
         {
             "company": world.company_a.pk,
@@ -153,8 +153,8 @@ def test_creating_an_account_answers_201_and_stores_it(bob_api: Client, world: W
     assert body["siren"] == "404833048"
 
 
-def test_an_account_is_a_prospect_unless_told_otherwise(bob_api: Client, world: World):
-    response = bob_api.post(
+def test_an_account_is_a_prospect_unless_told_otherwise(alice_api: Client, world: World):
+    response = alice_api.post(
         "/api/v1/accounts",
         {"company": world.company_a.pk, "name": "New lead"},
         content_type="application/json",
@@ -182,10 +182,10 @@ def test_an_account_is_a_prospect_unless_told_otherwise(bob_api: Client, world: 
     ],
 )
 def test_creating_an_invalid_account_answers_422_and_stores_nothing(
-    bob_api: Client, world: World, values: dict, field: str
+    alice_api: Client, world: World, values: dict, field: str
 ):
     before = Account.objects.count()
-    response = bob_api.post(
+    response = alice_api.post(
         "/api/v1/accounts",
         {"company": world.company_a.pk, **values},
         content_type="application/json",

@@ -45,9 +45,19 @@ def test_a_quick_creation_cant_make_a_client(world: World):
     assert not Account.objects.filter(name="Walk-in").exists()
 
 
-def test_an_ordinary_creation_needs_no_right(world: World):
+def test_every_account_creation_needs_the_quick_account_right_whatever_the_door(world: World):
+    # SEC1: the product creates accounts only through O2's Create, which right 191420 opens;
+    # the API, the admin and the import ask the same right of the same service.
+    with pytest.raises(MissingRight) as refused:
+        services.account_create(
+            user=world.bob,
+            company_id=world.company_a.pk,
+            values={"name": "Regular", "kind": AccountKind.CLIENT},
+        )
+    assert "191420" in str(refused.value)
+    assert not Account.objects.filter(name="Regular").exists()
     account = services.account_create(
-        user=world.bob,
+        user=world.alice,
         company_id=world.company_a.pk,
         values={"name": "Regular", "kind": AccountKind.CLIENT},
     )
@@ -66,7 +76,7 @@ def test_an_ordinary_creation_needs_no_right(world: World):
 )
 def test_values_no_form_would_send_are_refused(world: World, values: dict, field: str):
     with pytest.raises(InvalidInput) as invalid:
-        services.account_create(user=world.bob, company_id=world.company_a.pk, values=values)
+        services.account_create(user=world.alice, company_id=world.company_a.pk, values=values)
     assert field in invalid.value.errors
     assert Account.objects.count() == 2
 
@@ -90,6 +100,8 @@ def test_updating_an_account_of_another_company_is_out_of_scope(world: World):
 
 def test_the_same_siren_may_exist_in_two_companies(world: World):
     # The SIREN is unique per company: company B may hold account A's SIREN.
+    world.charlie.quick_account = True
+    world.charlie.save(update_fields=["quick_account"])
     account = services.account_create(
         user=world.charlie,
         company_id=world.company_b.pk,
