@@ -10,8 +10,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salespipe.lib.dry_run import dry_run
+from salespipe.lib.errors import DomainError, InvalidInput
+from salespipe.org.models import Collaborator
+from salespipe.pipeline import services
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_CHOICES,
     Opportunity,
@@ -189,12 +194,25 @@ class TagForm(forms.ModelForm):
 
 
 class OpportunityAdminForm(forms.ModelForm):
-    """The few fields of an opportunity the admin may change; the rest goes through services."""
+    """The fields of an opportunity the admin may change, checked and saved by the service.
+
+    `opportunity_update` applies the same rules and writes the same history as the sheet
+    (SPEC S2, S8, SEC2); the form runs it once rolled back to show its refusals on the
+    fields, then `save_through_services` runs it for real. `user` is the staff user, set
+    by the admin for each request.
+    """
+
+    # The version the page was drawn from: a colleague's change in between is told (P7).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user: Collaborator
 
     class Meta:
         model = Opportunity
         fields = [
             "name",
+            "amount",
+            "days",
+            "expected_signature_date",
             "salesperson",
             "contact",
             "phone",
@@ -205,21 +223,46 @@ class OpportunityAdminForm(forms.ModelForm):
             "description",
         ]
 
-    def clean_contact(self) -> Any:
-        contact = self.cleaned_data["contact"]
-        if contact is not None and contact.account_id != self.instance.account_id:
-            raise ValidationError(_("The contact must be a contact of the opportunity's account."))
-        return contact
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
 
-    def clean_salesperson(self) -> Any:
-        salesperson = self.cleaned_data["salesperson"]
-        if (
-            salesperson is not None
-            and "salesperson" in self.changed_data
-            and not salesperson.companies.filter(pk=self.instance.company_id).exists()
-        ):
-            raise ValidationError(_("The salesperson must be scoped on the opportunity's company."))
-        return salesperson
+    def service_values(self) -> dict[str, Any]:
+        """The changed fields as the service takes them: relations by id."""
+        values: dict[str, Any] = {}
+        for name in self.changed_data:
+            if name not in self.Meta.fields:
+                continue
+            value = self.cleaned_data[name]
+            if name == "tags":
+                value = [tag.pk for tag in value]
+            elif isinstance(value, models.Model):
+                value = value.pk
+            values[name] = value
+        return values
+
+    def save_through_services(self) -> Opportunity:
+        version = self.cleaned_data.get("loaded_version")
+        return services.opportunity_update(
+            user=self.user,
+            opportunity_id=self.instance.pk,
+            version=self.instance.version if version is None else version,
+            values=self.service_values(),
+        )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            dry_run(self.save_through_services)
+        except InvalidInput as refused:
+            for name, messages in refused.errors.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        except DomainError as refused:
+            self.add_error(None, str(refused))
+        return cleaned
 
 
 class SalesDocumentForm(forms.ModelForm):
