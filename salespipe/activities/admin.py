@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salespipe.activities.admin_forms import ActionForm
 from salespipe.activities.models import Action
-from salespipe.org.admin_scope import CompanyScopedAdmin
+from salespipe.org.admin_scope import ScopedAdmin
 
 
 class ProgressFilter(admin.SimpleListFilter):
@@ -32,7 +32,7 @@ class ProgressFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(CompanyScopedAdmin):
+class ActionAdmin(ScopedAdmin):
     form = ActionForm
     list_display = ["subject", "kind", "due_at", "assignee", "done", "opportunity", "account"]
     list_filter = [ProgressFilter, "kind", ("company", admin.RelatedOnlyFieldListFilter)]

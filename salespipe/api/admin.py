@@ -6,21 +6,39 @@ Only a hash is stored, so the token is shown once, on the page that answers its 
 from typing import Any
 
 from django.contrib import admin
-from django.forms import ModelForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.api.models import ApiToken
+from salespipe.org import access
+from salespipe.org.admin_scope import ScopedAdmin, staff
+from salespipe.org.models import Collaborator
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ScopedAdmin):
     list_display = ["hint_text", "name", "user", "created_at", "last_used_at"]
     list_filter = ["created_at", "last_used_at"]
     list_select_related = ["user"]
     search_fields = ["name", "hint", "user__username", "user__last_name"]
     autocomplete_fields = ["user"]
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        # A staff user issues tokens for himself only: no one else to look up.
+        return ["user"] if access.configures_everything(staff(request)) else []
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        user = staff(request)
+        if db_field.name == "user" and not access.configures_everything(user):
+            kwargs["queryset"] = Collaborator.objects.filter(pk=user.pk)
+            kwargs["initial"] = user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
         if obj is None:
@@ -42,6 +60,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        if not access.may_issue_token_for(staff(request), obj.user):
+            raise PermissionDenied
         issued, clear = ApiToken.objects.issue(obj.user, obj.name)
         # The admin goes on with `obj` (log entry, answer page): make it the issued token.
         obj.pk = issued.pk

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.customers.models import Account, Contact
-from salespipe.org.admin_scope import CompanyScopedAdmin
+from salespipe.org.admin_scope import ScopedAdmin, ScopedInline
 
 
 class OpenOrClosedFilter(admin.SimpleListFilter):
@@ -27,7 +27,7 @@ class OpenOrClosedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ScopedInline):
     model = Contact
     fields = ["first_name", "last_name", "function", "phone", "mobile", "email", "is_closed"]
     extra = 0
@@ -35,7 +35,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(CompanyScopedAdmin):
+class AccountAdmin(ScopedAdmin):
     list_display = ["name", "kind", "company", "siren", "phone", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, "kind", ("company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["company"]
@@ -46,7 +46,7 @@ class AccountAdmin(CompanyScopedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CompanyScopedAdmin):
+class ContactAdmin(ScopedAdmin):
     list_display = ["full_name", "account", "function", "phone", "mobile", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, ("account__company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["account"]

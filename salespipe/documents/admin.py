@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from salespipe.documents.admin_forms import DocumentForm
 from salespipe.documents.models import Document
 from salespipe.documents.services import clean_name
-from salespipe.org.admin_scope import CompanyScopedAdmin
+from salespipe.org.admin_scope import ScopedAdmin
 
 DESCRIBED = ["original_name", "company", "size_text", "content_type", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Document)
-class DocumentAdmin(CompanyScopedAdmin):
+class DocumentAdmin(ScopedAdmin):
     form = DocumentForm
     list_display = ["original_name", "opportunity", "company", "size_text", "uploaded_at"]
     list_filter = [("company", admin.RelatedOnlyFieldListFilter)]

@@ -39,12 +39,16 @@ class OutOfScope(Exception):
 
 
 def company_ids(user: Collaborator) -> frozenset[int]:
-    """The ids of the companies `user` is scoped on, read once per request."""
+    """The ids of the companies `user` is scoped on, read once per request.
+
+    A superuser configures the whole group, and so is scoped on every company.
+    """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = user._scope_company_ids
     if cached is None:
-        cached = frozenset(user.companies.values_list("id", flat=True))
+        companies = Company.objects.all() if user.is_superuser else user.companies.all()
+        cached = frozenset(companies.values_list("id", flat=True))
         user._scope_company_ids = cached
     return cached
 
@@ -176,6 +180,7 @@ def _scoped_in_one_query[M: models.Model](
         or _crosses_many(model, path)
         or not user.is_authenticated
         or not user.is_active
+        or user.is_superuser
         or user._scope_company_ids is not None
     ):
         return scoped(user, queryset)
@@ -279,15 +284,23 @@ def configurable[M: models.Model](
     model = queryset.model
     if model is Collaborator:
         return queryset.filter(pk__in=manageable_collaborators(user).values("pk"))
-    if company_path(model) is None:
-        return queryset
-    if model is Company:
-        return queryset.filter(pk__in=company_ids(user))
     path = company_path(model)
-    if path is not None and path.startswith("user__"):
+    if path is None:
+        return queryset
+    if path.startswith("user__"):
         # Owned by a collaborator (API tokens): held when he is manageable.
         return queryset.filter(user__in=manageable_collaborators(user).values("pk"))
     return held(user, queryset)
+
+
+def may_set_password(user: Collaborator, collaborator_id: Any) -> bool:
+    """Only a superuser sets another user's password; anyone may set his own."""
+    return configures_everything(user) or str(user.pk) == str(collaborator_id)
+
+
+def may_issue_token_for(user: Collaborator, owner: Collaborator) -> bool:
+    """A token acts as its owner: issuing one for someone else is a superuser's act."""
+    return configures_everything(user) or user.pk == owner.pk
 
 
 def may_change_configuration(user: Collaborator, model: type[models.Model]) -> bool:

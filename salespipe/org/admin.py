@@ -5,12 +5,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, ManyToManyField, QuerySet
 from django.forms import ModelMultipleChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from salespipe.org import access
+from salespipe.org.admin_scope import ScopedAdmin, ScopedMixin, SuperusersOnlyAdmin, staff
 from salespipe.org.models import Collaborator, Company, Currency, Department, ExchangeRate, Team
 
 admin.site.site_header = _("Salespipe administration")
@@ -19,7 +24,7 @@ admin.site.index_title = _("Configuration")
 
 
 @admin.register(Currency)
-class CurrencyAdmin(admin.ModelAdmin):
+class CurrencyAdmin(ScopedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -29,7 +34,7 @@ class CurrencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(ScopedAdmin):
     list_display = ["source", "target", "rate", "valid_from"]
     list_filter = ["source", "target"]
     date_hierarchy = "valid_from"
@@ -37,7 +42,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ScopedAdmin):
     list_display = ["name", "currency", "collaborator_count"]
     list_filter = ["currency"]
     search_fields = ["name"]
@@ -50,7 +55,7 @@ class CompanyAdmin(admin.ModelAdmin):
         return getattr(company, "_collaborators", 0)
 
 
-class _MembersAdmin(admin.ModelAdmin):
+class _MembersAdmin(ScopedAdmin):
     list_display = ["name", "member_count"]
     search_fields = ["name"]
 
@@ -74,10 +79,28 @@ class DepartmentAdmin(_MembersAdmin):
 
 RIGHTS = ("quick_account", "change_default_stage", "show_closed")
 ORGANISATION = ("team", "department", "companies")
+# What only a superuser grants (SPEC SEC2): a staff user sees them on the collaborators he
+# manages, himself included, but can't widen anyone's scope, rights or powers.
+GRANTED_BY_SUPERUSERS = (
+    "companies",
+    *RIGHTS,
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+)
+
+
+class GroupAdmin(SuperusersOnlyAdmin, BaseGroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
 
 
 @admin.register(Collaborator)
-class CollaboratorAdmin(UserAdmin):
+class CollaboratorAdmin(ScopedMixin, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
@@ -140,6 +163,20 @@ class CollaboratorAdmin(UserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Collaborator]:
         return super().get_queryset(request).prefetch_related("companies")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if access.configures_everything(staff(request)):
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), *GRANTED_BY_SUPERUSERS]
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Only a superuser sets another user's password; out of scope reads as missing."""
+        user = staff(request)
+        if self.get_object(request, id) is not None and not access.may_set_password(user, id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def formfield_for_manytomany(
         self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any

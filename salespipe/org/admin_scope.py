@@ -1,50 +1,102 @@
-"""Company scoping in the configuration screens.
+"""Company scoping in the configuration screens (SPEC SEC2).
 
-Superusers configure the whole group. Other staff members see, and may pick, only the
-records of the companies they are scoped on: the admin is one more door to the data, and
-it keeps the rule of `salespipe.org.access` like every other door.
+The admin is one more door to the data, and it keeps the rules of `salespipe.org.access`
+like every other door: what a staff user lists, opens, changes and picks in a choice is
+what his companies hold; an id out of his scope is answered as a missing one. Superusers
+configure the whole group.
+
+Every model admin and inline of the project derives from `ScopedAdmin` or `ScopedInline`;
+a test walks the admin site to keep it so. The decisions themselves are the access
+module's; these classes only ask it.
 """
 
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.db.models.fields.related import ForeignKey
-from django.forms import ModelChoiceField
+from django.db.models.fields.related import ForeignKey, ManyToManyField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
 
 from salespipe.org import access
-from salespipe.org.models import Collaborator, Company
+from salespipe.org.models import Collaborator
 
 
-def sees_every_company(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_superuser", False))
-
-
-def _staff(request: HttpRequest) -> Collaborator:
+def staff(request: HttpRequest) -> Collaborator:
     user = request.user
     assert isinstance(user, Collaborator)
     return user
 
 
-class CompanyScopedAdmin(admin.ModelAdmin):
-    """A model admin whose lists, pages and foreign-key choices follow the user's scope."""
+def _choices(request: HttpRequest, related: Any) -> models.QuerySet[Any]:
+    """What a staff user may pick in a relation: what his companies hold, or group-wide
+    configuration. A collaborator is pickable when he shares one of those companies."""
+    assert isinstance(related, type)
+    assert issubclass(related, models.Model)
+    queryset = related._default_manager.all()
+    if access.configures_everything(staff(request)) or access.is_group_wide(related):
+        return queryset
+    return access.held(staff(request), queryset)
+
+
+class ScopedMixin:
+    """Lists, pages, permissions and choices that follow the access module."""
+
+    model: type[models.Model]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if sees_every_company(request):
-            return queryset
-        return access.scoped(_staff(request), queryset)
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return access.configurable(staff(request), queryset)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        allowed = super().has_add_permission(request, *args)  # type: ignore[misc]
+        return bool(allowed) and access.may_create_or_remove(staff(request), self.model)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return bool(allowed) and access.may_change_configuration(staff(request), self.model)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return bool(allowed) and access.may_create_or_remove(staff(request), self.model)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
-        if not sees_every_company(request) and "queryset" not in kwargs:
-            related = db_field.related_model
-            assert isinstance(related, type)
-            assert issubclass(related, models.Model)
-            if related is Company:
-                kwargs["queryset"] = access.companies(_staff(request))
-            else:
-                kwargs["queryset"] = access.scoped(_staff(request), related._default_manager.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = _choices(request, db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = _choices(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+    pass
+
+
+class ScopedInline(ScopedMixin, admin.TabularInline):
+    pass
+
+
+class SuperusersOnlyAdmin:
+    """For what decides who may do what (permission groups): superusers only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.configures_everything(staff(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.configures_everything(staff(request))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return access.configures_everything(staff(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.configures_everything(staff(request))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.configures_everything(staff(request))

@@ -8,15 +8,15 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Count, F, ManyToManyField, QuerySet
+from django.contrib import admin, messages
+from django.db.models import Count, ManyToManyField, QuerySet
 from django.forms import ModelForm, ModelMultipleChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from salespipe.org.admin_scope import CompanyScopedAdmin
+from salespipe.org.admin_scope import ScopedAdmin, ScopedInline, staff
 from salespipe.pipeline.admin_forms import (
     HEX_COLOUR,
     OpportunityAdminForm,
@@ -26,6 +26,7 @@ from salespipe.pipeline.admin_forms import (
     StageInlineFormSet,
     TagForm,
 )
+from salespipe.pipeline.errors import StaleVersion
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -43,7 +44,7 @@ from salespipe.pipeline.models import (
 )
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ScopedInline):
     model = Stage
     form = StageForm
     formset = StageInlineFormSet
@@ -57,7 +58,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(StageTemplate)
-class StageTemplateAdmin(admin.ModelAdmin):
+class StageTemplateAdmin(ScopedAdmin):
     list_display = ["name", "stage_path", "portfolio_names"]
     search_fields = ["name", "stages__name"]
     inlines = [StageInline]
@@ -76,7 +77,7 @@ class StageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(ScopedAdmin):
     form = PortfolioForm
     list_display = ["name", "company", "template", "default_stage", "opportunity_count"]
     list_filter = ["company", "template"]
@@ -92,14 +93,14 @@ class PortfolioAdmin(admin.ModelAdmin):
 
 
 @admin.register(LossReason)
-class LossReasonAdmin(admin.ModelAdmin):
+class LossReasonAdmin(ScopedAdmin):
     list_display = ["name", "status"]
     list_filter = ["status"]
     search_fields = ["name"]
 
 
 @admin.register(SaleType)
-class SaleTypeAdmin(admin.ModelAdmin):
+class SaleTypeAdmin(ScopedAdmin):
     list_display = ["name", "mode"]
     list_filter = ["mode"]
     search_fields = ["name"]
@@ -119,7 +120,7 @@ def colour_swatch(colour: str) -> SafeString:
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ScopedAdmin):
     form = TagForm
     list_display = ["name", "kind", "swatch"]
     list_filter = ["kind"]
@@ -131,7 +132,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(EstimateLineField)
-class EstimateLineFieldAdmin(admin.ModelAdmin):
+class EstimateLineFieldAdmin(ScopedAdmin):
     list_display = ["label", "position"]
     list_editable = ["position"]
     search_fields = ["label"]
@@ -150,7 +151,7 @@ class NoWrites:
         return False
 
 
-class ReadOnlyInline(NoWrites, admin.TabularInline):
+class ReadOnlyInline(NoWrites, ScopedInline):
     extra = 0
     can_delete = False
 
@@ -186,21 +187,18 @@ class StageFilter(admin.SimpleListFilter):
         return queryset
 
 
-# What the admin never changes on an opportunity. Stage, status and outcome follow the rules
-# of the services (mandatory fields, history, version); company, portfolio and account hold
-# the opportunity in its company; amount, currency, days and signature date are recorded in
-# the history (SPEC S8) and may come from a detailed estimate (SPEC S3).
+# What the admin never changes on an opportunity. Stage, status and outcome change by the
+# board's moves (mandatory fields, B14-B19); company, portfolio and account hold the
+# opportunity in its company; the currency and estimate mode change on the sheet with the
+# estimate lines (S3). The other fields are saved by `opportunity_update`, with history.
 OPPORTUNITY_READ_ONLY = [
     "company",
     "portfolio",
     "account",
     "stage",
     "status",
-    "amount",
     "currency",
-    "days",
     "estimate_mode",
-    "expected_signature_date",
     "signed_on",
     "lost_on",
     "loss_reason",
@@ -212,7 +210,7 @@ OPPORTUNITY_READ_ONLY = [
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(CompanyScopedAdmin):
+class OpportunityAdmin(ScopedAdmin):
     form = OpportunityAdminForm
     list_display = [
         "name",
@@ -267,18 +265,44 @@ class OpportunityAdmin(CompanyScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Opportunity | None = None) -> bool:
         return False
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = staff(request)
+        return form
+
     def save_model(
         self, request: HttpRequest, obj: Opportunity, form: ModelForm, change: bool
     ) -> None:
-        # A colleague may hold this opportunity open: a new version makes their next change
-        # answer "changed since you read it" (SPEC P7) instead of silently undoing this one.
-        changed = [name for name in form.changed_data if name != "tags"]
-        obj.version = F("version") + 1
-        obj.save(update_fields=[*changed, "version", "updated_at", "phone_key", "mobile_key"])
-        obj.refresh_from_db(fields=["version"])
+        # Through the service: rules, a new version (P7) and the history rows (S8).
+        assert isinstance(form, OpportunityAdminForm)
+        saved = form.save_through_services()
+        obj.version, obj.updated_at = saved.version, saved.updated_at
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        # The tags were saved by the service with the rest; the inlines are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as stale:
+            # A colleague saved between the check and the save: nothing was written.
+            messages.error(request, str(stale))
+            return HttpResponseRedirect(request.path)
 
 
-class ReadOnlyAdmin(NoWrites, CompanyScopedAdmin):
+class ReadOnlyAdmin(NoWrites, ScopedAdmin):
     pass
 
 
@@ -297,7 +321,7 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
         return f"{entry.old_value or '∅'} → {entry.new_value or '∅'}"
 
 
-class SalesDocumentAdmin(CompanyScopedAdmin):
+class SalesDocumentAdmin(ScopedAdmin):
     form = SalesDocumentForm
     fields = ["company", "number", "opportunity", "created_at"]
     readonly_fields = ["created_at"]
