@@ -147,7 +147,7 @@ class CollaboratorAdmin(ScopedMixin, UserAdmin):
         "is_active",
     ]
     list_filter = [
-        "companies",
+        ("companies", admin.RelatedOnlyFieldListFilter),
         "team",
         "department",
         "quick_account",
@@ -167,7 +167,12 @@ class CollaboratorAdmin(ScopedMixin, UserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if access.configures_everything(staff(request)):
             return super().get_readonly_fields(request, obj)
-        return [*super().get_readonly_fields(request, obj), *GRANTED_BY_SUPERUSERS]
+        return [
+            *super().get_readonly_fields(request, obj),
+            *GRANTED_BY_SUPERUSERS,
+            "last_login",
+            "date_joined",
+        ]
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -10,12 +10,18 @@ a test walks the admin site to keep it so. The decisions themselves are the acce
 module's; these classes only ask it.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db import models
 from django.db.models.fields.related import ForeignKey, ManyToManyField
-from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.forms import (
+    BaseFormSet,
+    CheckboxSelectMultiple,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    RadioSelect,
+)
 from django.http import HttpRequest
 
 from salespipe.org import access
@@ -23,9 +29,8 @@ from salespipe.org.models import Collaborator
 
 
 def staff(request: HttpRequest) -> Collaborator:
-    user = request.user
-    assert isinstance(user, Collaborator)
-    return user
+    """The user of an admin page; anonymous on the login page, where every answer is no."""
+    return cast(Collaborator, request.user)
 
 
 def _choices(request: HttpRequest, related: Any) -> models.QuerySet[Any]:
@@ -80,7 +85,29 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
 
 
 class ScopedInline(ScopedMixin, admin.TabularInline):
-    pass
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return labelled(super().get_formset(request, obj, **kwargs))
+
+
+def labelled(formset: type[BaseFormSet]) -> type[BaseFormSet]:
+    """`formset` whose every input is named for assistive technologies.
+
+    A tabular inline shows its labels once, as column headers that no input refers to:
+    each input and select gets its field's label as `aria-label`. A list of checkboxes or
+    radios keeps the labels of its options.
+    """
+
+    class Labelled(formset):  # type: ignore[valid-type,misc]
+        def add_fields(self, form: Any, index: int | None) -> None:
+            super().add_fields(form, index)
+            for name, form_field in form.fields.items():
+                widget = form_field.widget
+                if widget.is_hidden or isinstance(widget, CheckboxSelectMultiple | RadioSelect):
+                    continue
+                widget.attrs.setdefault("aria-label", form_field.label or name)
+
+    Labelled.__name__ = formset.__name__
+    return Labelled
 
 
 class SuperusersOnlyAdmin:

@@ -80,7 +80,7 @@ class StageTemplateAdmin(ScopedAdmin):
 class PortfolioAdmin(ScopedAdmin):
     form = PortfolioForm
     list_display = ["name", "company", "template", "default_stage", "opportunity_count"]
-    list_filter = ["company", "template"]
+    list_filter = [("company", admin.RelatedOnlyFieldListFilter), "template"]
     list_select_related = ["company", "template", "default_stage"]
     search_fields = ["name", "company__name", "template__name"]
 
@@ -269,6 +269,7 @@ class OpportunityAdmin(ScopedAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
+        assert issubclass(form, OpportunityAdminForm)
         form.user = staff(request)
         return form
 

@@ -1,0 +1,42 @@
+"""The configuration screens the product adds read well with assistive technologies (U1;
+issue 12: the stage inline, where mandatory fields are ticked, labels every input)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from salespipe.test import PASSWORD, World, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _blocking(page: Page) -> list[str]:
+    """axe-core's critical and serious violations on the page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {len(violation['nodes'])} × "
+        f"{violation['nodes'][0]['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"critical", "serious"}
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_stage_template_page_labels_every_input_of_its_stage_rows(
+    live_server, page: Page, world_db: World, language: str
+):
+    make_user("root", is_staff=True, is_superuser=True, language=language)
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    for url in (
+        reverse("admin:pipeline_stagetemplate_add"),
+        reverse("admin:pipeline_stagetemplate_change", args=[world_db.projects.pk]),
+    ):
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator("#stages-group").is_visible()
+        assert _blocking(page) == [], url
+        order = page.locator("#id_stages-0-order")
+        assert order.get_attribute("aria-label") in {"Order", "Ordre"}
