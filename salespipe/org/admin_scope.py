@@ -110,6 +110,19 @@ def labelled(formset: type[BaseFormSet]) -> type[BaseFormSet]:
     return Labelled
 
 
+class NoWrites:
+    """Shown in the admin, never written there: what changes through the services alone."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class SuperusersOnlyAdmin:
     """For what decides who may do what (permission groups): superusers only."""
 

@@ -8,15 +8,16 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, ManyToManyField, QuerySet
-from django.forms import ModelForm, ModelMultipleChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import ModelMultipleChoiceField
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from salespipe.org.admin_scope import ScopedAdmin, ScopedInline, staff
+from salespipe.org.admin_scope import NoWrites, ScopedAdmin, ScopedInline
+from salespipe.org.admin_services import ServiceSavedAdmin
 from salespipe.pipeline.admin_forms import (
     HEX_COLOUR,
     OpportunityAdminForm,
@@ -26,7 +27,6 @@ from salespipe.pipeline.admin_forms import (
     StageInlineFormSet,
     TagForm,
 )
-from salespipe.pipeline.errors import StaleVersion
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -138,19 +138,6 @@ class EstimateLineFieldAdmin(ScopedAdmin):
     search_fields = ["label"]
 
 
-class NoWrites:
-    """Shown in the admin, never written there: history and lines change through the services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class ReadOnlyInline(NoWrites, ScopedInline):
     extra = 0
     can_delete = False
@@ -210,7 +197,7 @@ OPPORTUNITY_READ_ONLY = [
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ScopedAdmin):
+class OpportunityAdmin(ServiceSavedAdmin):
     form = OpportunityAdminForm
     list_display = [
         "name",
@@ -264,43 +251,6 @@ class OpportunityAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Opportunity | None = None) -> bool:
         return False
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
-        assert issubclass(form, OpportunityAdminForm)
-        form.user = staff(request)
-        return form
-
-    def save_model(
-        self, request: HttpRequest, obj: Opportunity, form: ModelForm, change: bool
-    ) -> None:
-        # Through the service: rules, a new version (P7) and the history rows (S8).
-        assert isinstance(form, OpportunityAdminForm)
-        saved = form.save_through_services()
-        obj.version, obj.updated_at = saved.version, saved.updated_at
-
-    def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
-    ) -> None:
-        # The tags were saved by the service with the rest; the inlines are read-only.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleVersion as stale:
-            # A colleague saved between the check and the save: nothing was written.
-            messages.error(request, str(stale))
-            return HttpResponseRedirect(request.path)
 
 
 class ReadOnlyAdmin(NoWrites, ScopedAdmin):

@@ -10,12 +10,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salespipe.lib.dry_run import dry_run
-from salespipe.lib.errors import DomainError, InvalidInput
-from salespipe.org.models import Collaborator
+from salespipe.org.admin_services import ServiceForm
 from salespipe.pipeline import services
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_CHOICES,
@@ -193,18 +190,12 @@ class TagForm(forms.ModelForm):
         return self.cleaned_data["color"].lower()
 
 
-class OpportunityAdminForm(forms.ModelForm):
-    """The fields of an opportunity the admin may change, checked and saved by the service.
-
-    `opportunity_update` applies the same rules and writes the same history as the sheet
-    (SPEC S2, S8, SEC2); the form runs it once rolled back to show its refusals on the
-    fields, then `save_through_services` runs it for real. `user` is the staff user, set
-    by the admin for each request.
-    """
+class OpportunityAdminForm(ServiceForm):
+    """The fields of an opportunity the admin may change, saved by `opportunity_update`,
+    with the same rules and history as the sheet (SPEC S2, S8)."""
 
     # The version the page was drawn from: a colleague's change in between is told (P7).
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user: Collaborator
 
     class Meta:
         model = Opportunity
@@ -227,42 +218,14 @@ class OpportunityAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
 
-    def service_values(self) -> dict[str, Any]:
-        """The changed fields as the service takes them: relations by id."""
-        values: dict[str, Any] = {}
-        for name in self.changed_data:
-            if name not in self.Meta.fields:
-                continue
-            value = self.cleaned_data[name]
-            if name == "tags":
-                value = [tag.pk for tag in value]
-            elif isinstance(value, models.Model):
-                value = value.pk
-            values[name] = value
-        return values
-
     def save_through_services(self) -> Opportunity:
         version = self.cleaned_data.get("loaded_version")
         return services.opportunity_update(
             user=self.user,
             opportunity_id=self.instance.pk,
             version=self.instance.version if version is None else version,
-            values=self.service_values(),
+            values=self.changed_values(tuple(self.Meta.fields)),
         )
-
-    def clean(self) -> dict[str, Any] | None:
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            dry_run(self.save_through_services)
-        except InvalidInput as refused:
-            for name, messages in refused.errors.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-        except DomainError as refused:
-            self.add_error(None, str(refused))
-        return cleaned
 
 
 class SalesDocumentForm(forms.ModelForm):

@@ -392,3 +392,52 @@ def test_superusers_are_scoped_on_every_company(world: World):
     portfolio = access.get(root, Portfolio, world.portfolio_b.pk)
     assert portfolio == world.portfolio_b
     assert Stage.objects.exists()
+
+
+def test_the_admin_creates_accounts_through_the_service_and_its_right(
+    staff_client: Client, world: World, staff_b: Collaborator
+):
+    add = reverse("admin:customers_account_add")
+    sent = {
+        "name": "Admin prospect",
+        "kind": "prospect",
+        "company": world.company_b.pk,
+        "siren": "",
+        "phone": "",
+        "email": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
+    refused = staff_client.post(add, sent)
+    assert refused.status_code == 200
+    assert "191420" in refused.content.decode()
+    assert not Account.objects.filter(name="Admin prospect").exists()
+    staff_b.quick_account = True
+    staff_b.save(update_fields=["quick_account"])
+    created = staff_client.post(add, sent)
+    assert created.status_code == 302, created.context["adminform"].form.errors
+    account = Account.objects.get(name="Admin prospect")
+    assert account.company == world.company_b
+    # Its company is set once; a bad SIREN is refused as on every door.
+    change = reverse("admin:customers_account_change", args=[account.pk])
+    bad = staff_client.post(change, sent | {"siren": "123456789"})
+    assert bad.status_code == 200
+    assert Account.objects.get(pk=account.pk).siren == ""
+
+
+def test_the_admin_changes_a_contact_through_the_service(staff_client: Client, world: World):
+    change = reverse("admin:customers_contact_change", args=[world.contact_b.pk])
+    sent = {
+        "first_name": "Paul",
+        "last_name": "Martin-Duval",
+        "function": "",
+        "phone": "not a phone",
+        "mobile": "",
+        "email": "",
+    }
+    refused = staff_client.post(change, sent)
+    assert refused.status_code == 200
+    assert Contact.objects.get(pk=world.contact_b.pk).last_name == "Martin"
+    accepted = staff_client.post(change, sent | {"phone": "+41 22 000 00 00"})
+    assert accepted.status_code == 302
+    assert Contact.objects.get(pk=world.contact_b.pk).last_name == "Martin-Duval"
