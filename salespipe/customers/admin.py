@@ -84,7 +84,7 @@ class AccountAdmin(ServiceSavedAdmin):
     list_select_related = ["company"]
     search_fields = ["name", "siren", "email", "phone"]
     form = AccountForm
-    fields = ["name", "kind", "company", "siren", "phone", "email", "is_closed", "created_at"]
+    fields = [*AccountForm.Meta.fields, "created_at"]
     inlines = [ContactInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
@@ -99,18 +99,8 @@ class ContactAdmin(ServiceSavedAdmin):
     list_select_related = ["account"]
     search_fields = ["last_name", "first_name", "email", "account__name"]
     autocomplete_fields = ["account"]
-    fields = [
-        "account",
-        "first_name",
-        "last_name",
-        "function",
-        "phone",
-        "mobile",
-        "email",
-        "is_closed",
-        "created_at",
-    ]
     form = ContactForm
+    fields = [*ContactForm.Meta.fields, "created_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
         # A contact never changes account.
