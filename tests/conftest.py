@@ -1,5 +1,5 @@
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from salespipe.test import PASSWORD, World, make_world
 
@@ -11,7 +11,10 @@ def world(db) -> World:
 
 def _client_for(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    # django-axes counts logins per address: a login names the request it comes with.
+    assert client.login(
+        request=RequestFactory().post("/login/"), username=user.username, password=PASSWORD
+    )
     return client
 
 

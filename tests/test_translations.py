@@ -13,7 +13,7 @@ import pytest
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from salespipe import settings as project_settings
 from salespipe.api.models import ApiToken
@@ -50,7 +50,9 @@ def _client(user: Collaborator, language: str = "") -> Client:
     user.language = language
     user.save(update_fields=["language"])
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(
+        request=RequestFactory().post("/login/"), username=user.username, password=PASSWORD
+    )
     return client
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from salespipe.api.models import ApiToken
 from salespipe.org.models import Collaborator
@@ -40,5 +40,7 @@ def charlie_api(world: World) -> Client:
 def alice_browser(world: World) -> Client:
     """alice's logged-in browser; unlike the default test client, it enforces CSRF."""
     client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
-    assert client.login(username="alice", password=PASSWORD)
+    assert client.login(
+        request=RequestFactory().post("/login/"), username="alice", password=PASSWORD
+    )
     return client

@@ -1,0 +1,69 @@
+"""Failed logins are throttled per account and per address, for every door (SPEC SEC3).
+
+django-axes counts the failures in the database, which every server process shares, and
+refuses a locked-out login before any password is hashed. This module says what it counts
+(an API token names no account: its failures count against the address only) and how a
+refusal reads: a page or a JSON error in the user's language, 429 with `Retry-After`.
+"""
+
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# The credentials a failed API token reports: no account, only the address it came from.
+TOKEN_CREDENTIALS: dict[str, Any] = {"username": None, "api_token": True}
+
+
+def lockout_parameters(request_or_attempt: Any, credentials: dict[str, Any] | None) -> list[str]:
+    """What a failure counts against: the account and the address, or for a token the
+    address alone (every token failure sharing one empty account would lock everyone out)."""
+    if credentials is not None and credentials.get("api_token"):
+        return ["ip_address"]
+    if credentials is None and getattr(request_or_attempt, "username", "") is None:
+        return ["ip_address"]
+    return ["username", "ip_address"]
+
+
+def retry_after_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def refusal_message() -> str:
+    minutes = max(1, retry_after_seconds() // 60)
+    return ngettext(
+        "Too many failed logins. Try again in %(minutes)d minute, or ask an administrator "
+        "to lift the lock.",
+        "Too many failed logins. Try again in %(minutes)d minutes, or ask an administrator "
+        "to lift the lock.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """429, with `Retry-After`: JSON for the API, a page for the login forms."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": refusal_message()}, status=429)
+    else:
+        context = {"message": refusal_message(), "title": _("Login locked")}
+        response = render(request, "web/error.html", context, status=429)
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
+def token_allowed(request: HttpRequest) -> bool:
+    """Whether this address may still try a token."""
+    return bool(AxesProxyHandler.is_allowed(request, TOKEN_CREDENTIALS))
+
+
+def token_failed(request: HttpRequest) -> None:
+    """Counts a wrong token against the address it came from."""
+    user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
