@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Processes serving `make run`; by default gunicorn.conf.py's, two per core.
 WORKERS ?=
+# Without DEBUG the app refuses to start with no SECRET_KEY: a local install gets a key of
+# its own, made once under var/, which the settings read when the environment gives none.
+SECRET_KEY_FILE := var/secret_key
 
 .PHONY: run test lint format bench screenshots requirements setup messages
 
@@ -20,7 +23,7 @@ $(STAMP): $(VENV)/bin/python requirements-dev.txt
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $(STAMP)
 
-setup: $(STAMP) messages
+setup: $(STAMP) messages $(SECRET_KEY_FILE)
 
 # Compiled translations are built, not committed; Babel compiles them without GNU gettext.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
@@ -33,8 +36,11 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 var:
 	@mkdir -p var/media var/static
 
+$(SECRET_KEY_FILE): | var
+	@umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 ## run: install, migrate, load the demo data into an empty database, serve on http://$(HOST):$(PORT)
-run: $(STAMP) messages var
+run: $(STAMP) messages var $(SECRET_KEY_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
@@ -47,11 +53,11 @@ run: $(STAMP) messages var
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set)
-test: $(STAMP) messages
+test: $(STAMP) messages $(SECRET_KEY_FILE)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format), mypy, migrations up to date
-lint: $(STAMP)
+lint: $(STAMP) $(SECRET_KEY_FILE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
@@ -64,11 +70,11 @@ format: $(STAMP)
 ## bench: seeds its own SQLite and PostgreSQL databases, measures the board, calendar, moves,
 ## API lists and live search against baselines, prints the table, writes var/bench/results.json.
 ## `make bench ARGS=--quick` stops at 10,000 opportunities.
-bench: $(STAMP) messages var
+bench: $(STAMP) messages var $(SECRET_KEY_FILE)
 	$(PY) -m scripts.bench $(ARGS)
 
 ## screenshots: PNGs of the board with demo data, in French and English, under var/screenshots/
-screenshots: $(STAMP) messages var
+screenshots: $(STAMP) messages var $(SECRET_KEY_FILE)
 	$(PY) scripts/screenshots.py
 
 ## requirements: re-pin requirements*.txt from pyproject.toml

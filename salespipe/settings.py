@@ -1,9 +1,11 @@
 """Salespipe settings: one file, every deployment-specific value read from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +25,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only serves a local first run; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-key-set-SECRET_KEY-in-production")
+# Sessions, CSRF tokens and password resets are signed with it (SPEC SEC5). It comes from
+# the environment, or for a local install from var/secret_key, which `make run` makes once
+# with a random key. Without either, and without DEBUG, the app refuses to start: it has no
+# built-in key.
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or (
+    SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else ""
+)
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "value, for example the output of: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'. (DEBUG=true runs with a development key.)"
+        )
+    SECRET_KEY = "development-only-key-DEBUG-is-on"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,6 +60,7 @@ INSTALLED_APPS = [
     "salespipe.documents",
     "salespipe.api",
     "salespipe.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,15 +68,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "salespipe.web.request_size.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "salespipe.web.headers.PrivateAnswersMiddleware",
     "salespipe.org.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "salespipe.org.middleware.OutOfScopeMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salespipe.urls"
@@ -104,6 +125,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Collaborator"
+# django-axes first: a locked-out account or address is refused before any password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,6 +167,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
+# How long an API token lives from its creation (SPEC SEC4).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", 90))
+
 # The largest document a user may attach to an opportunity.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -158,10 +187,37 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Served over HTTPS (SPEC SEC5): HTTPS=true redirects http to https, sends HSTS for a year,
+# and keeps the session and CSRF cookies to https. Behind a proxy that ends TLS, the proxy
+# must set X-Forwarded-Proto (it is trusted only then).
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Failed logins (the login page, the admin's, API tokens) are counted in the database, which
+# every server process shares (SPEC SEC3): after LOGIN_FAILURE_LIMIT failures in a row for an
+# account, or from an address, further tries are refused for LOGIN_LOCKOUT_MINUTES, without
+# checking the password. A success clears the count; an administrator lifts a lock in the
+# admin (Access attempts, superusers only) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = "salespipe.web.throttling.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "salespipe.web.throttling.lockout_response"
+AXES_ENABLE_ADMIN = False  # registered by salespipe.web.admin, for superusers only
+AXES_VERBOSE = False
+# The address of a client behind the documented proxy (see HTTPS below).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0)) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LOGGING = {
     "version": 1,

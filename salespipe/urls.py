@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from salespipe.api.api import api
 
+handler400 = "salespipe.web.request_size.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("salespipe.pipeline.urls")),
     path("", include("salespipe.customers.urls")),
     path("", include("salespipe.documents.urls")),
+    path("", include("salespipe.api.urls")),
     path("", include("salespipe.web.urls")),
 ]

@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
     name = "salespipe.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        # Tokens are revoked with their user's password or account (SEC4).
+        from salespipe.api import tokens  # noqa: F401

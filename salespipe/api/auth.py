@@ -17,10 +17,15 @@ from ninja.utils import check_csrf
 
 from salespipe.api.models import ApiToken, hash_token
 from salespipe.org.models import Collaborator
+from salespipe.web import throttling
 
 # Recording each use would write on every request; a minute's precision is enough to tell
 # which tokens are still in use.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+class TooManyFailures(Exception):
+    """Too many wrong tokens from this address: 429 with Retry-After (SEC3)."""
 
 
 class TokenAuth(HttpBearer):
@@ -31,8 +36,13 @@ class TokenAuth(HttpBearer):
             found = ApiToken.objects.select_related("user").get(key_hash=hash_token(token.strip()))
         except ApiToken.DoesNotExist:
             found = None
-        if found is None or not found.user.is_active:
-            raise AuthenticationError(message="Unknown or revoked token.")
+        if found is None or not found.user.is_active or found.has_expired():
+            # Counted and checked on failure only, so that a valid token costs no more
+            # queries: an address that has guessed too often is told to wait (SEC3).
+            if not throttling.token_allowed(request):
+                raise TooManyFailures()
+            throttling.token_failed(request)
+            raise AuthenticationError(message="Unknown, expired or revoked token.")
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -25,10 +26,13 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from salespipe.api.auth import TooManyFailures
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org.access import OutOfScope
 from salespipe.org.rights import MissingRight
 from salespipe.pipeline.errors import InvalidTransition, MissingFields, NotDeletable, StaleVersion
+from salespipe.web import throttling
+from salespipe.web.request_size import too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,11 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     404: (
         "No such object, or one of a company the user isn't scoped on: "
         "both answer the same, so that ids of other companies can't be probed."
+    ),
+    413: "The request is larger than the server accepts. Nothing was changed.",
+    429: (
+        "Too many failed logins or wrong tokens from this address: wait `Retry-After` "
+        "seconds (SEC3)."
     ),
     409: (
         "The object changed since it was read (then `version` is its current version), or the "
@@ -176,6 +185,14 @@ def unreadable_multipart(
     return _json(api, request, 400, {"detail": _("The multipart body could not be read.")})
 
 
+def too_many_failures(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    return throttling.lockout_response(request)
+
+
+def too_large(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    return _json(api, request, 413, {"detail": str(too_large_message())})
+
+
 def server_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     # Error reporting and the test client listen to this signal, as for any Django view.
@@ -196,6 +213,9 @@ def install(api: NinjaAPI) -> None:
         (InvalidInput, invalid_input),
         (MissingFields, missing_fields),
         (MultiPartParserError, unreadable_multipart),
+        (TooManyFailures, too_many_failures),
+        (RequestDataTooBig, too_large),
+        (TooManyFieldsSent, too_large),
     ]
     for exception_class, handler in handlers:
         api.add_exception_handler(exception_class, partial(handler, api=api))

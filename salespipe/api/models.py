@@ -1,10 +1,16 @@
-"""API tokens (SPEC P1): only a hash is stored, the token itself is shown once."""
+"""API tokens (SPEC P1, SEC4): only a hash is stored, the token itself is shown once.
 
+A token expires after `API_TOKEN_LIFETIME_DAYS`, and its user's tokens are revoked when his
+password changes or he is deactivated (see `salespipe.api.tokens`).
+"""
+
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "sp_"
@@ -14,12 +20,19 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def default_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def issue(self, user, name: str = "") -> tuple["ApiToken", str]:
         """Creates a token for `user`; returns it with the clear text, which is not kept."""
         clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = self.create(user=user, name=name, key_hash=hash_token(clear), hint=clear[:7])
         return token, clear
+
+    def valid(self) -> "ApiTokenQuerySet":
+        return self.filter(expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -34,6 +47,7 @@ class ApiToken(models.Model):
     hint = models.CharField(_("starts with"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -43,3 +57,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hint}… ({self.user})"
+
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from salespipe.api.models import ApiToken
+from salespipe.api.tokens import token_issue
 
 
 class Command(BaseCommand):
@@ -24,10 +24,10 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}.") from None
         if not user.is_active:
             raise CommandError(f"{username!r} is inactive: a token of it would be refused.")
-        _token, clear = ApiToken.objects.issue(user, name=name[:100])
+        token, clear = token_issue(user=user, name=name[:100])
         # The clear token alone on stdout, so that scripts can capture it.
         self.stdout.write(clear)
         self.stderr.write(
             f"Token for {username}: send it as 'Authorization: Bearer <token>'. "
-            "It is shown only now."
+            f"It is shown only now, and expires on {token.expires_at:%Y-%m-%d %H:%M %Z}."
         )
