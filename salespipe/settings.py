@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "salespipe.documents",
     "salespipe.api",
     "salespipe.web",
+    "salespipe.ops",
     "axes",
 ]
 
