@@ -54,6 +54,7 @@ run: $(STAMP) messages var $(SECRET_KEY_FILE)
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set)
 test: $(STAMP) messages $(SECRET_KEY_FILE)
+	@scripts/system-packages test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format), mypy, migrations up to date
@@ -71,10 +72,12 @@ format: $(STAMP)
 ## API lists and live search against baselines, prints the table, writes var/bench/results.json.
 ## `make bench ARGS=--quick` stops at 10,000 opportunities.
 bench: $(STAMP) messages var $(SECRET_KEY_FILE)
+	@scripts/system-packages test
 	$(PY) -m scripts.bench $(ARGS)
 
 ## screenshots: PNGs of the board with demo data, in French and English, under var/screenshots/
 screenshots: $(STAMP) messages var $(SECRET_KEY_FILE)
+	@scripts/system-packages test
 	$(PY) scripts/screenshots.py
 
 ## requirements: re-pin requirements*.txt from pyproject.toml

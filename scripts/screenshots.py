@@ -6,7 +6,8 @@ serves it with gunicorn on a free local port, and drives Chromium through Playwr
 var/screenshots/board-{fr,en}.png (the board), board-dialog-{fr,en}.png (a move asking for
 a stage's fields), board-mobile-{fr,en}.png (a 390 px wide phone), calendar-{fr,en}.png
 (the signature calendar of every portfolio), calendar-drag-{fr,en}.png (a card dragged, the
-month frames shown on the right) and calendar-mobile-{fr,en}.png.
+month frames shown on the right), calendar-mobile-{fr,en}.png, and tokens-{fr,en}.png and
+tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued).
 """
 
 import os
@@ -91,13 +92,16 @@ def shoot(url: str) -> list[Path]:
         )
         for language, locale in LANGUAGES.items():
             set_language(language)
-            shots: list[tuple[str, str, ViewportSize]] = [
-                ("board", "/board/", {"width": 1600, "height": 1000}),
-                ("board-mobile", "/board/", {"width": 390, "height": 844}),
-                ("calendar", "/calendar/?all=1", {"width": 1600, "height": 1000}),
-                ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}),
+            board = "[data-board-body]"
+            shots: list[tuple[str, str, ViewportSize, str]] = [
+                ("board", "/board/", {"width": 1600, "height": 1000}, board),
+                ("board-mobile", "/board/", {"width": 390, "height": 844}, board),
+                ("calendar", "/calendar/?all=1", {"width": 1600, "height": 1000}, board),
+                ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}, board),
+                ("tokens", "/profile/tokens/", {"width": 1440, "height": 900}, "#token-name"),
+                ("tokens-mobile", "/profile/tokens/", {"width": 360, "height": 780}, "#token-name"),
             ]
-            for name, address, viewport in shots:
+            for name, address, viewport, ready in shots:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
                 page.goto(f"{url}/login/")
@@ -106,8 +110,13 @@ def shoot(url: str) -> list[Path]:
                 page.click("button[type=submit]")
                 page.wait_for_load_state("networkidle")
                 page.goto(f"{url}{address}")
-                page.wait_for_selector("[data-board-body]")
+                page.wait_for_selector(ready)
                 page.wait_for_load_state("networkidle")
+                if name.startswith("tokens"):
+                    # A token just issued: its one showing, and the list.
+                    page.fill("#token-name", "Reporting")
+                    page.click(".new-token button")
+                    page.wait_for_selector("#api-token")
                 path = OUT / f"{name}-{language}.png"
                 page.screenshot(path=str(path), full_page=name in {"board", "calendar"})
                 written.append(path)

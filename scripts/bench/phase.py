@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             f"API lists: first {figures['api']['first_ratio']:.2f}×, deep {figures['api']['deep_ratio']:.2f}×"
         )
         result["sizes"][str(size)] = figures
+    if connection.vendor == "sqlite":
+        from .logins import measure_logins
+
+        result["logins"] = measure_logins(world)
+        say(f"logins: a refused try costs {result['logins']['ratio']:.3f}× a normal one")
     if args.moves:
         from .moves import measure_moves
 

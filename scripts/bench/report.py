@@ -166,6 +166,22 @@ def _search_rows(search: dict[str, Any] | None) -> list[Row]:
     return rows
 
 
+def _login_rows(logins: dict[str, Any] | None) -> list[Row]:
+    if not logins:
+        return [Row("Logins", "sqlite", "—", "—", "not measured", "", None)]
+    return [
+        Row(
+            f"Logins: a refused try (after {logins['limit']} failures) vs a normal failed try",
+            f"sqlite, {logins['hasher']}",
+            _ms(logins["refused_s"]),
+            _ms(logins["normal_s"]),
+            f"{logins['ratio']:.3f}× (answered {', '.join(map(str, logins['refused_statuses']))})",
+            "≤ 0.1×, 429: no password hashed",
+            logins["ratio"] <= 0.1 and logins["refused_statuses"] == [429],
+        )
+    ]
+
+
 def rows_of(results: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     for vendor, part in results["databases"].items():
@@ -181,6 +197,7 @@ def rows_of(results: dict[str, Any]) -> list[Row]:
     rows += _move_rows(postgres.get("moves"))
     sqlite = results["databases"].get("sqlite", {})
     rows += _search_rows(sqlite.get("live_search"))
+    rows += _login_rows(sqlite.get("logins"))
     return rows
 
 

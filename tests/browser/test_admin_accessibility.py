@@ -40,3 +40,32 @@ def test_the_stage_template_page_labels_every_input_of_its_stage_rows(
         assert _blocking(page) == [], url
         order = page.locator("#id_stages-0-order")
         assert order.get_attribute("aria-label") in {"Order", "Ordre"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("width", [1440, 360])
+def test_the_api_tokens_page_is_usable_by_keyboard_and_clean_for_axe(
+    live_server, page: Page, world_db: World, language: str, width: int
+):
+    """SEC4's page: issue a token from the keyboard, read it, revoke it; axe-core clean."""
+    world_db.alice.language = language
+    world_db.alice.save(update_fields=["language"])
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}{reverse('profile:tokens')}")
+    assert _blocking(page) == []
+    page.focus("#token-name")
+    page.keyboard.type("Reporting")
+    page.keyboard.press("Enter")
+    issued = page.locator("#api-token")
+    assert issued.inner_text().startswith("sp_")
+    assert page.locator(".issued[role=status]").is_visible()
+    assert _blocking(page) == []
+    page.get_by_role("button", name="Reporting").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages")
+    assert page.locator(".token-list").count() == 0
+    assert _blocking(page) == []

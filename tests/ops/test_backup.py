@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ VERSIONS_AND_HISTORY = """
 """
 
 EIGHT_MOVERS = """
-    import random, sys, threading, time
+    import os, random, sys, threading, time
     from django.db import connection
     from salespipe.lib.errors import DomainError
     from salespipe.org.models import Collaborator
@@ -171,8 +172,9 @@ EIGHT_MOVERS = """
     def mover(number):
         user = Collaborator.objects.get(username="alice")
         chance = random.Random(number)
-        deadline = time.monotonic() + 6
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 180
+        # Until the test says stop, once its backup is taken.
+        while time.monotonic() < deadline and not os.path.exists(os.environ["STOP_MOVING"]):
             opportunity = Opportunity.objects.select_related("portfolio__template").get(
                 pk=chance.choice(ids))
             stages = rules.open_stages(opportunity.portfolio.template)
@@ -226,11 +228,15 @@ def test_a_backup_taken_while_eight_clients_move_cards_restores_each_version_wit
 ):
     source, copy = sites
     before = json.loads(source.python(VERSIONS_AND_HISTORY))
+    stop = tmp_path / "stop-moving"
+    source.env["STOP_MOVING"] = str(stop)
     movers = source.spawn(EIGHT_MOVERS)
     assert movers.stdout is not None
     assert movers.stdout.readline().strip() == "moving"
     backup = tmp_path / "during.backup"
     source.manage("backup", "--output", str(backup))
+    time.sleep(1)  # the cards go on moving after the backup
+    stop.touch()
     out, err = movers.communicate(timeout=120)
     assert movers.returncode == 0, err
     assert int(out.strip()) > 40
