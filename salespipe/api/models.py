@@ -36,8 +36,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    # A token is its user's: held by the companies the user works for.
+    # A token is its user's: held by the companies the user works for, and configured by
+    # whoever may manage that user.
     company_path = "user__companies"
+    owner_path = "user"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

@@ -284,12 +284,12 @@ def configurable[M: models.Model](
     model = queryset.model
     if model is Collaborator:
         return queryset.filter(pk__in=manageable_collaborators(user).values("pk"))
-    path = company_path(model)
-    if path is None:
+    if company_path(model) is None:
         return queryset
-    if path.startswith("user__"):
-        # Owned by a collaborator (API tokens): held when he is manageable.
-        return queryset.filter(user__in=manageable_collaborators(user).values("pk"))
+    owner: str | None = getattr(model, "owner_path", None)
+    if owner is not None:
+        # A collaborator's own record (API tokens): configured by whoever may manage him.
+        return queryset.filter(**{f"{owner}__in": manageable_collaborators(user).values("pk")})
     return held(user, queryset)
 
 
