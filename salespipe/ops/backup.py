@@ -27,7 +27,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,21 +81,27 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _tool(name: str) -> str:
+def _run_pg_tool(name: str, *arguments: str) -> None:
+    """Runs `pg_dump` or `pg_restore` on the default database; BackupError when it fails."""
     found = shutil.which(name)
     if found is None:
         raise BackupError(
             f"{name} is needed for a PostgreSQL backup: install the PostgreSQL client "
             "(Debian: apt-get install postgresql-client), of the server's version or newer."
         )
-    return found
+    connection_args, env = _pg_env()
+    done = subprocess.run(
+        [found, *connection_args, *arguments], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{name} failed: {done.stderr.strip()}")
 
 
 # --- taking a backup ----------------------------------------------------------------------
 
 
 def _document_names_sqlite(copy: Path) -> list[str]:
-    with sqlite3.connect(copy) as db:
+    with closing(sqlite3.connect(copy)) as db:
         rows = db.execute('SELECT "file" FROM "documents_document" ORDER BY "id"').fetchall()
     return [name for (name,) in rows if name]
 
@@ -109,13 +115,12 @@ def _database_snapshot(work: Path) -> Iterator[tuple[str, Path, list[str]]]:
         connection.ensure_connection()
         source = connection.connection
         assert source is not None
-        with sqlite3.connect(target) as copy:
+        with closing(sqlite3.connect(target)) as copy:
             # One step: the copy is the database as one read transaction saw it.
             source.backup(copy)
         yield SQLITE_MEMBER, target, _document_names_sqlite(target)
         return
     target = work / PGDUMP_MEMBER
-    args, env = _pg_env()
     # A transaction of its own, whose snapshot pg_dump shares: the documents listed here
     # are exactly the ones of the dump.
     with connections["default"].cursor() as cursor:
@@ -128,25 +133,16 @@ def _database_snapshot(work: Path) -> Iterator[tuple[str, Path, list[str]]]:
             snapshot = cursor.fetchone()[0]
             cursor.execute('SELECT "file" FROM "documents_document" ORDER BY "id"')
             names = [name for (name,) in cursor.fetchall() if name]
-            dump = subprocess.run(
-                [
-                    _tool("pg_dump"),
-                    *args,
-                    "--format=custom",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--snapshot",
-                    snapshot,
-                    "--file",
-                    str(target),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            _run_pg_tool(
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--snapshot",
+                snapshot,
+                "--file",
+                str(target),
             )
-            if dump.returncode != 0:
-                raise BackupError(f"pg_dump failed: {dump.stderr.strip()}")
         finally:
             cursor.execute("ROLLBACK")
     yield PGDUMP_MEMBER, target, names
@@ -260,29 +256,19 @@ def restore_backup(source: Path) -> Summary:
             connection.ensure_connection()
             target = connection.connection
             assert target is not None
-            with sqlite3.connect(database) as copy:
+            with closing(sqlite3.connect(database)) as copy:
                 copy.backup(target)
         else:
             connection.close()
-            args, env = _pg_env()
-            restored = subprocess.run(
-                [
-                    _tool("pg_restore"),
-                    *args,
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--single-transaction",
-                    str(database),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            _run_pg_tool(
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                str(database),
             )
-            if restored.returncode != 0:
-                raise BackupError(f"pg_restore failed: {restored.stderr.strip()}")
         documents = 0
         for entry in manifest["documents"]:
             name = entry["name"]
