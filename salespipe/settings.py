@@ -205,20 +205,20 @@ X_FRAME_OPTIONS = "DENY"
 # Failed logins (the login page, the admin's, API tokens) are counted in the database, which
 # every server process shares (SPEC SEC3): after LOGIN_FAILURE_LIMIT failures in a row for an
 # account, or from an address, further tries are refused for LOGIN_LOCKOUT_MINUTES, without
-# checking the password. A success clears the count; an administrator lifts a lock in the
+# checking the password. A success clears the account's count (only its own: see
+# salespipe.web.throttling); an administrator lifts a lock in the
 # admin (Access attempts, superusers only) or with `manage.py axes_reset_username USERNAME`.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = "salespipe.web.throttling.lockout_parameters"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "salespipe.web.throttling.lockout_response"
 AXES_ENABLE_ADMIN = False  # registered by salespipe.web.admin, for superusers only
 AXES_VERBOSE = False
-# The address of a client behind the documented proxy (see HTTPS below).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0)) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many proxies of ours stand in front of the app (see HTTPS below): the client's address
+# is then the one the outermost of them wrote into X-Forwarded-For; with none, the socket's.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "salespipe.web.throttling.client_address"
 
 LOGGING = {
     "version": 1,

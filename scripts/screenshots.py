@@ -115,6 +115,7 @@ def shoot(url: str) -> list[Path]:
                 if name.startswith("tokens"):
                     # A token just issued: its one showing, and the list.
                     page.fill("#token-name", "Reporting")
+                    page.fill("#token-password", PASSWORD)
                     page.click(".new-token button")
                     page.wait_for_selector("#api-token")
                 path = OUT / f"{name}-{language}.png"

@@ -40,6 +40,10 @@ class ApiTokenAdmin(ScopedAdmin):
             kwargs["initial"] = user.pk
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.may_act_as(staff(request), obj.user))
+
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
         if obj is None:
             return ["user", "name"]
@@ -60,7 +64,7 @@ class ApiTokenAdmin(ScopedAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        if not access.may_issue_token_for(staff(request), obj.user):
+        if not access.may_act_as(staff(request), obj.user):
             raise PermissionDenied
         issued, clear = ApiToken.objects.issue(obj.user, obj.name)
         # The admin goes on with `obj` (log entry, answer page): make it the issued token.

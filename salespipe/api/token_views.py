@@ -2,6 +2,7 @@
 are `salespipe.api.tokens`'."""
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,17 +20,30 @@ def token_list(request: AuthedRequest) -> HttpResponse:
     context: dict[str, object] = {"nav": "profile", "errors": []}
     status = 200
     if request.method == "POST":
+        name = request.POST.get("name", "")
         try:
-            issued, clear = tokens.token_issue(user=request.user, name=request.POST.get("name", ""))
+            _confirm_password(request)
+            issued, clear = tokens.token_issue(user=request.user, name=name)
         except InvalidInput as refused:
             context["errors"] = [m for messages_ in refused.errors.values() for m in messages_]
-            context["name"] = request.POST.get("name", "")
+            context["name"] = name
             status = 422
         else:
             context |= {"issued": issued, "clear": clear}
             status = 201
     context["tokens"] = tokens.tokens_of(request.user)
     return render(request, "api/tokens.html", context, status=status)
+
+
+def _confirm_password(request: AuthedRequest) -> None:
+    """A token outlives the session: issuing one asks the password again, so that a session
+    left open can't be turned into a lasting credential. The check is a login like any
+    other, throttled with them (SEC3)."""
+    confirmed = authenticate(
+        request, username=request.user.get_username(), password=request.POST.get("password", "")
+    )
+    if confirmed is None or confirmed.pk != request.user.pk:
+        raise InvalidInput({"password": [_("This is not your password.")]})
 
 
 @login_required

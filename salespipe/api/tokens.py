@@ -62,15 +62,21 @@ def _key(token_id: Any) -> int:
 
 
 @receiver(pre_save, sender=Collaborator)
-def _note_password_change(sender: type, instance: Collaborator, **_kwargs: Any) -> None:
-    """Before a save, whether it changes the password (not merely rehashes the same one)."""
-    raw = getattr(instance, "_password", None)
+def _note_password_change(
+    sender: type, instance: Collaborator, update_fields: Any = None, **_kwargs: Any
+) -> None:
+    """Before a save, whether it changes the password: a new one, or none usable any more;
+    not the same password stored with a stronger hash, as logging in may do."""
     instance._password_changed = False  # type: ignore[attr-defined]
-    if raw is None or instance.pk is None:
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
         return
     stored = Collaborator.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    # Logging in may store the same password with a stronger hash: that is no change.
-    instance._password_changed = stored is None or not check_password(raw, stored)  # type: ignore[attr-defined]
+    raw = getattr(instance, "_password", None)
+    if raw is not None:
+        changed = stored is None or not check_password(raw, stored)
+    else:
+        changed = stored is not None and stored != instance.password
+    instance._password_changed = changed  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=Collaborator)

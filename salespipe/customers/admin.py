@@ -77,8 +77,16 @@ class ContactForm(ServiceForm):
         return services.contact_update(user=self.user, contact_id=self.instance.pk, values=values)
 
 
+class NeverDeleted:
+    """Accounts and contacts are closed, never deleted, whatever the door (SPEC A2, P3):
+    opportunities and history keep pointing at them."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Account)
-class AccountAdmin(ServiceSavedAdmin):
+class AccountAdmin(NeverDeleted, ServiceSavedAdmin):
     list_display = ["name", "kind", "company", "siren", "phone", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, "kind", ("company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["company"]
@@ -93,7 +101,7 @@ class AccountAdmin(ServiceSavedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ServiceSavedAdmin):
+class ContactAdmin(NeverDeleted, ServiceSavedAdmin):
     list_display = ["full_name", "account", "function", "phone", "mobile", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, ("account__company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["account"]

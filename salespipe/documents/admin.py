@@ -3,14 +3,15 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.documents.admin_forms import DocumentForm
 from salespipe.documents.models import Document
-from salespipe.documents.services import clean_name
-from salespipe.org.admin_scope import ScopedAdmin
+from salespipe.documents.services import clean_name, document_delete
+from salespipe.org.admin_scope import ScopedAdmin, staff
 
 DESCRIBED = ["original_name", "company", "size_text", "content_type", "uploaded_by", "uploaded_at"]
 
@@ -34,6 +35,14 @@ class DocumentAdmin(ScopedAdmin):
     @admin.display(description=_("size"), ordering="size")
     def size_text(self, document: Document) -> str:
         return filesizeformat(document.size)
+
+    # Removed through the service, which removes the stored file with the row (S5).
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
+        document_delete(user=staff(request), document_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            document_delete(user=staff(request), document_id=pk)
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         if not change:

@@ -192,6 +192,8 @@ def take_backup(output: Path) -> Summary:
                     "missing_documents": missing,
                 }
                 _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
+        # It holds every company's data and the password hashes: its owner's alone.
+        os.chmod(partial, 0o600)
         os.replace(partial, output)
     return Summary(connection.vendor, len(documents), missing, output.stat().st_size)
 

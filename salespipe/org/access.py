@@ -253,22 +253,23 @@ def configures_everything(user: Collaborator) -> bool:
 
 
 def manageable_collaborators(user: Collaborator) -> models.QuerySet[Collaborator]:
-    """The collaborators a staff user may manage: every company of theirs is one of his.
+    """The collaborators a staff user may manage: himself, and the users who are not staff
+    and all of whose companies are his.
 
     A collaborator who also works for a company out of his scope, or who has no company
-    yet, is managed by a superuser only, and so is every superuser: managing them would
-    reach beyond his companies.
+    yet, is managed by a superuser only: managing him would reach beyond those companies.
+    So is every other staff user: a peer, maybe with more rights, is no one's to deactivate
+    or rename but a superuser's.
     """
     everyone = Collaborator.objects.all()
     if configures_everything(user):
         return everyone
     ids = company_ids(user)
     members = Collaborator.companies.through.objects.filter(company_id__in=ids)
-    return (
-        everyone.filter(is_superuser=False, pk__in=members.values("collaborator_id"))
-        .exclude(companies__in=Company.objects.exclude(pk__in=ids))
-        .distinct()
-    )
+    others = everyone.filter(
+        is_superuser=False, is_staff=False, pk__in=members.values("collaborator_id")
+    ).exclude(companies__in=Company.objects.exclude(pk__in=ids))
+    return everyone.filter(Q(pk=user.pk) | Q(pk__in=others.values("pk")))
 
 
 def configurable[M: models.Model](
@@ -298,8 +299,9 @@ def may_set_password(user: Collaborator, collaborator_id: Any) -> bool:
     return configures_everything(user) or str(user.pk) == str(collaborator_id)
 
 
-def may_issue_token_for(user: Collaborator, owner: Collaborator) -> bool:
-    """A token acts as its owner: issuing one for someone else is a superuser's act."""
+def may_act_as(user: Collaborator, owner: Collaborator) -> bool:
+    """A token acts as its owner: issuing or changing one of someone else's is a superuser's
+    act (revoking one is not: see `manageable_collaborators`)."""
     return configures_everything(user) or user.pk == owner.pk
 
 

@@ -6,3 +6,7 @@ class WebConfig(AppConfig):
     name = "salespipe.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        # A login's success clears its account's failures (SEC3).
+        from salespipe.web import throttling  # noqa: F401

@@ -9,8 +9,10 @@ refusal reads: a page or a JSON error in the user's language, 429 with `Retry-Af
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -18,6 +20,25 @@ from django.utils.translation import ngettext
 
 # The credentials a failed API token reports: no account, only the address it came from.
 TOKEN_CREDENTIALS: dict[str, Any] = {"username": None, "api_token": True}
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the client, as the proxies of `PROXY_COUNT` saw it.
+
+    Each trusted proxy appends the address it received from to X-Forwarded-For, so the
+    client's is the PROXY_COUNT-th from the right; whatever stands left of it was written
+    by the client and could be anything. Without proxies, the socket's address.
+    """
+    proxies = int(settings.PROXY_COUNT)
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address
 
 
 def lockout_parameters(request_or_attempt: Any, credentials: dict[str, Any] | None) -> list[str]:
@@ -67,3 +88,13 @@ def token_allowed(request: HttpRequest) -> bool:
 def token_failed(request: HttpRequest) -> None:
     """Counts a wrong token against the address it came from."""
     user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
+
+
+@receiver(user_logged_in)
+def clear_the_accounts_failures(sender: Any, request: Any, user: Any, **_kwargs: Any) -> None:
+    """A success clears the failures counted against that account, and only those.
+
+    (django-axes' own reset on success also clears every failure of the address, so that
+    whoever holds one account could go on guessing another's password from there.)
+    """
+    reset(username=user.get_username())

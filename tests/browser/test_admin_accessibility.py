@@ -59,6 +59,8 @@ def test_the_api_tokens_page_is_usable_by_keyboard_and_clean_for_axe(
     assert _blocking(page) == []
     page.focus("#token-name")
     page.keyboard.type("Reporting")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     issued = page.locator("#api-token")
     assert issued.inner_text().startswith("sp_")

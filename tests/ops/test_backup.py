@@ -209,6 +209,8 @@ def test_a_restore_gives_back_every_row_and_every_document_byte(
     backup = tmp_path / "salespipe.backup"
     said = source.manage("backup", "--output", str(backup)).stdout
     assert "3 document(s)" in said
+    # Every company's data and the password hashes: readable by its owner alone.
+    assert backup.stat().st_mode & 0o777 == 0o600
     restored = copy.manage("restore", str(backup)).stdout
     assert "3 document(s)" in restored
     rows = _all_rows(source)

@@ -199,7 +199,13 @@ def test_a_user_lists_issues_and_revokes_his_own_tokens(world: World, alice_clie
     text = page.content.decode()
     assert "Old script" in text
     assert "Bob" not in text
-    issued = alice_client.post(reverse("profile:tokens"), {"name": "Reporting"})
+    wrong = alice_client.post(reverse("profile:tokens"), {"name": "Reporting", "password": "x"})
+    assert wrong.status_code == 422
+    assert "not your password" in wrong.content.decode()
+    assert not ApiToken.objects.filter(user=world.alice, name="Reporting").exists()
+    issued = alice_client.post(
+        reverse("profile:tokens"), {"name": "Reporting", "password": PASSWORD}
+    )
     assert issued.status_code == 201
     token = ApiToken.objects.get(user=world.alice, name="Reporting")
     clear = issued.content.decode().split('<code id="api-token">')[1].split("<")[0]
@@ -218,7 +224,9 @@ def test_a_user_lists_issues_and_revokes_his_own_tokens(world: World, alice_clie
 
 
 def test_a_token_name_too_long_is_refused_and_nothing_issued(world: World, alice_client: Client):
-    response = alice_client.post(reverse("profile:tokens"), {"name": "x" * 101})
+    response = alice_client.post(
+        reverse("profile:tokens"), {"name": "x" * 101, "password": PASSWORD}
+    )
     assert response.status_code == 422
     assert not ApiToken.objects.filter(user=world.alice).exists()
 
@@ -325,3 +333,54 @@ def test_an_upload_larger_than_any_document_answers_413_before_it_is_read(
         CONTENT_LENGTH=str(4 * 1024 * 1024),
     )
     assert response.status_code == 413
+
+
+# --- what a review of the above found, kept fixed ------------------------------------------------
+
+
+def test_logging_into_ones_own_account_does_not_clear_the_failures_against_another(world: World):
+    make_user("root", is_staff=True, is_superuser=True)
+    client = Client()
+    for _try in range(9):
+        _log_in(client, "root", "wrong")
+    assert _log_in(client, "charlie", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # The tenth failure against root, still counted: locked.
+    assert _log_in(client, "root", "wrong").status_code == 429
+    assert _log_in(Client(REMOTE_ADDR="10.0.0.7"), "root", PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_each_client_address_is_counted_apart(world: World, settings):
+    settings.PROXY_COUNT = 1
+    for number in range(10):
+        # What the client writes into the header itself can't make it someone else.
+        guesser = Client(
+            REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 203.0.113.66"
+        )
+        _log_in(guesser, f"nobody{number}", "wrong")
+    blocked = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert _log_in(blocked, "alice", PASSWORD).status_code == 429
+    # Alice comes through the same proxy from her own address: not locked out.
+    alice = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _log_in(alice, "alice", PASSWORD).status_code == 302
+
+
+def test_an_unusable_password_revokes_the_tokens_too(world: World):
+    _token, clear = ApiToken.objects.issue(world.bob, "script")
+    world.bob.set_unusable_password()
+    world.bob.save()
+    assert (
+        Client(headers={"Authorization": f"Bearer {clear}"}).get("/api/v1/portfolios").status_code
+        == 401
+    )
+
+
+def test_saving_a_user_without_touching_the_password_keeps_his_tokens(
+    world: World, django_assert_num_queries
+):
+    ApiToken.objects.issue(world.bob, "script")
+    world.bob.first_name = "Robert"
+    world.bob.save()
+    with django_assert_num_queries(1):
+        world.bob.save(update_fields=["show_weighted"])
+    assert ApiToken.objects.filter(user=world.bob).count() == 1

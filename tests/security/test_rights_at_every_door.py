@@ -441,3 +441,70 @@ def test_the_admin_changes_a_contact_through_the_service(staff_client: Client, w
     accepted = staff_client.post(change, sent | {"phone": "+41 22 000 00 00"})
     assert accepted.status_code == 302
     assert Contact.objects.get(pk=world.contact_b.pk).last_name == "Martin-Duval"
+
+
+def test_accounts_and_contacts_are_closed_never_deleted_in_the_admin(
+    superuser_client: Client, world: World
+):
+    for name, pk in [
+        ("customers_account_delete", world.account_a.pk),
+        ("customers_contact_delete", world.contact_a.pk),
+    ]:
+        url = reverse(f"admin:{name}", args=[pk])
+        assert superuser_client.get(url).status_code == 403, name
+        assert superuser_client.post(url, {"post": "yes"}).status_code == 403, name
+    assert Contact.objects.filter(pk=world.contact_a.pk).exists()
+
+
+def test_a_staff_user_manages_no_other_staff_user_of_his_company(
+    staff_client: Client, world: World, staff_b: Collaborator
+):
+    peer = make_user("bea", world.company_b, is_staff=True, quick_account=True)
+    token, _clear = ApiToken.objects.issue(peer, "bea's script")
+    for name, pk in [
+        ("org_collaborator_change", peer.pk),
+        ("api_apitoken_change", token.pk),
+        ("api_apitoken_delete", token.pk),
+    ]:
+        response = staff_client.post(reverse(f"admin:{name}", args=[pk]), {"post": "yes"})
+        assert response.status_code == 302, name
+        assert response["Location"] == reverse("admin:index"), name
+    peer.refresh_from_db()
+    assert peer.is_active
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_staff_user_revokes_but_does_not_rename_a_colleagues_token(
+    staff_client: Client, world: World
+):
+    token, _clear = ApiToken.objects.issue(world.charlie, "charlie's script")
+    change = reverse("admin:api_apitoken_change", args=[token.pk])
+    staff_client.post(change, {"name": "renamed"})
+    assert ApiToken.objects.get(pk=token.pk).name == "charlie's script"
+    delete = reverse("admin:api_apitoken_delete", args=[token.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_admin_removes_a_document_with_its_file(
+    superuser_client: Client, world: World, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from salespipe.documents.models import Document
+    from salespipe.documents.services import document_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    opportunity = make_opportunity(world.portfolio_a)
+    document = document_upload(
+        user=world.alice,
+        opportunity_id=opportunity.pk,
+        upload=SimpleUploadedFile("offer.txt", b"offer"),
+    )
+    storage, name = document.file.storage, document.file.name
+    assert name
+    url = reverse("admin:documents_document_delete", args=[document.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert superuser_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not storage.exists(name)
