@@ -294,6 +294,17 @@ def configurable[M: models.Model](
     return held(user, queryset)
 
 
+def pickable[M: models.Model](
+    user: Collaborator, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    """What a staff user may pick in a relation of a configuration screen: what his
+    companies hold (a collaborator: one who shares one of them), or group-wide
+    configuration."""
+    if configures_everything(user) or is_group_wide(queryset.model):
+        return queryset
+    return held(user, queryset)
+
+
 def may_set_password(user: Collaborator, collaborator_id: Any) -> bool:
     """Only a superuser sets another user's password; anyone may set his own."""
     return configures_everything(user) or str(user.pk) == str(collaborator_id)

@@ -34,14 +34,9 @@ def staff(request: HttpRequest) -> Collaborator:
 
 
 def _choices(request: HttpRequest, related: Any) -> models.QuerySet[Any]:
-    """What a staff user may pick in a relation: what his companies hold, or group-wide
-    configuration. A collaborator is pickable when he shares one of those companies."""
     assert isinstance(related, type)
     assert issubclass(related, models.Model)
-    queryset = related._default_manager.all()
-    if access.configures_everything(staff(request)) or access.is_group_wide(related):
-        return queryset
-    return access.held(staff(request), queryset)
+    return access.pickable(staff(request), related._default_manager.all())
 
 
 class ScopedMixin:
