@@ -32,7 +32,7 @@ from salespipe.org.access import OutOfScope
 from salespipe.org.rights import MissingRight
 from salespipe.pipeline.errors import InvalidTransition, MissingFields, NotDeletable, StaleVersion
 from salespipe.web import throttling
-from salespipe.web.request_size import too_large_message
+from salespipe.web.request_size import too_large_response
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def too_many_failures(request: HttpRequest, exc: Exception, *, api: NinjaAPI) ->
 
 
 def too_large(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
-    return _json(api, request, 413, {"detail": str(too_large_message())})
+    return too_large_response(request)
 
 
 def server_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
