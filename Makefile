@@ -48,7 +48,7 @@ run: $(STAMP) messages var $(SECRET_KEY_FILE)
 	@echo "Salespipe is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "Demo logins (password: demo): alice, bob, charlie, admin"
 	@echo
-	$(VENV)/bin/gunicorn salespipe.wsgi:application --config gunicorn.conf.py \
+	$(VENV)/bin/gunicorn salespipe.asgi:application --config gunicorn.conf.py \
 		--bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "salespipe.api",
     "salespipe.web",
     "salespipe.ops",
+    "salespipe.live",
     "axes",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "salespipe.web.headers.PrivateAnswersMiddleware",
+    "salespipe.live.middleware.LiveOriginMiddleware",
     "salespipe.org.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif os.environ.get("DATABASE_POOL", "").lower() in {"1", "true", "yes", "on"}:
+    # Served through ASGI (gunicorn.conf.py), each request runs in a new thread: a pool of
+    # connections per process replaces the persistent connection of a thread.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {"min_size": 2, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", 10))},
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -172,6 +182,9 @@ WHITENOISE_MANIFEST_STRICT = False
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", 90))
 
 # The largest document a user may attach to an opportunity.
+# Boards and calendars follow colleagues' changes through a live feed (SPEC B21); off, they
+# show them at the next reload.
+LIVE_UPDATES = os.environ.get("LIVE_UPDATES", "true").lower() not in {"0", "false", "no", "off"}
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -179,7 +179,7 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(gunicorn),
-            "salespipe.wsgi:application",
+            "salespipe.asgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

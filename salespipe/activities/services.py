@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import InvalidInput
+from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.models import Opportunity
@@ -88,7 +89,7 @@ def action_create(*, user: Collaborator, opportunity_id: int, values: Mapping[st
         raise InvalidInput(errors)
     assert due_at is not None
     assert assignee is not None
-    return Action.objects.create(
+    action = Action.objects.create(
         company_id=opportunity.company_id,
         opportunity=opportunity,
         account_id=opportunity.account_id,
@@ -100,6 +101,9 @@ def action_create(*, user: Collaborator, opportunity_id: int, values: Mapping[st
         notes=notes,
         created_by=user,
     )
+    # The card shows its next action (B20).
+    publish(opportunity)
+    return action
 
 
 @transaction.atomic
@@ -109,4 +113,10 @@ def action_mark_done(*, user: Collaborator, action_id: int, done: bool = True) -
     action.done = done
     action.done_at = timezone.now() if done else None
     action.save(update_fields=["done", "done_at"])
+    if action.opportunity_id is not None:
+        publish(
+            Opportunity.objects.only("company_id", "portfolio_id", "version").get(
+                pk=action.opportunity_id
+            )
+        )
     return action

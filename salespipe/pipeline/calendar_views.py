@@ -1,11 +1,10 @@
 """The signature calendar in the browser (SPEC C1-C5): thin views over the calendar
 selector and the schedule service.
 
-It shares the board's header, cards, summary, dialogs and script, and answers as the
-board's views do: the `#board` body, named `calendar` in the `X-Fragment` header, drawn
-again from the same address (200 done; 409 refused: a stale version or a closed
-opportunity; 422 a value refused, such as a date a stage made mandatory; the message is in
-the body).
+It shares the board's header, cards, summary, dialogs and script. A drop answers as the
+board's changes do (`change_views`): what it changed on the calendar, named `changes` in the
+`X-Fragment` header (200 done; 409 refused: a stale version or a closed opportunity; 422 a
+value refused, such as a date a stage made mandatory; the message is in the answer).
 """
 
 import dataclasses
@@ -31,6 +30,7 @@ from salespipe.pipeline.calendar_presenters import (
     month_label,
     present_month_columns,
 )
+from salespipe.pipeline.change_views import changes_response
 from salespipe.pipeline.errors import InvalidTransition, StaleVersion
 from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.more_views import calendar_more_url
@@ -39,6 +39,7 @@ from salespipe.pipeline.page_context import (
     create_url,
     first_portfolio,
     header_context,
+    live_url,
     remember_weighted,
 )
 from salespipe.web.http import AuthedRequest
@@ -106,6 +107,7 @@ def calendar_context(
         "is_current": start == current,
         # B7, C4: a group or all portfolios get no create button.
         "create_url": create_url(calendar.portfolio, calendar.can_create),
+        "live_url": live_url(query.canonical()),
         "message": message,
         "today": today,
         "now": timezone.now(),
@@ -192,26 +194,30 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     The month posted is "YYYY-MM", or "" for *No date*; a date a stage made mandatory is kept
     and the user told why.
     """
-    opportunity = access.get(request.user, Opportunity, pk)
     query = CalendarQuery.from_params(request.GET)
     month = request.POST.get("month", "").strip()
     version = request.POST.get("version", "").strip()
+
+    def answer(*, status: int = 200, message: str = "") -> HttpResponse:
+        return changes_response(request, [pk], status=status, message=message, calendar=True)
+
     if not version.isdigit():
-        return _calendar_response(
-            request, query, status=422, message=_("The version last read is required.")
-        )
+        # Out of scope answers 404 before any other reason, as everywhere.
+        access.get(request.user, Opportunity, pk)
+        return answer(status=422, message=_("The version last read is required."))
     try:
         scheduled = services.opportunity_schedule(
             user=request.user, opportunity_id=pk, version=int(version), month=month
         )
     except (StaleVersion, InvalidTransition) as exc:
-        return _calendar_response(request, query, status=409, message=str(exc))
+        return answer(status=409, message=str(exc))
     except InvalidInput as exc:
         reason = _reason(exc)
         if not month:
+            opportunity = access.get(request.user, Opportunity, pk)
             reason = _("%(name)s keeps its expected signature date: %(reason)s") % {
                 "name": opportunity.name,
                 "reason": reason,
             }
-        return _calendar_response(request, query, status=422, message=reason)
-    return _calendar_response(request, query, message=_outside(scheduled, query))
+        return answer(status=422, message=reason)
+    return answer(message=_outside(scheduled, query))

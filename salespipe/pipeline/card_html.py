@@ -143,7 +143,8 @@ class CardRenderer:
         )
         move = f"{self.move[0]}{name}{self.move[1]}"
         return (
-            f'<li class="card" draggable="true" tabindex="0" data-card data-id="{card.id}" '
+            f'<li class="card" id="card-{card.id}" draggable="true" tabindex="0" data-card '
+            f'data-id="{card.id}" '
             f'data-version="{card.version}" data-stage="{card.stage_id}" '
             f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
             f'data-names="{escape(card.names)}" data-phones="{escape(card.phones)}" '

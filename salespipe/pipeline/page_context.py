@@ -9,6 +9,8 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from salespipe.live.hub import enabled as live_enabled
+from salespipe.live.hub import latest_id
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency, Department, Team
 from salespipe.pipeline import selectors
@@ -92,6 +94,15 @@ def header_context(user: Collaborator) -> dict[str, Any]:
         "sort_choices": sort_choices(),
         "calendar_url": url_if_defined("pipeline:calendar"),
     }
+
+
+def live_url(query: str) -> str:
+    """The live feed of a page whose address's query is `query` (B21), from the latest change
+    on, so that a change made while the page was drawn is not missed; "" when off."""
+    if not live_enabled():
+        return ""
+    separator = "&" if query else "?"
+    return f"{reverse('live:feed')}{query}{separator}since={latest_id()}"
 
 
 def remember_weighted(user: Collaborator, data: QueryDict) -> None:

@@ -362,32 +362,28 @@ def _check_limit(card_limit: int | None) -> None:
         raise InvalidInput({"card_limit": [_("A number of zero or more is expected.")]})
 
 
-def board(
-    *,
-    user: Collaborator,
-    portfolio_id: int | None = None,
-    group_id: int | None = None,
-    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
-    weighted: bool = False,
-    card_limit: int | None = None,
-) -> Board:
-    """The board of a portfolio, or of a group (its template's id): B1-B13.
-
-    Columns are the template's open stages in order, with the open opportunities of the
-    user's companies (B7) that match `filters`, sorted by `filters.sort` (B9). At most
-    `card_limit` cards per column are drawn; `remaining` tells how many more match.
-    A group's board has no create button (`can_create` False). Unknown portfolio or group:
-    `OutOfScope`.
-    """
-    _check_limit(card_limit)
+def _board_frame(
+    user: Collaborator, portfolio_id: Any, group_id: Any, filters: BoardFilters
+) -> tuple[_Scope, QuerySet[Opportunity], dict[int, Q]]:
+    """The board's scope, the open opportunities it shows, and a condition per column."""
     scope = _resolve_scope(user, portfolio_id, group_id)
     assert scope.template is not None
     matching = filters.apply(
         scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
     )
+    return scope, matching, {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages}
+
+
+def _board_of(
+    scope: _Scope,
+    matching: QuerySet[Opportunity],
+    filters: BoardFilters,
+    weighted: bool,
+    cards: list[Card],
+) -> Board:
+    """The board of `scope` with `cards` in their columns and every total."""
+    assert scope.template is not None
     totals = _aggregate(matching, "stage_id", scope.currency, weighted)
-    partitions = [Q(stage_id=stage.pk) for stage in scope.stages]
-    cards = read_cards(matching, partitions, filters.ordering(), card_limit, weighted)
     by_stage: dict[int, list[Card]] = {}
     for card in cards:
         by_stage.setdefault(card.stage_id, []).append(card)
@@ -418,56 +414,89 @@ def board(
     )
 
 
-MAX_CALENDAR_MONTHS = 36
-
-
-def calendar(
+def board(
     *,
     user: Collaborator,
     portfolio_id: int | None = None,
     group_id: int | None = None,
-    all_portfolios: bool = False,
-    start: Month,
-    months: int,
     filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
     weighted: bool = False,
     card_limit: int | None = None,
-) -> Calendar:
-    """The signature calendar (C1-C4): "No date", then `months` months from `start`.
+) -> Board:
+    """The board of a portfolio, or of a group (its template's id): B1-B13.
 
-    Shows the open opportunities, of every open stage, whose expected signature date falls
-    in a month shown or is empty; same scope, filters, sort, weighting and totals as the
-    board. With `all_portfolios`, every portfolio's, and no create button.
+    Columns are the template's open stages in order, with the open opportunities of the
+    user's companies (B7) that match `filters`, sorted by `filters.sort` (B9). At most
+    `card_limit` cards per column are drawn; `remaining` tells how many more match.
+    A group's board has no create button (`can_create` False). Unknown portfolio or group:
+    `OutOfScope`.
     """
     _check_limit(card_limit)
+    scope, matching, partitions = _board_frame(user, portfolio_id, group_id, filters)
+    cards = read_cards(
+        matching, list(partitions.values()), filters.ordering(), card_limit, weighted
+    )
+    return _board_of(scope, matching, filters, weighted, cards)
+
+
+MAX_CALENDAR_MONTHS = 36
+
+
+def _check_months(months: int) -> None:
     if isinstance(months, bool) or not 1 <= months <= MAX_CALENDAR_MONTHS:
         raise InvalidInput(
             {"months": [_("Between 1 and %(max)s months.") % {"max": MAX_CALENDAR_MONTHS}]}
         )
+
+
+def _calendar_frame(
+    user: Collaborator,
+    portfolio_id: Any,
+    group_id: Any,
+    all_portfolios: bool,
+    start: Month,
+    months: int,
+    filters: BoardFilters,
+) -> tuple[_Scope, list[Month], QuerySet[Opportunity], dict[Month | None, Q]]:
+    """The calendar's scope, months, open opportunities shown, and a condition per column."""
+    _check_months(months)
     scope = _resolve_scope(user, portfolio_id, group_id, all_portfolios)
     shown = month_range(start, months)
-    in_range = Q(expected_signature_date__isnull=True) | Q(
-        expected_signature_date__gte=shown[0].first_day,
-        expected_signature_date__lte=shown[-1].last_day,
-    )
     matching = filters.apply(
-        scope.opportunities.filter(in_range, stage__status=StageStatus.OPEN), user
+        scope.opportunities.filter(_in_months(shown), stage__status=StageStatus.OPEN), user
     )
+    partitions: dict[Month | None, Q] = {None: Q(expected_signature_date__isnull=True)}
+    for month in shown:
+        partitions[month] = Q(
+            expected_signature_date__gte=month.first_day,
+            expected_signature_date__lte=month.last_day,
+        )
+    return scope, shown, matching, partitions
+
+
+def _month_of(card: Card) -> Month | None:
+    day = card.expected_signature_date
+    return Month.of(day) if day else None
+
+
+def _calendar_of(
+    scope: _Scope,
+    shown: list[Month],
+    matching: QuerySet[Opportunity],
+    filters: BoardFilters,
+    weighted: bool,
+    cards: list[Card],
+) -> Calendar:
+    """The calendar of `scope` over `shown` with `cards` in their months and every total."""
     totals = _aggregate(
         matching.annotate(signature_month=MonthKey("expected_signature_date")),
         "signature_month",
         scope.currency,
         weighted,
     )
-    partitions = [Q(expected_signature_date__isnull=True)] + [
-        Q(expected_signature_date__gte=month.first_day, expected_signature_date__lte=month.last_day)
-        for month in shown
-    ]
-    cards = read_cards(matching, partitions, filters.ordering(), card_limit, weighted)
     by_month: dict[Month | None, list[Card]] = {}
     for card in cards:
-        day = card.expected_signature_date
-        by_month.setdefault(Month.of(day) if day else None, []).append(card)
+        by_month.setdefault(_month_of(card), []).append(card)
     columns = []
     for month in [None, *shown]:
         month_totals = totals.bucket(str(month) if month is not None else None)
@@ -489,12 +518,153 @@ def calendar(
         weighted=weighted,
         can_create=scope.can_create,
         missing_rates=totals.missing_rates,
-        start=start,
-        months=months,
+        start=shown[0],
+        months=len(shown),
         portfolio=scope.portfolio,
         template=scope.template,
         by_stage=[StageTotals(stage, totals.stage(stage.pk)) for stage in scope.stages],
         filters=filters,
+    )
+
+
+def calendar(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    all_portfolios: bool = False,
+    start: Month,
+    months: int,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    card_limit: int | None = None,
+) -> Calendar:
+    """The signature calendar (C1-C4): "No date", then `months` months from `start`.
+
+    Shows the open opportunities, of every open stage, whose expected signature date falls
+    in a month shown or is empty; same scope, filters, sort, weighting and totals as the
+    board. With `all_portfolios`, every portfolio's, and no create button.
+    """
+    _check_limit(card_limit)
+    scope, shown, matching, partitions = _calendar_frame(
+        user, portfolio_id, group_id, all_portfolios, start, months, filters
+    )
+    cards = read_cards(
+        matching, list(partitions.values()), filters.ordering(), card_limit, weighted
+    )
+    return _calendar_of(scope, shown, matching, filters, weighted, cards)
+
+
+# --- What changed on a board or calendar (B21, and the answer to a change) -------------------
+#
+# A change answers with what it changed, and a colleague's change reaches the other open pages
+# the same way: the cards named, each with the card drawn just before it in its column (where
+# the page puts it), the ids no longer shown, and every total. A fixed number of queries, plus
+# one per card named to find its place.
+
+
+@dataclass(frozen=True)
+class PlacedCard:
+    card: Card
+    # The column's key: a stage id on the board, a month (None: *No date*) on the calendar.
+    column: Any
+    # The id of the card just before it in its column's order; None when it comes first.
+    after: int | None
+
+
+@dataclass(frozen=True)
+class Changes[V]:
+    # The page's totals and summary; its columns hold no cards.
+    view: V
+    # The cards named that the page shows, in an order where each one's `after` comes first.
+    placed: list[PlacedCard]
+    # The ids named that the page no longer shows (moved out, closed, deleted, filtered out).
+    gone: list[int]
+
+
+def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
+    """The cards before (value, pk) in the column's order; empty values always come last."""
+    if value is None:
+        return Q(**{f"{_SORT_ALIAS}__isnull": False}) | Q(
+            **{f"{_SORT_ALIAS}__isnull": True}, pk__lt=pk
+        )
+    before = "gt" if descending else "lt"
+    return Q(**{f"{_SORT_ALIAS}__{before}": value}) | Q(**{_SORT_ALIAS: value}, pk__lt=pk)
+
+
+def _placed[K](
+    matching: QuerySet[Opportunity],
+    partitions: Mapping[K, Q],
+    ids: list[int],
+    filters: BoardFilters,
+    weighted: bool,
+    column_of: Callable[[Card], K],
+) -> list[PlacedCard]:
+    if not ids:
+        return []
+    descending = filters.sort.startswith("-")
+    sort_key = SORT_KEYS.get(filters.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
+    keyed = matching.annotate(**{_SORT_ALIAS: sort_key})
+    ordering = filters.ordering()
+    named = keyed.filter(pk__in=ids)
+    values = dict(named.values_list("pk", _SORT_ALIAS))
+    cards = read_cards(named, [], ordering, None, weighted)
+    placed = []
+    # Read in the columns' order: a card named comes before any other named card it precedes.
+    for card in cards:
+        column = column_of(card)
+        before = (
+            keyed.filter(partitions[column], _before_anchor(values[card.id], card.id, descending))
+            .order_by(*ordering)
+            .reverse()
+            .values_list("pk", flat=True)[:1]
+        )
+        placed.append(PlacedCard(card=card, column=column, after=next(iter(before), None)))
+    return placed
+
+
+def board_changes(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    ids: list[int],
+) -> Changes[Board]:
+    """What the board of `portfolio_id` or `group_id` now shows of the opportunities `ids`."""
+    scope, matching, partitions = _board_frame(user, portfolio_id, group_id, filters)
+    placed = _placed(matching, partitions, ids, filters, weighted, lambda card: card.stage_id)
+    shown = {item.card.id for item in placed}
+    return Changes(
+        view=_board_of(scope, matching, filters, weighted, []),
+        placed=placed,
+        gone=[pk for pk in ids if pk not in shown],
+    )
+
+
+def calendar_changes(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    all_portfolios: bool = False,
+    start: Month,
+    months: int,
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
+    ids: list[int],
+) -> Changes[Calendar]:
+    """As `board_changes`, for the calendar of `months` months from `start`."""
+    scope, shown, matching, partitions = _calendar_frame(
+        user, portfolio_id, group_id, all_portfolios, start, months, filters
+    )
+    placed = _placed(matching, partitions, ids, filters, weighted, _month_of)
+    found = {item.card.id for item in placed}
+    return Changes(
+        view=_calendar_of(scope, shown, matching, filters, weighted, []),
+        placed=placed,
+        gone=[pk for pk in ids if pk not in found],
     )
 
 
@@ -598,11 +768,7 @@ def board_more(
     """The next cards of board columns: `after` maps a stage id to the id of the last card
     drawn in it (None: from the first), and `limit` caps each column. `filters` may hold a
     live search (`search`, `reach`): then only the matching cards not drawn yet come."""
-    scope = _resolve_scope(user, portfolio_id, group_id)
-    matching = filters.apply(
-        scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
-    )
-    partitions = {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages}
+    scope, matching, partitions = _board_frame(user, portfolio_id, group_id, filters)
     return _more(
         scope, matching, partitions, after, filters, weighted, limit, lambda card: card.stage_id
     )
@@ -622,27 +788,10 @@ def calendar_more(
     limit: int,
 ) -> dict[Month | None, MoreCards]:
     """As `board_more`, for calendar columns: a month shown, or None for *No date*."""
-    if isinstance(months, bool) or not 1 <= months <= MAX_CALENDAR_MONTHS:
-        raise InvalidInput(
-            {"months": [_("Between 1 and %(max)s months.") % {"max": MAX_CALENDAR_MONTHS}]}
-        )
-    scope = _resolve_scope(user, portfolio_id, group_id, all_portfolios)
-    shown = month_range(start, months)
-    matching = filters.apply(
-        scope.opportunities.filter(_in_months(shown), stage__status=StageStatus.OPEN), user
+    scope, _shown, matching, partitions = _calendar_frame(
+        user, portfolio_id, group_id, all_portfolios, start, months, filters
     )
-    partitions: dict[Month | None, Q] = {None: Q(expected_signature_date__isnull=True)}
-    for month in shown:
-        partitions[month] = Q(
-            expected_signature_date__gte=month.first_day,
-            expected_signature_date__lte=month.last_day,
-        )
-
-    def month_of(card: Card) -> Month | None:
-        day = card.expected_signature_date
-        return Month.of(day) if day else None
-
-    return _more(scope, matching, partitions, after, filters, weighted, limit, month_of)
+    return _more(scope, matching, partitions, after, filters, weighted, limit, _month_of)
 
 
 def _in_months(shown: list[Month]) -> Q:

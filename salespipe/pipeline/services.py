@@ -43,6 +43,8 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
+from salespipe.live.models import ChangeKind
+from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
@@ -205,6 +207,7 @@ def opportunity_create(
     if tags:
         opportunity.tags.set(tags)
     history.record_created(opportunity, user)
+    publish(opportunity, ChangeKind.CREATED)
     return load(user, opportunity.pk)
 
 
@@ -503,6 +506,7 @@ def opportunity_delete(
         raise StaleVersion(load(user, opportunity.pk))
     _refuse_if_referenced(opportunity)
     history.record_deleted(opportunity, user)
+    publish(opportunity, ChangeKind.DELETED)
     try:
         opportunity.delete()
     except ProtectedError:

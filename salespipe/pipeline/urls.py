@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from salespipe.pipeline import calendar_views, more_views, views
+from salespipe.pipeline import calendar_views, change_views, more_views, views
 
 app_name = "pipeline"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("board/closed/", views.closed, name="closed"),
     path("board/more/", more_views.board_more, name="board_more"),
     path("board/found/", more_views.board_found, name="board_found"),
+    path("board/changes/", change_views.changes, name="changes"),
     path("board/opportunities/<int:pk>/move/", views.move, name="move"),
     path("board/opportunities/<int:pk>/win/", views.win, name="win"),
     path("board/opportunities/<int:pk>/lose/", views.lose, name="lose"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.phones import phone_search_key
+from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import history
@@ -89,6 +90,7 @@ def save(
     Runs inside the calling service's transaction, so that a failure leaves nothing written.
     """
     changed = history.tracked_changes(opportunity, changes)
+    portfolio_before = opportunity.portfolio_id
     columns = {**_columns(changes), "version": version + 1, "updated_at": timezone.now()}
     updated = Opportunity.objects.filter(pk=opportunity.pk, version=version).update(**columns)
     if updated == 0:
@@ -98,6 +100,7 @@ def save(
         opportunity.tags.set(changes["tags"])
         prefetch_related_objects([opportunity], "tags")
     history.record_changes(opportunity, user, changed)
+    publish(opportunity, left_portfolio_id=portfolio_before)
     return opportunity
 
 

@@ -3,8 +3,9 @@
 Every view that changes something answers with one of two fragments, named by the
 `X-Fragment` header so that the board's script knows what it got:
 
-- `board`: the `#board` body drawn again from the same address (200 done, 409 refused:
-  stale version, a transition not allowed, a refused delete; the message is in the body);
+- `changes`: what the change changed on the page, as out-of-band swaps (200 done, 409
+  refused: stale version, a transition not allowed, a refused delete, with the message and
+  the card as it really is); see `change_views`;
 - `dialog`: a `<dialog>` asking for what is missing (422), or opened on request (200).
 """
 
@@ -32,6 +33,7 @@ from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import card_pages, dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.change_views import changes_response
 from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.errors import (
     InvalidTransition,
@@ -46,6 +48,7 @@ from salespipe.pipeline.page_context import (
     create_url,
     first_portfolio,
     header_context,
+    live_url,
     remember_weighted,
 )
 from salespipe.pipeline.presenters import present_columns
@@ -98,6 +101,7 @@ def board_context(
         "columns": columns,
         "query": query,
         "board_query": query.canonical(),
+        "live_url": live_url(query.canonical()),
         "create_url": create_url(board.portfolio, board.can_create),
         "message": message,
         "today": timezone.localdate(),
@@ -192,28 +196,28 @@ def _submitted(request: AuthedRequest) -> bool:
 
 def _run(
     request: AuthedRequest,
-    query: BoardQuery,
     pk: int,
     change: Callable[[], object],
-    dialog: Callable[[dict[str, list[str]]], Dialog | None],
+    dialog: Callable[[dict[str, list[str]], MissingFields | None], Dialog | None],
 ) -> HttpResponse:
-    """Applies `change`; a missing or bad value reopens the dialog, a refusal redraws."""
+    """Applies `change` and answers with what it changed; a missing or bad value opens the
+    dialog (built from what the service reports missing), a refusal shows the card as it is."""
     try:
         change()
     except MissingFields as exc:
         errors = dialogs.required_errors(exc.missing) if _submitted(request) else {}
-        shown = dialog(errors)
+        shown = dialog(errors, exc)
         if shown is not None:
             return _dialog_response(request, shown)
-        return _board_response(request, query, status=409, message=str(exc))
+        return changes_response(request, [pk], status=409, message=str(exc))
     except InvalidInput as exc:
-        shown = dialog(exc.errors)
+        shown = dialog(exc.errors, None)
         if shown is not None and not shown.errors:
             return _dialog_response(request, shown)
-        return _board_response(request, query, status=409, message=str(exc))
+        return changes_response(request, [pk], status=409, message=str(exc))
     except _REFUSED as exc:
-        return _board_response(request, query, status=409, message=str(exc))
-    return _board_response(request, query)
+        return changes_response(request, [pk], status=409, message=str(exc))
+    return changes_response(request, [pk])
 
 
 def _number(text: str | None) -> int | None:
@@ -248,7 +252,6 @@ def _subtitle(opportunity: Opportunity) -> str:
 @require_POST
 def move(request: AuthedRequest, pk: int) -> HttpResponse:
     """B14: to another open stage; the stages entered ask for their empty mandatory fields."""
-    opportunity = _load(request, pk)
     query = BoardQuery.from_params(request.GET)
     stage_id = request.POST.get("stage", "")
     values = dialogs.posted_values(request.POST)
@@ -263,12 +266,18 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
             values=values,
         )
 
-    def dialog(errors: dict[str, list[str]]) -> Dialog | None:
+    def dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
+        # Read only when a dialog is shown: a move that succeeds reads it once, in the service.
+        opportunity = _load(request, pk)
         target = Stage.objects.filter(pk=_number(stage_id) or 0).first()
         if target is None or target.template_id != opportunity.stage.template_id:
             return None
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
-        steps = builder.stage_steps(rules.missing_for_move(opportunity, target))
+        # A value refused in the dialog comes without the list: the stages' fields asked again.
+        asked = (
+            missing.missing if missing is not None else rules.missing_for_move(opportunity, target)
+        )
+        steps = builder.stage_steps(asked)
         if not steps:
             return None
         return Dialog(
@@ -281,7 +290,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
             errors=builder.leftover_errors(),
         )
 
-    return _run(request, query, pk, change, dialog)
+    return _run(request, pk, change, dialog)
 
 
 @login_required
@@ -292,7 +301,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     values = dialogs.posted_values(request.POST)
 
-    def dialog(errors: dict[str, list[str]]) -> Dialog:
+    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
         steps = builder.stage_steps(dialogs.open_steps_before_win(opportunity))
         asked = {f.name for step in steps for f in step.fields}
@@ -321,7 +330,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
             values=values,
         )
 
-    return _run(request, query, pk, change, dialog)
+    return _run(request, pk, change, dialog)
 
 
 @login_required
@@ -331,7 +340,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = _load(request, pk)
     query = BoardQuery.from_params(request.GET)
 
-    def dialog(errors: dict[str, list[str]]) -> Dialog:
+    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
         step = builder.lose_step()
         step.current = True
@@ -358,7 +367,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
             lost_on=request.POST.get("lost_on", ""),
         )
 
-    return _run(request, query, pk, change, dialog)
+    return _run(request, pk, change, dialog)
 
 
 @login_required
@@ -393,10 +402,10 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
             user=request.user, opportunity_id=pk, version=_number(_version(request))
         )
 
-    def no_dialog(errors: dict[str, list[str]]) -> Dialog | None:
+    def no_dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
         return None
 
-    return _run(request, query, pk, change, no_dialog)
+    return _run(request, pk, change, no_dialog)
 
 
 def _reuse_portfolios(opportunity: Opportunity) -> list[Portfolio]:
@@ -418,7 +427,7 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     data = request.POST if request.method == "POST" else QueryDict()
 
-    def dialog(errors: dict[str, list[str]]) -> Dialog:
+    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, data, errors)
         account = dialogs.DialogField(
             name="account_name",
@@ -474,7 +483,7 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
             portfolio_id=ids["portfolio"],
         )
 
-    return _run(request, query, pk, change, dialog)
+    return _run(request, pk, change, dialog)
 
 
 # -- actions (B20) --------------------------------------------------------------------------
@@ -564,15 +573,15 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
         return _action_dialog(
             request, opportunity, query, data=request.POST, errors=errors, status=422
         )
-    return _board_response(request, query)
+    return changes_response(request, [pk])
 
 
 @login_required
 @require_POST
 def action_done(request: AuthedRequest, pk: int) -> HttpResponse:
     """B20, S4: the planned action is done; the card shows the next one, if any."""
-    action_services.action_mark_done(user=request.user, action_id=pk)
-    return _board_response(request, BoardQuery.from_params(request.GET))
+    action = action_services.action_mark_done(user=request.user, action_id=pk)
+    return changes_response(request, [action.opportunity_id] if action.opportunity_id else [])
 
 
 # -- won and lost lists (B19) ---------------------------------------------------------------

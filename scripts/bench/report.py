@@ -109,7 +109,7 @@ def _move_rows(moves: dict[str, Any] | None) -> list[Row]:
     rows = [
         Row(
             f"Moves: {moves['clients']} clients, HTTP API",
-            f"postgresql, gunicorn ×{moves['workers']}, {moves['threads']} threads each",
+            f"postgresql, gunicorn ×{moves['workers']} ({moves['worker_class'].rsplit('.', 1)[-1]})",
             f"{moves['moves_per_s']:.0f} moves/s",
             f"{moves['baseline_moves_per_s']:.0f} moves/s",
             f"{moves['ratio']:.2f}× ({moves['moves']} moves, {moves['failed']} failed)",

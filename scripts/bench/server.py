@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "gunicorn.conf.py"
@@ -35,10 +36,10 @@ def _wait_until_served(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"No answer from {url} after 30 s.")
 
 
-def serving() -> dict[str, int]:
-    """The processes and threads per process that gunicorn.conf.py gives, for the report."""
+def serving() -> dict[str, Any]:
+    """The processes and their kind that gunicorn.conf.py gives, for the report."""
     config = runpy.run_path(str(CONFIG))
-    return {"workers": int(config["workers"]), "threads": int(config["threads"])}
+    return {"workers": int(config["workers"]), "worker_class": str(config["worker_class"])}
 
 
 @contextmanager
@@ -63,7 +64,7 @@ def gunicorn(log: Path) -> Iterator[str]:
     server = subprocess.Popen(
         [
             str(executable),
-            "salespipe.wsgi:application",
+            "salespipe.asgi:application",
             "--config",
             str(CONFIG),
             "--bind",

@@ -1,6 +1,7 @@
 """A move through the API reads what its rules need and writes the change, nothing more
 (issue 8; SPEC B14, P4, P7, S8): the token's user, the opportunity within the user's scope,
-its template's stages, its tags; then the conditional update and its history row."""
+its template's stages, its tags; then the conditional update, its history row and the
+change feed's row (B21)."""
 
 from typing import Any
 
@@ -13,8 +14,8 @@ from salespipe.pipeline.models import Opportunity
 from salespipe.test import World, make_contact, make_opportunity
 from tests.pipeline.conftest import history_rows, reload
 
-# Token, opportunity, stages, tags, UPDATE, history INSERT.
-MOVE_QUERIES = 6
+# Token, opportunity, stages, tags, UPDATE, history INSERT, change feed INSERT (B21).
+MOVE_QUERIES = 7
 _TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
@@ -42,7 +43,7 @@ def deal(world: World, alice_api: Client) -> Opportunity:
     return opportunity
 
 
-def test_a_move_through_the_api_runs_six_queries(alice_api: Client, world: World, deal):
+def test_a_move_through_the_api_runs_seven_queries(alice_api: Client, world: World, deal):
     statements = _move(alice_api, deal, {"version": 1, "stage": world.qualification.pk})
     assert len(statements) == MOVE_QUERIES, "\n".join(statements)
     assert reload(deal).stage == world.qualification

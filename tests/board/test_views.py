@@ -9,6 +9,7 @@ from django.test import Client
 from salespipe.activities.models import Action, ActionKind
 from salespipe.pipeline.models import Opportunity, OpportunityStatus, Quote
 from salespipe.test import World, make_opportunity
+from tests.changes import column_totals, gone, placed
 
 
 def board_url(world: World) -> str:
@@ -125,11 +126,12 @@ def test_the_board_without_a_portfolio_opens_the_users_first_portfolio(
     assert "A licence" in response.content.decode()
 
 
-def test_a_move_posted_without_the_board_address_redraws_the_default_board(
+def test_a_change_posted_without_the_board_address_answers_for_the_default_board(
     world: World, alice_client: Client
 ):
+    """B21: the card leaves, and the totals are those of the board shown by default."""
     deal = make_opportunity(world.licences_a, amount=Decimal("100"))
-    other = make_opportunity(world.licences_a, name="Still here")
+    make_opportunity(world.licences_a, name="Still here")
 
     response = alice_client.post(
         f"/board/opportunities/{deal.pk}/lose/",
@@ -137,7 +139,12 @@ def test_a_move_posted_without_the_board_address_redraws_the_default_board(
     )
 
     assert response.status_code == 200
-    assert f'data-id="{other.pk}"' in response.content.decode()
+    html = response.content.decode()
+    assert gone(html) == {deal.pk}
+    assert column_totals(html) == {
+        str(stage.pk): int(stage == world.licence_lead)
+        for stage in world.licences_a.template.stages.filter(status="open")
+    }
     deal.refresh_from_db()
     assert deal.status == OpportunityStatus.LOST
 
@@ -190,7 +197,7 @@ def move(client: Client, world: World, deal: Opportunity, stage_id: int, **value
     )
 
 
-def test_a_move_that_needs_no_field_answers_the_board_with_the_card_moved(
+def test_a_move_that_needs_no_field_answers_with_the_card_in_its_new_column_and_the_totals(
     world: World, alice_client: Client
 ):
     deal = make_opportunity(world.portfolio_a, amount=Decimal("100"))
@@ -198,7 +205,13 @@ def test_a_move_that_needs_no_field_answers_the_board_with_the_card_moved(
     response = move(alice_client, world, deal, world.discovery.pk)
 
     assert response.status_code == 200
-    assert response["X-Fragment"] == "board"
+    assert response["X-Fragment"] == "changes"
+    html = response.content.decode()
+    assert placed(html)[deal.pk].column == str(world.discovery.pk)
+    assert 'data-version="2"' in placed(html)[deal.pk].html
+    assert column_totals(html)[str(world.discovery.pk)] == 1
+    assert column_totals(html)[str(world.qualification.pk)] == 0
+    assert 'id="board-summary"' in html
     deal.refresh_from_db()
     assert deal.stage_id == world.discovery.pk
     assert deal.version == 2
@@ -276,7 +289,7 @@ def test_a_bad_value_comes_back_in_the_dialog_next_to_its_field_on_its_step(
     assert deal.amount is None
 
 
-def test_a_stale_version_redraws_the_board_with_the_reason_and_changes_nothing(
+def test_a_stale_version_shows_the_card_where_it_really_is_with_the_reason(
     world: World, alice_client: Client
 ):
     """P7: someone moved the card meanwhile; the board shows where it really is."""
@@ -286,10 +299,11 @@ def test_a_stale_version_redraws_the_board_with_the_reason_and_changes_nothing(
     response = move(alice_client, world, deal, world.discovery.pk)
 
     assert response.status_code == 409
-    assert response["X-Fragment"] == "board"
+    assert response["X-Fragment"] == "changes"
     html = response.content.decode()
     assert "data-board-message" in html
     assert "changed by someone else" in html
+    assert placed(html)[deal.pk].column == str(world.negotiation.pk)
     deal.refresh_from_db()
     assert deal.stage_id == world.negotiation.pk
     assert deal.version == 2

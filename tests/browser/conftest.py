@@ -55,6 +55,13 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1440, "height": 900}}
 
 
+@pytest.fixture(autouse=True)
+def _no_live_feed_on_the_test_server(settings):
+    """The test server answers one request at a time: a page's live feed, which stays open,
+    would hold it. Live updates are tried against gunicorn (test_live_updates.py)."""
+    settings.LIVE_UPDATES = False
+
+
 @pytest.fixture
 def world_db(transactional_db):
     """The shared test world, in a database the live server's thread also sees."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from salespipe.lib.months import Month
 from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus, Portfolio
 from salespipe.test import World, make_opportunity
+from tests.changes import placed
 
 
 def this_month() -> Month:
@@ -337,8 +338,8 @@ def test_dropping_on_a_month_sets_the_last_day_of_that_month(world: World, alice
     response = schedule(alice_client, world, deal, "2032-02", start="2032-01")
 
     assert response.status_code == 200
-    assert response["X-Fragment"] == "calendar"
-    assert column_of(response.content.decode(), deal) == "2032-02"
+    assert response["X-Fragment"] == "changes"
+    assert placed(response.content.decode())[deal.pk].column == "2032-02"
     fresh = Opportunity.objects.get(pk=deal.pk)
     assert fresh.expected_signature_date == dt.date(2032, 2, 29)
     assert fresh.version == deal.version + 1
@@ -354,7 +355,7 @@ def test_dropping_on_no_date_clears_the_date(world: World, alice_client: Client)
     response = schedule(alice_client, world, deal, "", start="2031-03")
 
     assert response.status_code == 200
-    assert column_of(response.content.decode(), deal) == ""
+    assert placed(response.content.decode())[deal.pk].column == "none"
     fresh = Opportunity.objects.get(pk=deal.pk)
     assert fresh.expected_signature_date is None
     assert fresh.version == deal.version + 1
@@ -378,7 +379,7 @@ def test_no_date_is_refused_when_a_stage_made_the_date_mandatory_and_the_user_is
     html = response.content.decode()
     assert "Proposal deal keeps its expected signature date" in html
     assert "mandatory from the stage Proposal on" in html
-    assert column_of(html, deal) == "2031-03"
+    assert placed(html)[deal.pk].column == "2031-03"
     fresh = Opportunity.objects.get(pk=deal.pk)
     assert fresh.expected_signature_date == dt.date(2031, 3, 31)
     assert fresh.version == deal.version

@@ -1,10 +1,12 @@
 // The portfolio board (SPEC B14-B22) and the signature calendar (C1-C5): native drag and
-// drop, keyboard and menu moves, and the dialogs the server sends when a move needs values,
-// shown one step at a time.
+// drop, keyboard and menu moves, the dialogs the server sends when a move needs values,
+// shown one step at a time, and colleagues' changes as they happen (B21).
 //
-// Nothing moves on the page before the server has answered: it sends back the board or the
-// calendar as it really is (200, or 409/422 with the reason), or a dialog (422). Every
-// listener is delegated, so a board of thousands of cards costs no more than one of ten.
+// Nothing moves on the page before the server has answered: it sends back what the change
+// changed (the cards, the columns' totals, the summary; 200, or 409/422 with the reason), or
+// a dialog (422). A colleague's change comes through the live feed as ids only, and the page
+// asks for what it shows of them the same way. Every listener is delegated, so a board of
+// thousands of cards costs no more than one of ten.
 (function () {
   "use strict";
 
@@ -17,12 +19,16 @@
   if (!app || !board || !host || !status) return;
 
   const Steps = window.SalespipeSteps;
+  const Salespipe = window.Salespipe;
   const base = app.dataset.transitionBase;
   const scheduleBase = app.dataset.scheduleBase;
   // "board" or "calendar": also the name of the fragment that draws this page's body.
   const view = app.dataset.view || "board";
+  const say = Salespipe.announcer(status);
   let dragged = null;
   let lastFocus = null;
+  // The card whose dialog or menu is open: a colleague's change to it waits until it closes.
+  let cardInDialog = null;
 
   // -- messages and focus ------------------------------------------------------------------
 
@@ -33,14 +39,13 @@
     );
   }
 
-  function say(text) {
-    // Emptied first, so that the same message twice is read twice.
-    status.textContent = "";
-    if (text) window.setTimeout(() => (status.textContent = text), 50);
-  }
-
   function cardById(id) {
     return board.querySelector(`[data-card][data-id="${CSS.escape(String(id))}"]`);
+  }
+
+  function cardName(card) {
+    const name = card && card.querySelector(".card-name");
+    return name ? name.textContent.trim() : "";
   }
 
   function visibleCards(container) {
@@ -88,6 +93,24 @@
 
   // -- talking to the server ---------------------------------------------------------------
 
+  // An address of this page's: what it shows (its own address's parameters) goes with every
+  // request, so that the answer is drawn for it; the calendar says it is the calendar.
+  function pageUrl(url) {
+    const address = new URL(url, location.href);
+    for (const [name, value] of new URLSearchParams(location.search)) {
+      if (!address.searchParams.has(name)) address.searchParams.append(name, value);
+    }
+    if (view === "calendar") address.searchParams.set("view", "calendar");
+    return address.pathname + address.search;
+  }
+
+  function messageOf(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const message = template.content.querySelector("[data-board-message]");
+    return message ? message.textContent.trim() : "";
+  }
+
   function swapBoard(html) {
     board.innerHTML = html;
     if (window.htmx) window.htmx.process(board);
@@ -95,48 +118,48 @@
     if (message) say(message.textContent.trim());
     document.dispatchEvent(new CustomEvent("board:updated"));
     restoreFocus();
+    live.follow();
   }
 
   async function refresh() {
-    try {
-      const response = await fetch(location.pathname + location.search, {
-        headers: { "HX-Request": "true" },
-        credentials: "same-origin",
-      });
-      if (response.ok) swapBoard(await response.text());
-    } catch (_error) {
-      // The message about the failure is already shown; the board stays as it was.
+    const answer = await Salespipe.send(location.pathname + location.search);
+    // Without an answer the page stays as it was; the message about it is already shown.
+    if (answer && answer.response.ok && answer.kind === view) swapBoard(answer.html);
+  }
+
+  // What a change changed: cards out of their old place and into their new one, every
+  // column's totals and the summary, as the answer's out-of-band swaps say.
+  function applyChanges(html) {
+    const focused = document.activeElement;
+    const focusedCard = focused && focused.matches && focused.matches("[data-card]") ? focused : null;
+    window.htmx.swap(board, html, { swapStyle: "none" });
+    document.dispatchEvent(new CustomEvent("board:updated"));
+    // A card redrawn under the keyboard keeps it, wherever it went.
+    if (focusedCard && !focusedCard.isConnected) {
+      const again = cardById(focusedCard.dataset.id);
+      if (again) again.focus({ preventScroll: true });
     }
   }
 
   async function request(url, options) {
-    let response;
-    try {
-      response = await fetch(url, {
-        credentials: "same-origin",
-        ...options,
-        headers: { "X-CSRFToken": app.dataset.csrf, "HX-Request": "true" },
-      });
-    } catch (_error) {
+    const answer = await Salespipe.send(pageUrl(url), options);
+    if (!answer) {
       say(app.dataset.msgNetwork);
       board.querySelectorAll("[aria-busy]").forEach((el) => el.removeAttribute("aria-busy"));
       restoreFocus();
       return;
     }
-    const kind = response.headers.get("X-Fragment");
-    const html = await response.text();
-    if (kind === view) {
+    const { response, kind, html } = answer;
+    if (kind !== "dialog" && !host.querySelector("dialog[open]")) {
+      // Its change answered: the card is no longer in the user's hands.
+      cardInDialog = null;
+      live.release();
+    }
+    if (kind === "changes") {
       closeDialogs();
-      swapBoard(html);
-    } else if (kind === "board" || kind === "calendar") {
-      // The other view's body, from an endpoint both share (an action planned from the
-      // calendar): its message is kept, and this page's body is drawn again.
-      closeDialogs();
-      const template = document.createElement("template");
-      template.innerHTML = html;
-      const message = template.content.querySelector("[data-board-message]");
-      if (message) say(message.textContent.trim());
-      await refresh();
+      applyChanges(html);
+      say(messageOf(html));
+      restoreFocus();
     } else if (kind === "dialog") {
       showDialog(html);
     } else {
@@ -152,11 +175,12 @@
 
   function transition(card, action, fields) {
     rememberFocus(card);
+    cardInDialog = card.dataset.id;
     const body = new FormData();
     body.append("version", card.dataset.version);
     for (const [name, value] of Object.entries(fields || {})) body.append(name, value);
     card.setAttribute("aria-busy", "true");
-    return post(`${base}${card.dataset.id}/${action}/${location.search}`, body);
+    return post(`${base}${card.dataset.id}/${action}/`, body);
   }
 
   // C3: to the last day of `month` ("YYYY-MM"), or without a date ("").
@@ -166,8 +190,74 @@
     body.append("version", card.dataset.version);
     body.append("month", month);
     card.setAttribute("aria-busy", "true");
-    return post(`${scheduleBase}${card.dataset.id}/schedule/${location.search}`, body);
+    return post(`${scheduleBase}${card.dataset.id}/schedule/`, body);
   }
+
+  // -- colleagues' changes (B21) -----------------------------------------------------------
+
+  const live = (function () {
+    let source = null;
+    let address = "";
+    const waiting = new Set();
+    let timer = null;
+
+    // Asks for what this page shows of the changed cards, unless one is in the user's hands.
+    async function flush() {
+      timer = null;
+      const held = new Set([dragged && dragged.dataset.id, cardInDialog].filter(Boolean));
+      const ids = Array.from(waiting).filter((id) => !held.has(id));
+      if (!ids.length) return;
+      ids.forEach((id) => waiting.delete(id));
+      const names = new Map(ids.map((id) => [id, cardName(cardById(id))]));
+      const params = new URLSearchParams({ ids: ids.join(",") });
+      const answer = await Salespipe.send(pageUrl(`${app.dataset.changesUrl}?${params}`));
+      if (!answer || !answer.response.ok || answer.kind !== "changes") return;
+      applyChanges(answer.html);
+      const changed = ids
+        .map((id) => cardName(cardById(id)) || names.get(id))
+        .filter(Boolean);
+      if (changed.length) say(format(app.dataset.msgLiveChanged, { names: changed.join(", ") }));
+    }
+
+    function schedule() {
+      if (timer === null) timer = window.setTimeout(flush, 150);
+    }
+
+    function heard(event) {
+      let change;
+      try {
+        change = JSON.parse(event.data);
+      } catch (_error) {
+        return;
+      }
+      // This page drew its own changes from the answer it got.
+      if (change.origin === Salespipe.origin) return;
+      const id = String(change.opportunity);
+      const card = cardById(id);
+      if (card && change.kind !== "deleted" && Number(card.dataset.version) > change.version) return;
+      if (!card && change.kind === "deleted") return;
+      waiting.add(id);
+      if (card && (id === cardInDialog || card === dragged)) {
+        say(format(app.dataset.msgLiveHeld, { name: cardName(card) }));
+      }
+      schedule();
+    }
+
+    // Opens the feed of what the page shows now; again when a redraw changed its address.
+    function follow() {
+      const body = board.querySelector("[data-board-body]");
+      const wanted = body ? body.dataset.liveUrl || "" : "";
+      if (wanted === address && source) return;
+      if (source) source.close();
+      source = null;
+      address = wanted;
+      if (!wanted || !window.EventSource) return;
+      source = new EventSource(wanted);
+      source.addEventListener("change", heard);
+    }
+
+    return { follow, release: schedule };
+  })();
 
   // -- dialogs -----------------------------------------------------------------------------
 
@@ -208,6 +298,10 @@
     dialog.addEventListener("close", () => {
       const cancelled = !dialog.dataset.done;
       dialog.remove();
+      if (!host.querySelector("dialog[open]")) {
+        cardInDialog = null;
+        live.release();
+      }
       if (cancelled) {
         board.querySelectorAll("[aria-busy]").forEach((el) => el.removeAttribute("aria-busy"));
         if (!host.querySelector("dialog[open]")) restoreFocus();
@@ -282,6 +376,7 @@
     dragged = null;
     document.body.classList.remove("is-dragging");
     clearDropTargets();
+    live.release();
   }
 
   board.addEventListener("dragstart", (event) => {
@@ -421,7 +516,8 @@
       openMenu(card);
     } else if (button.dataset.cardCommand === "actions") {
       rememberFocus(card);
-      request(`${base}${card.dataset.id}/actions/${location.search}`, { method: "GET" });
+      cardInDialog = card.dataset.id;
+      request(`${base}${card.dataset.id}/actions/`, { method: "GET" });
     }
   });
 
@@ -463,6 +559,7 @@
   function openMenu(card) {
     if (!menu) return;
     rememberFocus(card);
+    cardInDialog = card.dataset.id;
     menu.dataset.cardId = card.dataset.id;
     const name = card.querySelector(".card-name");
     menu.querySelector("[data-card-menu-title]").textContent = name ? name.textContent : "";
@@ -489,7 +586,11 @@
       if (card) drop(card, action, button.dataset);
     });
     menu.addEventListener("close", () => {
-      if (!menu.dataset.chosen) restoreFocus();
+      if (!menu.dataset.chosen) {
+        cardInDialog = null;
+        live.release();
+        restoreFocus();
+      }
       delete menu.dataset.chosen;
     });
   }
@@ -553,6 +654,7 @@
   // A board drawn again by htmx (filters, sort, weighted amounts) keeps the search applied.
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail && event.detail.target === board) {
+      live.follow();
       const message = board.querySelector("[data-board-message]");
       if (message) say(message.textContent.trim());
       if (monthNav) {
@@ -588,4 +690,5 @@
   }
 
   widenMonths();
+  live.follow();
 })();

@@ -14,15 +14,7 @@
   const texts = page.dataset;
   const Steps = window.SalespipeSteps;
 
-  function say(text) {
-    status.textContent = "";
-    if (text) window.setTimeout(() => (status.textContent = text), 50);
-  }
-
-  function csrfToken() {
-    const input = page.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
+  const say = window.Salespipe.announcer(status);
 
   function setBusy(busy) {
     page.querySelectorAll("button[type=submit], [data-fallback]").forEach((b) => (b.disabled = busy));
@@ -30,26 +22,17 @@
 
   async function send(url, body) {
     setBusy(true);
-    let response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        body,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-      });
-    } catch (_error) {
+    const answer = await window.Salespipe.send(url, { method: "POST", body });
+    if (!answer) {
       setBusy(false);
       say(texts.msgNetwork);
       return;
     }
-    const redirect = response.headers.get("HX-Redirect");
-    if (redirect) {
-      window.location.assign(redirect);
+    if (answer.redirect) {
+      window.location.assign(answer.redirect);
       return;
     }
-    const kind = response.headers.get("X-Fragment");
-    const html = await response.text();
+    const { kind, html } = answer;
     setBusy(false);
     if (kind === "form") {
       closeDialog();

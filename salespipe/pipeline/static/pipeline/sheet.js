@@ -21,15 +21,7 @@
   const DECIMALS = new Set(["amount", "days"]);
   let leaving = false;
 
-  function say(text) {
-    status.textContent = "";
-    if (text) window.setTimeout(() => (status.textContent = text), 50);
-  }
-
-  function csrfToken() {
-    const input = sheet.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
+  const say = window.Salespipe.announcer(status);
 
   const fieldsForm = () => document.getElementById("sheet-fields");
   const panel = (name) => sheet.querySelector(`[data-tab-panel="${CSS.escape(name)}"]`);
@@ -218,12 +210,9 @@
 
   async function fetchTab(name) {
     const url = `${texts.sheetUrl}?fragment=${encodeURIComponent(name)}`;
-    try {
-      const response = await fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } });
-      if (response.ok) panel(name).innerHTML = await response.text();
-    } catch (_error) {
-      // The tab keeps what it showed; the next change draws it again.
-    }
+    // Without an answer the tab keeps what it showed; the next change draws it again.
+    const answer = await window.Salespipe.send(url);
+    if (answer && answer.response.ok) panel(name).innerHTML = answer.html;
   }
 
   function selectTab(name, focus) {
@@ -275,26 +264,17 @@
     if (options.body instanceof FormData && options.body.has("version") && options.estimate) {
       options.body.set("version", estimateVersion());
     }
-    let response;
-    try {
-      response = await fetch(url, {
-        credentials: "same-origin",
-        method: options.method || "GET",
-        body: options.body,
-        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-      });
-    } catch (_error) {
+    const answer = await window.Salespipe.send(url, { method: options.method, body: options.body });
+    if (!answer) {
       say(texts.msgNetwork);
       return;
     }
-    const redirect = response.headers.get("HX-Redirect");
-    if (redirect) {
+    if (answer.redirect) {
       leaving = true;
-      window.location.assign(redirect);
+      window.location.assign(answer.redirect);
       return;
     }
-    const kind = response.headers.get("X-Fragment");
-    const html = await response.text();
+    const { response, kind, html } = answer;
     const focused = rememberFocus();
     if (kind === "sheet") {
       const tab = activeTab();
@@ -441,7 +421,7 @@
   async function upload(form, files) {
     for (const file of Array.from(files || [])) {
       const data = new FormData();
-      data.set("csrfmiddlewaretoken", csrfToken());
+      data.set("csrfmiddlewaretoken", window.Salespipe.csrfToken());
       data.set("file", file, file.name);
       await send(form.action, { method: "POST", body: data });
       form = sheet.querySelector("[data-upload-form]");

@@ -1,0 +1,179 @@
+"""The live feed of an open board or calendar (SPEC B21), as server-sent events.
+
+`GET /live/?portfolio=ID` (or `group=ID`, or `scope=all`, as the page's own address says)
+streams an event for each change of an opportunity of the user's companies in the
+portfolios shown: its id and version and what happened, nothing more; the page then asks
+for what it shows of it, through the board's own reads. `since` (or the `Last-Event-ID`
+a reconnecting browser sends) replays the changes after that cursor first, so nothing is
+missed between the page being drawn and its feed opening, or during a short loss of network.
+
+Under ASGI (`make run`: uvicorn workers), an open page costs a coroutine and a queue; under
+WSGI it holds a thread. A stream ends after `STREAM_SECONDS`, or as soon as its user logs
+out, is deactivated or changes companies, and the browser opens it again.
+"""
+
+import asyncio
+import json
+import queue
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from salespipe.live.hub import Event, Subscription, hub, latest_id, read_events
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.pipeline.calendar_params import CalendarQuery
+from salespipe.pipeline.models import Portfolio, StageTemplate
+from salespipe.web.http import AuthedRequest
+
+HEARTBEAT_SECONDS = 20.0
+STREAM_SECONDS = 300.0
+# How long the browser waits before opening a feed again after it ended.
+RETRY_MILLISECONDS = 1000
+
+
+def _subscription(user: Collaborator, query: CalendarQuery) -> Subscription:
+    companies = access.company_ids(user)
+    if query.portfolio_id is not None:
+        if not Portfolio.objects.filter(pk=query.portfolio_id).exists():
+            raise Http404
+        return Subscription(companies, frozenset([query.portfolio_id]), _no_delivery)
+    if query.group_id is not None:
+        if not StageTemplate.objects.filter(pk=query.group_id).exists():
+            raise Http404
+        members = Portfolio.objects.filter(template_id=query.group_id).values_list("pk", flat=True)
+        return Subscription(companies, frozenset(members), _no_delivery, query.group_id)
+    if query.all_portfolios:
+        return Subscription(companies, None, _no_delivery)
+    raise Http404
+
+
+def _no_delivery(event: Event) -> None:
+    raise RuntimeError("A subscription delivers once its stream has started.")
+
+
+def _since(request: AuthedRequest) -> int:
+    for raw in (request.headers.get("Last-Event-ID", ""), request.GET.get("since", "")):
+        if raw.strip().isdigit():
+            return int(raw.strip())
+    return latest_id()
+
+
+def encode(event: Event) -> bytes:
+    data = {"opportunity": event.opportunity_id, "version": event.version, "kind": event.kind}
+    if event.origin:
+        data["origin"] = event.origin
+    return f"id: {event.id}\nevent: change\ndata: {json.dumps(data)}\n\n".encode()
+
+
+class _Stream:
+    """What both kinds of server share: catching up, then new events, then the end."""
+
+    def __init__(self, request: AuthedRequest, subscription: Subscription, since: int) -> None:
+        self.user_id = request.user.pk
+        self.session = request.session
+        self.session_key = request.session.session_key
+        self.subscription = subscription
+        self.last = since
+        self.ends_at = time.monotonic() + STREAM_SECONDS
+
+    def opening(self) -> bytes:
+        return f"retry: {RETRY_MILLISECONDS}\n\n".encode()
+
+    def missed(self) -> list[bytes]:
+        """The changes after the cursor this page wants, read from the feed itself."""
+        return [self.send(event) for event in read_events(self.last) if self._wants(event)]
+
+    def _wants(self, event: Event) -> bool:
+        return event.id > self.last and self.subscription.wants(event)
+
+    def send(self, event: Event) -> bytes:
+        self.last = max(self.last, event.id)
+        return encode(event)
+
+    def still_allowed(self) -> bool:
+        """The user is still logged in, active, and on the same companies."""
+        if self.session_key is None or not self.session.exists(self.session_key):
+            return False
+        user = Collaborator.objects.filter(pk=self.user_id, is_active=True).first()
+        return user is not None and access.company_ids(user) == self.subscription.company_ids
+
+    def over(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+    def heard(self, event: Event) -> bytes:
+        """What to send of an event from the reader: nothing if replayed already."""
+        return self.send(event) if event.id > self.last else b""
+
+    def quiet(self) -> bytes | None:
+        """What to send after a quiet while: a heartbeat, or None to end the stream."""
+        return b": still here\n\n" if self.still_allowed() else None
+
+
+def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
+    async def events() -> AsyncIterator[bytes]:
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Queue[Event] = asyncio.Queue()
+
+        def deliver(event: Event) -> None:
+            # Called from the reader's thread: the queue belongs to this event loop.
+            loop.call_soon_threadsafe(waiting.put_nowait, event)
+
+        stream.subscription.deliver = deliver
+        hub.subscribe(stream.subscription)
+        try:
+            yield stream.opening()
+            for missed in await sync_to_async(stream.missed, thread_sensitive=False)():
+                yield missed
+            while not stream.over():
+                chunk: bytes | None
+                try:
+                    chunk = stream.heard(await asyncio.wait_for(waiting.get(), HEARTBEAT_SECONDS))
+                except TimeoutError:
+                    chunk = await sync_to_async(stream.quiet, thread_sensitive=False)()
+                if chunk is None:
+                    break
+                yield chunk
+        finally:
+            hub.unsubscribe(stream.subscription)
+
+    return events()
+
+
+def _sync_events(stream: _Stream) -> Iterator[bytes]:
+    waiting: queue.SimpleQueue[Event] = queue.SimpleQueue()
+    stream.subscription.deliver = waiting.put
+    hub.subscribe(stream.subscription)
+    try:
+        yield stream.opening()
+        yield from stream.missed()
+        while not stream.over():
+            try:
+                chunk: bytes | None = stream.heard(waiting.get(timeout=HEARTBEAT_SECONDS))
+            except queue.Empty:
+                chunk = stream.quiet()
+            if chunk is None:
+                break
+            yield chunk
+    finally:
+        hub.unsubscribe(stream.subscription)
+
+
+@login_required
+@require_GET
+def live_feed(request: AuthedRequest) -> StreamingHttpResponse:
+    query = CalendarQuery.from_params(request.GET)
+    stream = _Stream(request, _subscription(request.user, query), _since(request))
+    content: Any = (
+        _async_events(stream) if isinstance(request, ASGIRequest) else _sync_events(stream)
+    )
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
+    # A proxy that buffers answers would hold the events back.
+    response["X-Accel-Buffering"] = "no"
+    return response

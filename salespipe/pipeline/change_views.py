@@ -1,0 +1,157 @@
+"""What a change answers with, and what a live page asks for (SPEC B21, DESIGN "a change
+answers with what it changed").
+
+A move, win, loss, delete, reuse, calendar drop or new action answers with the cards it
+changed, each with the card it goes after in its column, the cards the page no longer
+shows, every column's totals and the summary: htmx out-of-band swaps, named
+`changes` in the `X-Fragment` header. A page that hears of a colleague's change through its
+live feed asks `GET …/changes/?ids=…` with its own address, and gets the same fragments.
+
+The answer is for the page the change came from: its address (the board's, or the calendar's
+with `view=calendar`) says what it shows, so that its filters, sort and months apply.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.org.models import Collaborator
+from salespipe.pipeline import selectors
+from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.calendar_params import CalendarQuery
+from salespipe.pipeline.page_context import FRAGMENT_HEADER, create_url, first_portfolio
+from salespipe.pipeline.presenters import card_renderer, present_cards
+from salespipe.web.http import AuthedRequest
+
+# A live page asks for at most this many cards at once; more, and it draws itself again.
+MAX_IDS = 100
+
+
+def _board_query(user: Collaborator, params: QueryDict) -> BoardQuery:
+    query = BoardQuery.from_params(params)
+    if query.portfolio_id is None and query.group_id is None:
+        portfolio = first_portfolio(user)
+        if portfolio is not None:
+            return BoardQuery(portfolio.pk, None, query.filters)
+    return query
+
+
+def _calendar_query(user: Collaborator, params: QueryDict) -> CalendarQuery:
+    query = CalendarQuery.from_params(params)
+    if not query.has_scope:
+        portfolio = first_portfolio(user)
+        if portfolio is not None:
+            return query.for_portfolio(portfolio.pk)
+    return query
+
+
+def _stage_key(stage_id: Any) -> str:
+    return str(stage_id)
+
+
+def _month_key(month: Any) -> str:
+    return "none" if month is None else str(month)
+
+
+def changes_context(
+    request: AuthedRequest, ids: list[int], *, calendar: bool | None = None
+) -> dict[str, Any]:
+    """What the page at the request's address now shows of the opportunities `ids`: the
+    calendar's when `calendar` says so, or else when the address says `view=calendar`."""
+    user = request.user
+    changes: selectors.Changes[Any]
+    key_of: Callable[[Any], str]
+    if calendar is None:
+        calendar = request.GET.get("view") == "calendar"
+    if calendar:
+        calendar_query = _calendar_query(user, request.GET)
+        changes = selectors.calendar_changes(
+            user=user,
+            portfolio_id=calendar_query.portfolio_id,
+            group_id=calendar_query.group_id,
+            all_portfolios=calendar_query.all_portfolios,
+            start=calendar_query.first_month(timezone.localdate()),
+            months=calendar_query.month_count,
+            filters=calendar_query.filters,
+            weighted=user.show_weighted,
+            ids=ids,
+        )
+        query: BoardQuery | CalendarQuery = calendar_query
+        totals = [(_month_key(c.month), c.totals) for c in changes.view.columns]
+        key_of = _month_key
+    else:
+        query = _board_query(user, request.GET)
+        changes = selectors.board_changes(
+            user=user,
+            portfolio_id=query.portfolio_id,
+            group_id=query.group_id,
+            filters=query.filters,
+            weighted=user.show_weighted,
+            ids=ids,
+        )
+        totals = [(str(c.stage.pk), c.totals) for c in changes.view.columns]
+        key_of = _stage_key
+    view = changes.view
+    renderer = card_renderer()
+    placed = [
+        {
+            "id": item.card.id,
+            "column": key_of(item.column),
+            "after": item.after,
+            "html": present_cards([item.card], view.rates, renderer).html,
+        }
+        for item in changes.placed
+    ]
+    return {
+        "board": view,
+        "query": query,
+        "placed": placed,
+        "gone": changes.gone,
+        "totals": totals,
+        "create_url": create_url(view.portfolio, view.can_create),
+    }
+
+
+def changes_response(
+    request: AuthedRequest,
+    ids: list[int],
+    *,
+    status: int = 200,
+    message: str = "",
+    calendar: bool | None = None,
+) -> HttpResponse:
+    context = changes_context(request, ids, calendar=calendar)
+    context["message"] = message
+    response = render(request, "pipeline/_changes.html", context, status=status)
+    response[FRAGMENT_HEADER] = "changes"
+    return response
+
+
+def _ids(raw: str) -> list[int]:
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts or len(parts) > MAX_IDS or not all(part.isdigit() for part in parts):
+        raise InvalidInput(
+            {"ids": [_("From 1 to %(max)s ids, separated by commas.") % {"max": MAX_IDS}]}
+        )
+    return list(dict.fromkeys(int(part) for part in parts))
+
+
+@login_required
+@require_GET
+def changes(request: AuthedRequest) -> HttpResponse:
+    """B21: what the page at this address now shows of the opportunities `ids`."""
+    try:
+        ids = _ids(request.GET.get("ids", ""))
+    except InvalidInput as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = changes_response(request, ids)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

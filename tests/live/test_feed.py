@@ -1,0 +1,229 @@
+"""The live feed (SPEC B21): who is told of which change, and what the telling holds."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from salespipe.live import feed
+from salespipe.live.hub import Event, Hub, Subscription
+from salespipe.live.models import Change
+from salespipe.pipeline import services
+from salespipe.pipeline.models import Portfolio
+from salespipe.test import World, make_opportunity
+
+
+def _move(world: World, user, deal, stage) -> None:
+    services.opportunity_move(
+        user=user, opportunity_id=deal.pk, version=deal.version, stage_id=stage.pk
+    )
+
+
+@pytest.fixture(autouse=True)
+def _short_streams(monkeypatch):
+    """A stream that ends within a fraction of a second, so that a test reads all of it."""
+    monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setattr(feed, "STREAM_SECONDS", 0.2)
+    # The process's reader would read the test's database from a thread of its own; what a
+    # feed replays comes from the stream itself, and the reader is tried on its own below.
+    monkeypatch.setattr(feed.hub, "_start", lambda: None)
+
+
+def _replayed(client: Client, address: str) -> list[dict]:
+    """The events a feed opened at `address` sends (those after its `since`)."""
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"].startswith("no-store")
+    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert text.startswith("retry: ")
+    return [
+        json.loads(line.removeprefix("data: "))
+        for line in text.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+@pytest.fixture
+def changed(world: World):
+    """A move in company A's portfolio and one in company B's."""
+    ours = make_opportunity(world.portfolio_a, amount=Decimal("100"))
+    theirs = make_opportunity(world.portfolio_b, amount=Decimal("100"))
+    _move(world, world.alice, ours, world.discovery)
+    _move(world, world.charlie, theirs, world.discovery)
+    return ours, theirs
+
+
+def _wanted(subscription: Subscription) -> list[int]:
+    return [
+        event.opportunity_id
+        for event in (
+            Event(
+                row.pk,
+                row.company_id,
+                row.opportunity_id,
+                row.version,
+                row.kind,
+                row.portfolio_id,
+                row.left_portfolio_id,
+                row.origin,
+            )
+            for row in Change.objects.order_by("id")
+        )
+        if subscription.wants(event)
+    ]
+
+
+def test_a_change_is_told_only_to_pages_of_its_company_and_portfolio(world: World, changed):
+    ours, theirs = changed
+    alice = frozenset([world.company_a.pk])
+    charlie = frozenset([world.company_b.pk])
+
+    def nowhere(event: Event) -> None: ...
+
+    assert _wanted(Subscription(alice, frozenset([world.portfolio_a.pk]), nowhere)) == [ours.pk]
+    # The portfolio of company B, opened by alice: nothing of company B reaches her.
+    assert _wanted(Subscription(alice, frozenset([world.portfolio_b.pk]), nowhere)) == []
+    assert _wanted(Subscription(charlie, frozenset([world.portfolio_a.pk]), nowhere)) == []
+    assert _wanted(Subscription(charlie, None, nowhere)) == [theirs.pk]
+    other = Portfolio.objects.create(
+        name="Other A", company=world.company_a, template=world.projects
+    )
+    assert _wanted(Subscription(alice, frozenset([other.pk]), nowhere)) == []
+
+
+def test_a_group_board_hears_of_portfolios_added_to_its_template_later(world: World):
+    later = Portfolio.objects.create(
+        name="Added later", company=world.company_a, template=world.projects
+    )
+    deal = make_opportunity(later, amount=Decimal("100"))
+    _move(world, world.alice, deal, world.discovery)
+    group = Subscription(
+        frozenset([world.company_a.pk]),
+        frozenset([world.portfolio_a.pk]),
+        lambda e: None,
+        world.projects.pk,
+    )
+    assert _wanted(group) == [deal.pk]
+
+
+def test_the_feed_holds_ids_version_and_kind_and_replays_what_the_page_missed(
+    world: World, alice_client: Client, changed
+):
+    ours, _theirs = changed
+    address = f"/live/?portfolio={world.portfolio_a.pk}&since=0"
+
+    events = _replayed(alice_client, address)
+
+    assert events == [{"opportunity": ours.pk, "version": 2, "kind": "changed"}]
+
+
+def test_charlie_hears_nothing_of_company_a_even_on_its_portfolios_address(
+    world: World, charlie_client: Client, changed
+):
+    _ours, theirs = changed
+
+    assert _replayed(charlie_client, f"/live/?portfolio={world.portfolio_a.pk}&since=0") == []
+    assert _replayed(charlie_client, "/live/?scope=all&since=0") == [
+        {"opportunity": theirs.pk, "version": 2, "kind": "changed"}
+    ]
+
+
+def test_a_stream_ends_once_its_user_logged_out(world: World, alice_client: Client, changed):
+    response = alice_client.get(f"/live/?portfolio={world.portfolio_a.pk}&since=0")
+    chunks = iter(response.streaming_content)  # type: ignore[attr-defined]
+    assert next(chunks).startswith(b"retry:")
+    assert b"data: " in next(chunks)
+    alice_client.logout()
+    # At the next heartbeat the stream sees the session gone, and ends without a word more.
+    assert list(chunks) == []
+
+
+def test_without_login_the_feed_sends_to_the_login_page(world: World, client: Client):
+    response = client.get(f"/live/?portfolio={world.portfolio_a.pk}")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_a_feed_without_a_portfolio_or_of_an_unknown_one_is_not_found(
+    world: World, alice_client: Client
+):
+    assert alice_client.get("/live/").status_code == 404
+    assert alice_client.get("/live/?portfolio=987654").status_code == 404
+
+
+def test_a_deleted_opportunity_is_told_as_deleted(world: World, alice_client: Client):
+    deal = make_opportunity(world.portfolio_a)
+    services.opportunity_delete(user=world.alice, opportunity_id=deal.pk)
+
+    events = _replayed(alice_client, f"/live/?portfolio={world.portfolio_a.pk}&since=0")
+
+    assert events == [{"opportunity": deal.pk, "version": 1, "kind": "deleted"}]
+
+
+def test_a_change_rolled_back_tells_nothing(world: World):
+    deal = make_opportunity(world.portfolio_a)
+    with pytest.raises(Exception):  # noqa: B017, PT011 (the proposal stage refuses it)
+        services.opportunity_move(
+            user=world.alice, opportunity_id=deal.pk, version=1, stage_id=world.proposal.pk
+        )
+    assert not Change.objects.exists()
+
+
+def test_the_reader_delivers_each_change_once_and_waits_for_an_id_not_yet_committed(
+    world: World,
+):
+    """PostgreSQL hands out ids before commit: a gap is waited for, then filled once."""
+    deal = make_opportunity(world.portfolio_a)
+    heard: list[int] = []
+    hub = Hub()
+    subscription = Subscription(
+        frozenset([world.company_a.pk]), None, lambda event: heard.append(event.id)
+    )
+    with hub._lock:
+        hub._by_company[world.company_a.pk] = {subscription}
+
+    def row(pk: int) -> None:
+        Change.objects.create(
+            id=pk,
+            company=world.company_a,
+            opportunity_id=deal.pk,
+            version=1,
+            kind="changed",
+            portfolio_id=world.portfolio_a.pk,
+        )
+
+    row(1)
+    row(3)
+    hub.read_once()
+    assert heard == [1, 3]
+    assert hub._floor == 1
+    row(2)
+    hub.read_once()
+    hub.read_once()
+    assert heard == [1, 3, 2]
+    assert hub._floor == 3
+
+
+def test_the_reader_reads_the_feed_once_whatever_the_number_of_pages(world: World):
+    deal = make_opportunity(world.portfolio_a, amount=Decimal("100"))
+    hub = Hub()
+    heard: list[int] = []
+    for _page in range(200):
+        hub._by_company.setdefault(world.company_a.pk, set()).add(
+            Subscription(
+                frozenset([world.company_a.pk]),
+                frozenset([world.portfolio_a.pk]),
+                lambda event: heard.append(event.id),
+            )
+        )
+    _move(world, world.alice, deal, world.discovery)
+
+    with CaptureQueriesContext(connection) as captured:
+        hub.read_once()
+
+    assert len(captured) == 1
+    assert len(heard) == 200
