@@ -15,7 +15,7 @@ from django.test import Client
 from salespipe.documents import services
 from salespipe.documents.models import Document
 from salespipe.documents.storage import FILESYSTEM_BACKEND, S3_BACKEND, document_storage
-from salespipe.test import World
+from salespipe.test import World, make_user
 from tests.api.conftest import bearer_client
 from tests.documents.conftest import SCRIPT, stored_files, upload
 from tests.object_store import Bucket
@@ -158,3 +158,20 @@ def test_a_bucket_is_configured_with_only_what_is_given():
 def test_an_incomplete_configuration_refuses_to_start(environ: dict[str, str], named: str):
     with pytest.raises(ImproperlyConfigured, match=named):
         document_storage(environ)
+
+
+def test_the_admin_links_a_document_to_the_apps_download_never_to_the_bucket(
+    world: World, deal, s3_bucket: Bucket
+):
+    document = services.document_upload(
+        user=world.alice, opportunity_id=deal.pk, upload=SimpleUploadedFile("a.txt", b"hello")
+    )
+    admin = Client()
+    admin.force_login(make_user("admin", is_staff=True, is_superuser=True))
+
+    page = admin.get(f"/admin/documents/document/{document.pk}/change/").content.decode()
+
+    assert f'href="/documents/{document.pk}/download/"' in page
+    assert s3_bucket.name not in page
+    assert "X-Amz-Signature" not in page
+    assert admin.get(f"/documents/{document.pk}/download/").getvalue() == b"hello"
