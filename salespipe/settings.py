@@ -9,6 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from salespipe.documents.storage import document_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SALESPIPE_VAR_DIR", BASE_DIR / "var"))
 
@@ -165,7 +167,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The documents: under MEDIA_ROOT, or in the private bucket S3_BUCKET of an S3-compatible
+    # store when several app servers share them (B21; see salespipe.documents.storage).
+    "default": document_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

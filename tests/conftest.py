@@ -1,7 +1,11 @@
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client, RequestFactory
 
+from salespipe.documents.storage import document_storage
 from salespipe.test import PASSWORD, World, make_world
+from tests.object_store import Bucket, moto_server, new_bucket
 
 
 @pytest.fixture
@@ -53,3 +57,20 @@ def _english_unless_asked(settings):
     # The product's default language is French; tests read English texts unless they ask for
     # French (Accept-Language, a user's language, or translation.override).
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3-compatible store, started once per test process."""
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, settings) -> Bucket:
+    """A new, empty bucket, where the documents of this test are stored, configured from the
+    same environment variables as in production."""
+    bucket = new_bucket(s3_endpoint)
+    # Changing STORAGES drops the storages Django had made, so the next use builds this one.
+    settings.STORAGES = {**settings.STORAGES, "default": document_storage(bucket.environ())}
+    return bucket

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.documents.admin_forms import DocumentForm
@@ -13,7 +15,17 @@ from salespipe.documents.models import Document
 from salespipe.documents.services import clean_name, document_delete
 from salespipe.org.admin_scope import ScopedAdmin, staff
 
-DESCRIBED = ["original_name", "company", "size_text", "content_type", "uploaded_by", "uploaded_at"]
+# What the page of a stored document shows, all read-only.
+STORED = [
+    "opportunity",
+    "stored_file",
+    "original_name",
+    "company",
+    "size_text",
+    "content_type",
+    "uploaded_by",
+    "uploaded_at",
+]
 
 
 @admin.register(Document)
@@ -26,11 +38,18 @@ class DocumentAdmin(ScopedAdmin):
     autocomplete_fields = ["opportunity"]
 
     def get_fields(self, request: HttpRequest, obj: Document | None = None) -> Any:
-        return ["opportunity", "file"] if obj is None else ["opportunity", "file", *DESCRIBED]
+        return ["opportunity", "file"] if obj is None else STORED
 
     def get_readonly_fields(self, request: HttpRequest, obj: Document | None = None) -> Any:
         # Once stored, a document is what was uploaded: remove it and upload another instead.
-        return [] if obj is None else ["opportunity", "file", *DESCRIBED]
+        return [] if obj is None else STORED
+
+    # Through the app's download view, with its access check and headers: the storage's own
+    # address of the file would be a signed link straight into the bucket.
+    @admin.display(description=_("file"))
+    def stored_file(self, document: Document) -> str:
+        url = reverse("documents:download", args=[document.pk])
+        return format_html('<a href="{}" download>{}</a>', url, document.original_name)
 
     @admin.display(description=_("size"), ordering="size")
     def size_text(self, document: Document) -> str:

@@ -132,4 +132,6 @@ def document_delete(*, user: Collaborator, document_id: Any) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        # Robust: once the row is gone the removal has happened; a store out of reach leaves
+        # an object nothing names (logged), not an error for a change already committed.
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
+
+from salespipe.documents.models import Document
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -56,6 +58,11 @@ class Summary:
     documents: int
     missing_documents: list[str]
     size: int
+
+
+def _documents_storage() -> Storage:
+    """Where the documents' field keeps them: MEDIA_ROOT, or the bucket (B21)."""
+    return Document.file.field.storage
 
 
 def _engine() -> str:
@@ -173,9 +180,10 @@ def take_backup(output: Path) -> Summary:
             documents, missing = [], []
             with tarfile.open(partial, "w") as archive:
                 archive.add(copy, arcname=member)
+                storage = _documents_storage()
                 for name in names:
                     try:
-                        with default_storage.open(name, "rb") as stored:
+                        with storage.open(name, "rb") as stored:
                             data = stored.read()
                     except FileNotFoundError:
                         missing.append(name)
@@ -272,13 +280,14 @@ def restore_backup(source: Path) -> Summary:
                 str(database),
             )
         documents = 0
+        storage = _documents_storage()
         for entry in manifest["documents"]:
             name = entry["name"]
             packed = archive.extractfile(DOCUMENTS + name)
             assert packed is not None
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            saved = default_storage.save(name, ContentFile(packed.read()))
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, ContentFile(packed.read()))
             if saved != name:
                 raise BackupError(f"The storage renamed {name} to {saved}.")
             documents += 1

@@ -10,27 +10,8 @@ from salespipe.documents import services
 from salespipe.documents.models import Document
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
-from salespipe.test import World, make_opportunity
-
-SCRIPT = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def deal(world: World):
-    return make_opportunity(world.portfolio_a, account=world.account_a, name="Bakery ovens")
-
-
-def stored_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
-def upload(client: Client, deal, name: str, content: bytes, headers=SCRIPT):
-    return client.post(
-        f"/opportunities/{deal.pk}/documents/",
-        {"file": SimpleUploadedFile(name, content, content_type="text/plain")},
-        headers=headers,
-    )
+from salespipe.test import World
+from tests.documents.conftest import SCRIPT, stored_files, upload
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""Backup and restore (SPEC SEC6; issue 13), as an operator runs them: the commands in their
-own processes, on a database of their own, on SQLite and, when the suite runs on it,
-PostgreSQL.
+"""Backup and restore (SPEC SEC6; issues 13, 14), as an operator runs them: the commands in
+their own processes, on a database of their own, on SQLite and, when the suite runs on it,
+PostgreSQL, with the documents in a folder or in an S3-compatible bucket.
 
 A round trip gives back every row and every document byte; a backup taken while eight
 clients move cards restores to a database whose every version has its history row; a
@@ -23,16 +23,21 @@ import psycopg
 import pytest
 from django.conf import settings as django_settings
 
+from salespipe.documents.storage import S3_VARIABLES
+from tests.object_store import Bucket, new_bucket
+
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+ENGINES = ["sqlite", *(["postgresql"] if ON_POSTGRES else [])]
 
 
 @dataclass
 class Site:
-    """One installation: its database and its documents folder."""
+    """One installation: its database, and its documents folder or bucket."""
 
     env: dict[str, str]
     media: Path
+    bucket: Bucket | None = None
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
@@ -62,7 +67,14 @@ class Site:
 
 
 def _base_env(tmp: Path) -> dict[str, str]:
-    unset = {"DATABASE_URL", "MEDIA_ROOT", "SALESPIPE_VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # Each site names its own database and documents: nothing of the caller's may leak in.
+    unset = {
+        "DATABASE_URL",
+        "MEDIA_ROOT",
+        "SALESPIPE_VAR_DIR",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        *S3_VARIABLES,
+    }
     env = {k: v for k, v in os.environ.items() if k not in unset}
     return env | {"SECRET_KEY": "backup-tests-" + "k" * 40}
 
@@ -80,17 +92,19 @@ def _postgres(sql: str) -> None:
         admin.execute(sql)
 
 
-def _site(engine: str, folder: Path, database: str) -> Site:
+def _site(engine: str, folder: Path, database: str, bucket: Bucket | None = None) -> Site:
     env = _base_env(folder) | {
         "SALESPIPE_VAR_DIR": str(folder),
         "MEDIA_ROOT": str(folder / "media"),
     }
     if engine == "postgresql":
         env["DATABASE_URL"] = f"{_server_url()}/{database}"
-    return Site(env, folder / "media")
+    if bucket is not None:
+        env |= bucket.environ()
+    return Site(env, folder / "media", bucket)
 
 
-@pytest.fixture(scope="module", params=["sqlite", *(["postgresql"] if ON_POSTGRES else [])])
+@pytest.fixture(scope="module", params=ENGINES)
 def seeded(request, tmp_path_factory) -> Iterator[tuple[str, Path, str]]:
     """One installation with the demo data and three documents, seeded once per engine."""
     engine = request.param
@@ -121,6 +135,27 @@ def sites(seeded: tuple[str, Path, str], tmp_path: Path) -> Iterator[tuple[Site,
         _site(engine, tmp_path / "source", names["src"]),
         _site(engine, tmp_path / "copy", names["dst"]),
     )
+    if engine == "postgresql":
+        for name in names.values():
+            _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=ENGINES)
+def bucket_sites(request, s3_endpoint: str, tmp_path: Path) -> Iterator[tuple[Site, Site]]:
+    """Two installations keeping their documents in buckets of their own: one with the demo
+    data and three documents, and an empty one."""
+    engine = request.param
+    names = {role: f"salespipe_backup_s3_{role}_{uuid.uuid4().hex[:8]}" for role in ("src", "dst")}
+    if engine == "postgresql":
+        for name in names.values():
+            _postgres(f'CREATE DATABASE "{name}"')
+    source, copy = (
+        _site(engine, tmp_path / role, names[role], new_bucket(s3_endpoint)) for role in names
+    )
+    source.manage("migrate", "--noinput")
+    source.manage("seed_demo", "--opportunities", "30", "--seed", "5")
+    source.python(ATTACH_DOCUMENTS)
+    yield source, copy
     if engine == "postgresql":
         for name in names.values():
             _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -262,3 +297,37 @@ def test_a_file_that_is_no_backup_is_refused(sites: tuple[Site, Site], tmp_path:
     refused = copy.manage("restore", str(bogus), check=False)
     assert refused.returncode != 0
     assert "Can't read" in refused.stderr or "not a Salespipe backup" in refused.stderr
+
+
+def test_a_restore_puts_every_document_back_into_a_bucket_under_its_own_name(
+    bucket_sites: tuple[Site, Site], tmp_path: Path
+):
+    """B21: with the documents in a bucket, backup reads them from it and restore writes them
+    into the new installation's bucket, private as every document is."""
+    source, copy = bucket_sites
+    assert source.bucket is not None
+    assert copy.bucket is not None
+    keys = source.bucket.keys()
+    assert len(keys) == 3
+    backup = tmp_path / "bucket.backup"
+    assert "3 document(s)" in source.manage("backup", "--output", str(backup)).stdout
+
+    assert "3 document(s)" in copy.manage("restore", str(backup)).stdout
+
+    assert _all_rows(copy) == _all_rows(source)
+    documents = json.loads(source.python(DOCUMENT_BYTES))
+    assert len(documents) == 3
+    assert json.loads(copy.python(DOCUMENT_BYTES)) == documents
+    assert copy.bucket.keys() == keys
+    for key in keys:
+        assert copy.bucket.read(key) == source.bucket.read(key)
+        assert copy.bucket.anonymous_get(key) == 403
+    # Nothing went through either server's disk.
+    assert not source.media.exists()
+    assert not copy.media.exists()
+    # An object gone from the bucket is named, and the backup holds the others.
+    source.bucket.client.delete_object(Bucket=source.bucket.name, Key=keys[0])
+    again = source.manage("backup", "--output", str(tmp_path / "again.backup"))
+    assert "2 document(s)" in again.stdout
+    gone = keys[0].removeprefix(f"{source.bucket.prefix}/")
+    assert f"Missing in the storage, left out: {gone}" in again.stderr
