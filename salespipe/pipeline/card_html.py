@@ -12,7 +12,6 @@ from decimal import Decimal
 from html import escape
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salespipe.pipeline.card_formats import CardFormats
@@ -20,13 +19,6 @@ from salespipe.pipeline.cards import Card, NextAction
 
 # An id no opportunity has, reversed once and replaced by each card's id.
 _PLACEHOLDER = 987654321
-
-# Cards already drawn, by everything their markup depends on. A board is drawn again after
-# every move, filter and refresh, and most of its cards are the same each time: a card
-# found here costs a lookup instead of being written again. Cleared when full, to bound
-# the memory a process holds (about 1.5 KB a card).
-_DRAWN: dict[tuple[object, ...], str] = {}
-_DRAWN_MAX = 10_000
 
 
 def _sheet_pattern() -> tuple[str, str] | None:
@@ -65,11 +57,6 @@ class CardRenderer:
         )
         self.next_action = _around(_("Next action: %(subject)s"), "subject")
         self.move = _around(_("Move %(name)s…"), "name")
-        self._context = (
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            self.sheet,
-        )
         # Names, tags, dates and figures repeat from card to card: each is escaped once.
         self._escaped: dict[str, str] = {}
 
@@ -95,23 +82,6 @@ class CardRenderer:
     def card(self, card: Card, board_amount: Decimal | None) -> str:
         """The card's markup, every text escaped; `board_amount` is its amount in the
         board's currency."""
-        day, action = card.expected_signature_date, card.next_action
-        key = (
-            card,
-            _plain(board_amount),
-            self._context,
-            # What changes with the clock: a date passed, an action overdue.
-            day is not None and day < self.today,
-            action is not None and action.due_at < self.now,
-        )
-        html = _DRAWN.get(key)
-        if html is None:
-            if len(_DRAWN) >= _DRAWN_MAX:
-                _DRAWN.clear()
-            html = _DRAWN[key] = self._draw(card, board_amount)
-        return html
-
-    def _draw(self, card: Card, board_amount: Decimal | None) -> str:
         name = escape(card.name)
         account = self._repeated(card.account_name)
         if self.sheet is not None:
