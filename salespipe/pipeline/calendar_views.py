@@ -134,7 +134,7 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
     query = _default_scope(request.user, asked)
     if not query.has_scope:
         return render(request, "pipeline/no_portfolio.html", status=200)
-    is_htmx = request.headers.get("HX-Request") == "true"
+    is_htmx = bool(request.htmx)
     if query != asked and not is_htmx and not asked.errors:
         # The address names the portfolio shown, so that a link or a reload keeps it.
         return redirect(_address(query))

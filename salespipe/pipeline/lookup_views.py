@@ -28,7 +28,7 @@ SUGGESTIONS = 10
 
 def from_script(request: HttpRequest) -> bool:
     """Whether the page's script sent the request (it names itself as htmx does)."""
-    return request.headers.get("HX-Request") == "true"
+    return bool(getattr(request, "htmx", False))
 
 
 def suggestions(results: Iterable[dict[str, Any]], create: str | None = None) -> JsonResponse:

@@ -129,10 +129,10 @@ def board_page(request: AuthedRequest) -> HttpResponse:
     """The board of a portfolio or group (B1-B13); with htmx, only its `#board` body."""
     asked = BoardQuery.from_params(request.GET)
     query = _default_query(request.user, asked)
-    if query != asked and request.headers.get("HX-Request") != "true":
+    if query != asked and not request.htmx:
         # The address names the portfolio shown, so that a link or a reload keeps it.
         return redirect(reverse("pipeline:board") + query.canonical())
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         response = _board_response(request, query)
         if "scope" in request.GET or "seller" in request.GET:
             # The header form's compound choices, written back as the plain address.

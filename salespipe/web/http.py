@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from salespipe.org.models import Collaborator
 
@@ -7,3 +8,5 @@ class AuthedRequest(HttpRequest):
     """The request of a view behind login_required: its user is a Collaborator."""
 
     user: Collaborator
+    # Set by django-htmx's middleware: whether, and how, a script of ours sent the request.
+    htmx: HtmxDetails

@@ -14,6 +14,7 @@ from salespipe.live.models import Change
 from salespipe.pipeline import services
 from salespipe.pipeline.models import Portfolio
 from salespipe.test import World, make_opportunity
+from tests.changes import placed
 
 
 def _move(world: World, user, deal, stage) -> None:
@@ -227,3 +228,32 @@ def test_the_reader_reads_the_feed_once_whatever_the_number_of_pages(world: Worl
 
     assert len(captured) == 1
     assert len(heard) == 200
+
+
+def test_asking_for_another_companys_cards_gets_none_of_them(
+    world: World, charlie_client: Client, client: Client
+):
+    """B21, SEC2: the ids of company A's cards, asked by charlie with company A's portfolio
+    address, answer as ids that don't exist do: nothing drawn, his own totals."""
+    deal = make_opportunity(world.portfolio_a, name="Zqx secret deal", amount=Decimal("777"))
+    address = f"/board/changes/?ids={deal.pk}&portfolio={world.portfolio_a.pk}"
+    missing = f"/board/changes/?ids=987654&portfolio={world.portfolio_a.pk}"
+
+    answer = charlie_client.get(address)
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "Zqx secret deal" not in html
+    assert "777" not in html
+    assert placed(html) == {}
+    unknown = charlie_client.get(missing).content.decode()
+    assert html.replace(f'id="card-{deal.pk}"', 'id="card-987654"') == unknown
+    assert client.get(address).status_code == 302
+
+
+def test_asking_for_changes_with_bad_ids_is_refused_and_says_why(
+    world: World, alice_client: Client
+):
+    for ids in ("", "x", ",".join(str(n) for n in range(1, 102))):
+        answer = alice_client.get(f"/board/changes/?ids={ids}&portfolio={world.portfolio_a.pk}")
+        assert answer.status_code == 400
+        assert "ids" in answer.content.decode()
