@@ -16,12 +16,13 @@ import asyncio
 import json
 import queue
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
@@ -116,6 +117,19 @@ class _Stream:
         return b": still here\n\n" if self.still_allowed() else None
 
 
+async def _in_a_thread[T](read: Callable[[], T]) -> T:
+    """`read` in a worker thread, whose database connection is given back afterwards: a
+    stream lives for minutes, and on PostgreSQL its connection belongs to the pool."""
+
+    def then_close() -> T:
+        try:
+            return read()
+        finally:
+            connection.close()
+
+    return await sync_to_async(then_close, thread_sensitive=False)()
+
+
 def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
     async def events() -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
@@ -129,14 +143,14 @@ def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
         hub.subscribe(stream.subscription)
         try:
             yield stream.opening()
-            for missed in await sync_to_async(stream.missed, thread_sensitive=False)():
+            for missed in await _in_a_thread(stream.missed):
                 yield missed
             while not stream.over():
                 chunk: bytes | None
                 try:
                     chunk = stream.heard(await asyncio.wait_for(waiting.get(), HEARTBEAT_SECONDS))
                 except TimeoutError:
-                    chunk = await sync_to_async(stream.quiet, thread_sensitive=False)()
+                    chunk = await _in_a_thread(stream.quiet)
                 if chunk is None:
                     break
                 yield chunk
