@@ -224,3 +224,30 @@ def test_a_colleagues_changes_reach_an_open_calendar(served: Served, people: dic
     arrives(bob.page.locator('#board-summary [data-summary-total] [data-total="count"]'), text="2")
 
     nothing_reached(charlie, [*deals.values(), created])
+
+
+def test_a_card_in_a_dialog_stays_put_until_the_dialog_closes_and_the_user_is_told(
+    served: Served, people: dict[str, Person]
+):
+    alice, bob = people["alice"], people["bob"]
+    ids = served.ids
+    moved = ids["deals"]["Live move"]
+    board = f"/board/?portfolio={ids['portfolio']}"
+    alice.open(board)
+    bob.open(board)
+    bob.focus_card(moved)
+    bob.page.keyboard.press("Shift+F10")
+    expect(bob.page.locator("#card-menu")).to_be_visible()
+
+    alice.focus_card(moved)
+    alice.page.keyboard.press("Shift+ArrowRight")
+    expect(alice.page.locator(f'#cards-{ids["discovery"]} [data-id="{moved}"]')).to_be_visible()
+
+    arrives(
+        bob.page.locator("#board-status"),
+        text="Live move has just been changed by someone else.",
+    )
+    expect(bob.page.locator(f'#cards-{ids["qualification"]} [data-id="{moved}"]')).to_be_visible()
+    bob.page.keyboard.press("Escape")
+    arrives(bob.page.locator(f'#cards-{ids["discovery"]} [data-id="{moved}"]'))
+    expect(bob.card(moved)).to_be_focused()
