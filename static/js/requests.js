@@ -30,6 +30,7 @@
       response = await fetch(url, {
         method: settings.method || "GET",
         body: settings.body,
+        signal: settings.signal,
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "X-Live-Origin": origin },
       });

@@ -46,18 +46,13 @@
     if (!list) return;
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
-    let response;
-    try {
-      response = await fetch(button.dataset.moreUrl, { credentials: "same-origin" });
-    } catch (_error) {
-      response = null;
-    }
-    if (!response || !response.ok) {
+    const answer = await window.Salespipe.send(button.dataset.moreUrl);
+    if (!answer || !answer.response.ok) {
       button.disabled = false;
       button.removeAttribute("aria-busy");
       return;
     }
-    const cards = fragment(await response.text());
+    const cards = fragment(answer.html);
     // What a search found in this column comes again, in its place, if it is next.
     list.querySelectorAll("[data-found]").forEach((element) => element.remove());
     for (const card of Array.from(cards.querySelectorAll("[data-card]"))) {
@@ -118,17 +113,12 @@
     after.forEach((pair) => params.append("after", pair));
     if (controller) controller.abort();
     controller = new AbortController();
-    let html;
-    try {
-      const response = await fetch(`${page.dataset.foundUrl}?${params}`, {
-        credentials: "same-origin",
-        signal: controller.signal,
-      });
-      if (!response.ok) return;
-      html = await response.text();
-    } catch (_error) {
-      return;
-    }
+    // Aborted by the next keystroke, or no network: the search shows what is drawn.
+    const answer = await window.Salespipe.send(`${page.dataset.foundUrl}?${params}`, {
+      signal: controller.signal,
+    });
+    if (!answer || !answer.response.ok) return;
+    const html = answer.html;
     // Typing went on meanwhile: this answer is for another search.
     if ((namesInput ? namesInput.value.trim() : "") !== names) return;
     if ((reachInput ? reachInput.value.trim() : "") !== reach) return;
