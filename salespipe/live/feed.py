@@ -184,9 +184,16 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
 def live_feed(request: AuthedRequest) -> StreamingHttpResponse:
     query = CalendarQuery.from_params(request.GET)
     stream = _Stream(request, _subscription(request.user, query), _since(request))
-    content: Any = (
-        _async_events(stream) if isinstance(request, ASGIRequest) else _sync_events(stream)
-    )
+    content: Any
+    if isinstance(request, ASGIRequest):
+        # The stream reads the database only now and then, each time in a thread that gives
+        # its connection back: the request's own would otherwise stay taken for the stream's
+        # whole life, and a few open pages would empty the process's pool.
+        connection.close()
+        content = _async_events(stream)
+    else:
+        # Under WSGI the stream holds its thread, and that thread's connection, anyway.
+        content = _sync_events(stream)
     response = StreamingHttpResponse(content, content_type="text/event-stream")
     # A proxy that buffers answers would hold the events back.
     response["X-Accel-Buffering"] = "no"
