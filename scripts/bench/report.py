@@ -117,6 +117,18 @@ def _move_rows(moves: dict[str, Any] | None) -> list[Row]:
             moves["ratio"] >= 1 / 3 and moves["failed"] == 0,
         )
     ]
+    if "floor_moves_per_s" in moves:
+        rows.append(
+            Row(
+                f"Moves: {moves['clients']} clients, HTTP API vs framework floor",
+                "postgresql, django-ninja, same auth, UPDATE + INSERT",
+                f"{moves['moves_per_s']:.0f} moves/s",
+                f"{moves['floor_moves_per_s']:.0f} moves/s",
+                f"{moves['floor_ratio']:.2f}× ({moves['floor_failed']} floor moves failed)",
+                "≥ 0.5×",
+                moves["floor_ratio"] >= 0.5 and moves["floor_failed"] == 0,
+            )
+        )
     race = moves.get("race")
     if race:
         rows.append(
