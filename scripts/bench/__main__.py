@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = "1000,10000" if args.quick else "1000,10000,100000"
     runs = "5" if args.quick else "7"
     moves, races = ("25", "100") if args.quick else ("100", "1000")
+    live = "40" if args.quick else "80"
     machine = describe(f"{POSTGRES}/postgres")
     print(f"Salespipe bench ({'quick' if args.quick else 'full'}): {sizes} open opportunities")
     print(
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     results["databases"]["sqlite"] = _phase(
         f"sqlite:///{_sqlite_files()[0]}",
         OUT / "sqlite.json",
-        ["--sizes", sizes, "--runs", runs, "--live-search", "2000,5000"],
+        ["--sizes", sizes, "--runs", runs, "--live", live, "--live-search", "2000,5000"],
     )
     for path in _sqlite_files():
         path.unlink(missing_ok=True)
@@ -90,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         results["databases"]["postgresql"] = _phase(
             f"{POSTGRES}/{DATABASE}",
             OUT / "postgresql.json",
-            ["--sizes", sizes, "--runs", runs, "--moves", moves, "--races", races],
+            [
+                *("--sizes", sizes, "--runs", runs, "--moves", moves, "--races", races),
+                *("--live", live),
+            ],
         )
         _postgres(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 

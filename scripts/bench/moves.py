@@ -4,7 +4,9 @@ Eight clients, each with its own cards, move them back and forth between two sta
 `POST /api/v1/opportunities/{id}/move`, sending the version each answer gave, each over one
 connection kept open as an API script's is. The baseline
 is the least a move must do: eight threads of psycopg, each running the conditional UPDATE
-and the history INSERT in one transaction, the same number of times. Then the race: in each
+and the history INSERT in one transaction, the same number of times; the framework floor,
+the same clients and moves through a minimal django-ninja endpoint doing just those two
+statements behind the same token auth (`floor`), served as the app is. Then the race: in each
 round, several clients move the same card with the same version at the same moment; exactly
 one must succeed, the others get 409. Last, nothing was lost: every card's stage is the last
 stage its history names, and its history holds exactly one entry per successful move.
@@ -25,6 +27,7 @@ from django.db import close_old_connections
 from salespipe.api.models import ApiToken
 from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus
 
+from .floor import PREFIX as FLOOR_PREFIX
 from .server import ROOT, gunicorn, serving
 from .timing import ratio
 from .world import BenchWorld
@@ -32,6 +35,8 @@ from .world import BenchWorld
 CLIENTS = 8
 CARDS_PER_CLIENT = 10
 RACERS = 3
+# The settings that serve the framework floor (`floor`) beside the app.
+FLOOR_SETTINGS = "scripts.bench.floor_settings"
 
 
 class ApiClient:
@@ -49,7 +54,14 @@ class ApiClient:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        self.connection.request("POST", path, body=json.dumps(body), headers=self.headers)
+        try:
+            self.connection.request("POST", path, body=json.dumps(body), headers=self.headers)
+        except (BrokenPipeError, ConnectionResetError):
+            # The server closes a connection idle for longer than its keep-alive, as while
+            # other clients' first requests load the app in a new process: a script opens
+            # another. Unsent, the move can be sent again.
+            self.connection.close()
+            self.connection.request("POST", path, body=json.dumps(body), headers=self.headers)
         response = self.connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
 
@@ -57,7 +69,8 @@ class ApiClient:
         self.connection.close()
 
 
-def _cards(world: BenchWorld, count: int, skip: int) -> list[Opportunity]:
+def open_cards(world: BenchWorld, count: int, skip: int) -> list[Opportunity]:
+    """Open cards in the first two stages, which ask for no field: the `skip`th on."""
     pair = [stage.pk for stage in world.stages[:2]]
     return list(
         Opportunity.objects.filter(
@@ -77,9 +90,14 @@ def _run_threads(count: int, target: Any) -> float:
 
 
 def _http_moves(
-    clients: list[ApiClient], cards: list[Opportunity], pair: list[int], moves: int
+    clients: list[ApiClient],
+    cards: list[Opportunity],
+    pair: list[int],
+    moves: int,
+    prefix: str = "/api/v1",
 ) -> tuple[float, Counter[int], int]:
-    """Each client moves its own cards in turn; returns time, successes per card, failures."""
+    """Each client moves its own cards in turn, through the API at `prefix`; returns time,
+    successes per card, failures."""
     successes: Counter[int] = Counter()
     failures = [0]
     lock = threading.Lock()
@@ -92,7 +110,7 @@ def _http_moves(
             stage, version = state[pk]
             target = pair[1] if stage == pair[0] else pair[0]
             status, body = clients[index].post(
-                f"/api/v1/opportunities/{pk}/move", {"stage": target, "version": version}
+                f"{prefix}/opportunities/{pk}/move", {"stage": target, "version": version}
             )
             with lock:
                 if status == 200:
@@ -204,33 +222,51 @@ def _lost_updates(expected: Counter[int], world: BenchWorld) -> dict[str, int]:
     }
 
 
+def _served_moves(
+    base: str, token: str, cards: list[Opportunity], pair: list[int], moves: int, prefix: str
+) -> tuple[float, Counter[int], Counter[int], int]:
+    """CLIENTS clients moving `cards` through the server at `base`: time, successes (the
+    warm-up's, the measured ones'), failures."""
+    clients = [ApiClient(base, token) for _ in range(CLIENTS)]
+    # A few moves first over the same connections, so that the processes serving them
+    # have loaded the app and opened their database connections.
+    _warm_time, warm, _warm_failures = _http_moves(clients, cards, pair, 5, prefix)
+    cards = list(Opportunity.objects.filter(pk__in=[c.pk for c in cards]).order_by("id"))
+    elapsed, successes, failures = _http_moves(clients, cards, pair, moves, prefix)
+    for api in clients:
+        api.close()
+    return elapsed, warm, successes, failures
+
+
 def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> dict[str, Any]:
     pair = [stage.pk for stage in world.stages[:2]]
     per_run = CLIENTS * CARDS_PER_CLIENT
-    http_cards = _cards(world, per_run, 0)
-    raw_cards = _cards(world, per_run, per_run)
-    race_card = _cards(world, 1, 2 * per_run)[0]
+    http_cards = open_cards(world, per_run, 0)
+    raw_cards = open_cards(world, per_run, per_run)
+    race_card = open_cards(world, 1, 2 * per_run)[0]
+    floor_cards = open_cards(world, per_run, 2 * per_run + 1)
     _token, clear = ApiToken.objects.issue(world.user, name="bench moves")
     log = ROOT / "var" / "bench" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with gunicorn(log) as base:
-        clients = [ApiClient(base, clear) for _ in range(CLIENTS)]
-        # A few moves first over the same connections, so that the processes serving them
-        # have loaded the app and opened their database connections.
-        _warm_time, warm, _warm_failures = _http_moves(clients, http_cards, pair, 5)
-        http_cards = list(
-            Opportunity.objects.filter(pk__in=[c.pk for c in http_cards]).order_by("id")
+        elapsed, warm, successes, failures = _served_moves(
+            base, clear, http_cards, pair, moves_per_client, "/api/v1"
         )
-        elapsed, successes, failures = _http_moves(clients, http_cards, pair, moves_per_client)
-        for api in clients:
-            api.close()
         race = _races(base, clear, race_card, pair, races) if races else None
+    # The framework floor (`floor`): the same server, configuration and clients, serving
+    # a django-ninja endpoint that does no more than the raw baseline does.
+    with gunicorn(log.with_name("gunicorn-floor.log"), settings=FLOOR_SETTINGS) as base:
+        floor_elapsed, floor_warm, floor_successes, floor_failures = _served_moves(
+            base, clear, floor_cards, pair, moves_per_client, FLOOR_PREFIX
+        )
     raw_elapsed = _raw_moves(world, raw_cards, pair, moves_per_client)
     done = sum(successes.values())
     ours = done / elapsed
+    floor = sum(floor_successes.values()) / floor_elapsed
     theirs = CLIENTS * moves_per_client / raw_elapsed
-    # Every move that succeeded, the warm-up's and the race's too, must be in the history.
-    expected = warm + successes
+    # Every move that succeeded, the warm-up's, the race's and the floor's too, must be in
+    # the history.
+    expected = warm + successes + floor_warm + floor_successes
     if race is not None:
         expected[race_card.pk] = race["successes"]
     return {
@@ -241,6 +277,9 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
         "moves_per_s": ours,
         "baseline_moves_per_s": theirs,
         "ratio": ratio(ours, theirs),
+        "floor_moves_per_s": floor,
+        "floor_failed": floor_failures,
+        "floor_ratio": ratio(ours, floor),
         "race": race,
         "lost_updates": _lost_updates(expected, world),
     }

@@ -1,9 +1,10 @@
 """One database's part of the bench, in its own process: `DATABASE_URL` says which database.
 
-`python -m scripts.bench.phase --sizes 1000,10000 --out FILE [--moves] [--live-search]`
-migrates the (empty) database, builds the bench world, grows it to each size in turn and
-measures the board, the calendar and the API lists at each; then, when asked, the moves
-under load (PostgreSQL) and live search in Chromium, at the largest size. The figures go to
+`python -m scripts.bench.phase --sizes 1000,10000 --out FILE [--moves] [--live]
+[--live-search]` migrates the (empty) database, builds the bench world, grows it to each
+size in turn and measures the board, the calendar and the API lists at each; then, when
+asked, the moves under load (PostgreSQL), a board move's answer and the live feeds, and live
+search in Chromium, at the largest size. The figures go to
 FILE as JSON.
 """
 
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=0, help="Moves per client; 0: none.")
     parser.add_argument("--races", type=int, default=0, help="Contended rounds; 0: none.")
     parser.add_argument("--live-search", default="", help="Card counts, comma-separated.")
+    parser.add_argument(
+        "--live", type=int, default=0, help="Board moves, and moves heard by the feeds; 0: none."
+    )
     args = parser.parse_args(argv)
     _setup_django()
 
@@ -92,6 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         say("moves under load…")
         result["moves"] = measure_moves(world, moves_per_client=args.moves, races=args.races)
         say(f"moves: {result['moves']['ratio']:.2f}× the baseline's throughput")
+    if args.live:
+        from .listeners import LISTENERS, serve_and_measure
+
+        say(f"a board move's answer, then moves heard by {LISTENERS} live feeds…")
+        result["live"] = serve_and_measure(world, board_moves=args.live, moves=args.live)
+        board, heard = result["live"]["board_move"], result["live"]["listeners"]
+        say(
+            f"board move: {board['bytes_share']:.1%} of the board's bytes, "
+            f"{board['time_ratio']:.2f}× the API move's time"
+        )
+        if "error" in heard:
+            say(f"live feeds: {heard['error']}")
+        else:
+            say(
+                f"live feeds: p95 {heard['delay_p95_s']:.3f} s, moves "
+                f"{heard['move_ratio']:.2f}× their time with nobody listening"
+            )
     if args.live_search:
         from .live_search import measure_live_search
 

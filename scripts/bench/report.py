@@ -117,6 +117,18 @@ def _move_rows(moves: dict[str, Any] | None) -> list[Row]:
             moves["ratio"] >= 1 / 3 and moves["failed"] == 0,
         )
     ]
+    if "floor_moves_per_s" in moves:
+        rows.append(
+            Row(
+                f"Moves: {moves['clients']} clients, HTTP API vs framework floor",
+                "postgresql, django-ninja, same auth, UPDATE + INSERT",
+                f"{moves['moves_per_s']:.0f} moves/s",
+                f"{moves['floor_moves_per_s']:.0f} moves/s",
+                f"{moves['floor_ratio']:.2f}× ({moves['floor_failed']} floor moves failed)",
+                "≥ 0.5×",
+                moves["floor_ratio"] >= 0.5 and moves["floor_failed"] == 0,
+            )
+        )
     race = moves.get("race")
     if race:
         rows.append(
@@ -143,6 +155,62 @@ def _move_rows(moves: dict[str, Any] | None) -> list[Row]:
         )
     )
     return rows
+
+
+def _kb(size: float) -> str:
+    return f"{size / 1000:.1f} kB"
+
+
+def _live_rows(vendor: str, live: dict[str, Any] | None) -> list[Row]:
+    if not live:
+        return [Row("Board move and live feeds", vendor, "—", "—", "not measured", "", None)]
+    board, heard = live["board_move"], live["listeners"]
+    rows = [
+        Row(
+            "Board move: answer vs the full board",
+            vendor,
+            _kb(board["answer_bytes"]),
+            _kb(board["board_bytes"]),
+            f"{board['bytes_share']:.1%}",
+            "≤ 15 %",
+            board["bytes_share"] <= 0.15,
+        ),
+        Row(
+            "Board move (session, HTML) vs API move (token): median",
+            vendor,
+            _ms(board["board_move_s"]),
+            _ms(board["api_move_s"]),
+            f"{board['time_ratio']:.2f}× ({board['moves']} of each, one at a time)",
+            "≤ 1.5×",
+            board["time_ratio"] <= 1.5,
+        ),
+    ]
+    name = f"Live: move → {heard['listeners']} open feeds"
+    spread = "/".join(map(str, heard["per_process"]))
+    if "error" in heard:
+        return [*rows, Row(name, vendor, "—", "—", heard["error"], "p95 ≤ 2 s", False)]
+    missing = heard["expected"] - heard["arrived"]
+    return [
+        *rows,
+        Row(
+            f"{name}, delay p95",
+            f"{vendor}, feeds per process {spread}",
+            f"{heard['delay_p95_s']:.3f} s",
+            f"p50 {heard['delay_p50_s']:.3f} s",
+            f"{heard['arrived']} arrivals of {heard['moves']} moves, {missing} missing",
+            "p95 ≤ 2 s, none missing",
+            heard["delay_p95_s"] <= 2 and missing == 0,
+        ),
+        Row(
+            f"Live: move latency with {heard['listeners']} feeds vs none, median",
+            vendor,
+            _ms(heard["move_listened_s"]),
+            _ms(heard["move_alone_s"]),
+            f"{heard['move_ratio']:.2f}× (a move every {heard['pace_s'] * 1000:.0f} ms at most)",
+            "≤ 1.5×",
+            heard["move_ratio"] <= 1.5,
+        ),
+    ]
 
 
 def _search_rows(search: dict[str, Any] | None) -> list[Row]:
@@ -193,6 +261,9 @@ def rows_of(results: dict[str, Any]) -> list[Row]:
     for vendor, part in results["databases"].items():
         if "error" not in part:
             rows += _api_rows(vendor, part["sizes"])
+    for vendor, part in results["databases"].items():
+        if "error" not in part:
+            rows += _live_rows(vendor, part.get("live"))
     postgres = results["databases"].get("postgresql", {})
     rows += _move_rows(postgres.get("moves"))
     sqlite = results["databases"].get("sqlite", {})

@@ -43,17 +43,20 @@ def serving() -> dict[str, Any]:
 
 
 @contextmanager
-def gunicorn(log: Path) -> Iterator[str]:
+def gunicorn(log: Path, settings: str | None = None) -> Iterator[str]:
     """Serves the app as `make run` does; yields its base URL, stops it afterwards.
 
     The same configuration file, and the static files collected first: pages name them
-    through collectstatic's manifest. Its output goes to `log`.
+    through collectstatic's manifest. Its output goes to `log`. `settings` names another
+    settings module (`DJANGO_SETTINGS_MODULE`), as the framework floor's.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     executable = Path(sys.executable).with_name("gunicorn")
     static = log.parent / "static"
     env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR", "STATIC_ROOT": str(static)}
+    if settings is not None:
+        env["DJANGO_SETTINGS_MODULE"] = settings
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
