@@ -149,9 +149,9 @@ def _ids(raw: str) -> list[int]:
 def changes(request: AuthedRequest) -> HttpResponse:
     """B21: what the page at this address now shows of the opportunities `ids`."""
     try:
-        ids = _ids(request.GET.get("ids", ""))
+        response = changes_response(request, _ids(request.GET.get("ids", "")))
     except InvalidInput as exc:
+        # Bad ids, or an address that names no board (no portfolio at all).
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    response = changes_response(request, ids)
     patch_vary_headers(response, ("HX-Request",))
     return response
