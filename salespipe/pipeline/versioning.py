@@ -42,7 +42,7 @@ def load(
     opportunity_id: Any,
     *,
     related: Sequence[str] = RELATED,
-    prefetch: Sequence[str | Prefetch] = ("tags",),
+    prefetch: Sequence[str | Prefetch[str]] = ("tags",),
 ) -> Opportunity:
     """The opportunity with what the services and their callers read of it.
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
+from ninja.params import functions as params
 from ninja.responses import Status
 
 from salespipe.api.auth import user_of
@@ -209,7 +210,7 @@ def _fields_in_body_fields() -> Iterator[None]:
     response={201: OpportunityOut, **OPPORTUNITY_WRITE_ERRORS},
     summary="Create an opportunity (SPEC O2-O4)",
 )
-def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status:
+def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
     values = payload.model_dump(
         exclude_unset=True, exclude={"portfolio", "stage", "fallback_to_first_stage"}
     )
@@ -247,7 +248,7 @@ def update_opportunity(
 def delete_opportunity(
     request: HttpRequest,
     id: int = path_id("opportunity"),
-    version: int | None = Query(
+    version: int | None = params.Query(
         None,
         ge=1,
         le=2**31 - 1,
