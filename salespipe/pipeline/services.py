@@ -311,7 +311,7 @@ def opportunity_schedule(
 # What a move reads: the stages of its template (B14's rules, and the target among them),
 # its tags (a stage may require some; the answer lists them) and its company (the values'
 # checks). Its other relations load only if read, rather than joining ten tables on every
-# move (issue 8).
+# move.
 _MOVE_RELATED = ("company", "stage__template")
 _MOVE_PREFETCH = (
     # In board order without the template's name to sort on: the template is known.

@@ -1,4 +1,4 @@
-"""Every door, every method, every persona (SPEC SEC1, SEC2, P8; issue 12).
+"""Every door, every method, every persona (SPEC SEC1, SEC2, P8).
 
 The URL patterns are read from the resolver: pages, the API and the admin, including
 routes added after this test was written. Each one is asked with every method, the ids in

@@ -128,7 +128,7 @@ def _page_answer(
     """A page as OpportunityOut would write it, from plain rows: two queries, whatever its size.
 
     Validating and dumping a pydantic object per row made a page of 500 cost several times
-    reading it (issue 8); `p4_dict` writes the same JSON, as a test checks.
+    reading it; `p4_dict` writes the same JSON, as a test checks.
     """
     result = paginate(queryset.values(*P4_COLUMNS), page, ordering)
     tags = _tags_by_opportunity([row["id"] for row in result.items])
