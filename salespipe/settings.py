@@ -5,11 +5,16 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.documents.storage import document_storage
+
+# Django's generic classes (ModelAdmin, ModelForm, ...) take their type parameters at run time
+# too, so the configuration screens can name the model they are about.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SALESPIPE_VAR_DIR", BASE_DIR / "var"))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from salespipe.customers.models import Account, AccountKind, Contact
 from salespipe.org.models import Collaborator, Company, Currency, Department, ExchangeRate, Team
 from salespipe.pipeline.models import (
@@ -143,7 +145,7 @@ def make_world() -> World:
     eur = Currency.objects.create(code="EUR", name="Euro")
     gbp = Currency.objects.create(code="GBP", name="Pound sterling")
     usd = Currency.objects.create(code="USD", name="US dollar")
-    today = dt.date.today()
+    today = timezone.localdate()
     ExchangeRate.objects.create(
         source=usd, target=eur, rate=Decimal("0.90"), valid_from=today - dt.timedelta(days=30)
     )

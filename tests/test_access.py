@@ -34,7 +34,7 @@ def test_an_unknown_id_and_another_companys_id_raise_the_same_error(world: World
 def test_getting_one_object_looks_up_the_scope_within_the_same_query(
     world: World, django_assert_num_queries
 ):
-    """Issue 8: one query, rather than the user's companies first and the object after."""
+    """One query, rather than the user's companies first and the object after."""
     opportunity = make_opportunity(world.portfolio_a)
     alice, charlie = (Collaborator.objects.get(pk=user.pk) for user in (world.alice, world.charlie))
     with django_assert_num_queries(1):

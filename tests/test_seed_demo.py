@@ -61,7 +61,7 @@ def demo() -> str:
 
 
 def test_the_demo_holds_three_companies_two_templates_and_five_portfolios(demo: str):
-    """Issue 2 part 5: two companies in EUR, one in CHF; two portfolios share a template."""
+    """The demo data: two companies in EUR, one in CHF; two portfolios share a template."""
     assert sorted(Company.objects.values_list("currency_id", flat=True)) == ["CHF", "EUR", "EUR"]
     assert StageTemplate.objects.count() == 2
     for template in StageTemplate.objects.all():
@@ -83,7 +83,7 @@ def test_the_demo_holds_three_companies_two_templates_and_five_portfolios(demo: 
 
 
 def test_the_demo_opportunities_fill_every_open_stage_and_every_outcome(demo: str):
-    """Issue 2 part 5: 600 by default, open in every stage, won and lost."""
+    """The demo's opportunities: 600 by default, open in every stage, won and lost."""
     assert Opportunity.objects.count() == 600
     statuses = set(Opportunity.objects.values_list("status", flat=True))
     assert statuses == set(OpportunityStatus.values)
@@ -150,7 +150,7 @@ def test_every_demo_opportunity_keeps_the_rules_a_user_goes_through(demo: str):
 
 
 def test_demo_dates_run_from_six_months_back_to_a_year_ahead_and_some_have_none(demo: str):
-    """Issue 2 part 5; dates are relative to the first day of the current month."""
+    """The demo's dates are relative to the first day of the current month."""
     reference = reference_day(timezone.localdate())
     open_deals = Opportunity.objects.filter(status=OpportunityStatus.OPEN)
     dated = open_deals.exclude(expected_signature_date=None)
@@ -230,7 +230,7 @@ def test_demo_actions_are_planned_overdue_and_done(demo: str):
 
 
 def test_the_demo_logins_have_the_password_demo_and_their_scopes(demo: str):
-    """Issue 2 part 5; alice, bob, charlie as in the test world, admin superuser."""
+    """The demo logins: alice, bob, charlie as in the test world, admin superuser."""
     users = {user.username: user for user in Collaborator.objects.all()}
     for name in ("alice", "bob", "charlie", "admin"):
         assert users[name].check_password("demo")
@@ -254,7 +254,7 @@ def test_the_demo_logins_have_the_password_demo_and_their_scopes(demo: str):
 
 
 def test_the_same_seed_gives_the_same_opportunities_after_a_flush():
-    """Issue 2 part 5: deterministic for a given seed."""
+    """The demo data is deterministic for a given seed."""
     seed("--opportunities", "60", "--seed", "5")
     first = snapshot()
     seed("--opportunities", "60", "--seed", "5", "--flush")
@@ -266,7 +266,7 @@ def test_the_same_seed_gives_the_same_opportunities_after_a_flush():
 
 
 def test_if_empty_loads_into_an_empty_database_and_leaves_a_full_one_alone():
-    """Issue 2 part 6: `make run` loads the demo once."""
+    """`make run` loads the demo once."""
     seed("--opportunities", "60", "--if-empty")
     assert Opportunity.objects.count() == 60
     names = snapshot()

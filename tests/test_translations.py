@@ -77,13 +77,15 @@ def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entry():
 
 
 def test_every_french_translation_keeps_the_placeholders_of_its_text():
-    changed = []
+    changed: list[tuple[str, str]] = []
     for message in _messages():
         # The plural form names the same values as the singular, for every French form.
         expected = Counter(PLACEHOLDER.findall(_ids(message)[-1]))
-        for string in _strings(message):
-            if Counter(PLACEHOLDER.findall(string)) != expected:
-                changed.append((_ids(message)[0], string))
+        changed.extend(
+            (_ids(message)[0], string)
+            for string in _strings(message)
+            if Counter(PLACEHOLDER.findall(string)) != expected
+        )
 
     assert changed == []
 

@@ -32,7 +32,7 @@ class ProgressFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(ScopedAdmin):
+class ActionAdmin(ScopedAdmin[Action]):
     form = ActionForm
     list_display = ["subject", "kind", "due_at", "assignee", "done", "opportunity", "account"]
     list_filter = [ProgressFilter, "kind", ("company", admin.RelatedOnlyFieldListFilter)]

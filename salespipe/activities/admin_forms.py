@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from salespipe.activities.models import Action
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(forms.ModelForm[Action]):
     class Meta:
         model = Action
         fields = [

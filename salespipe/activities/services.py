@@ -34,9 +34,8 @@ def _clean_due_at(value: Any, errors: dict[str, list[str]]) -> dt.datetime | Non
     if not isinstance(value, dt.datetime):
         errors["due_at"] = [_("Enter a date and a time.")]
         return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    moment: dt.datetime = value
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _clean_assignee(

@@ -20,7 +20,7 @@ from salespipe.org.models import Collaborator
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ScopedAdmin):
+class ApiTokenAdmin(ScopedAdmin[ApiToken]):
     list_display = ["hint_text", "name", "user", "created_at", "last_used_at"]
     list_filter = ["created_at", "last_used_at"]
     list_select_related = ["user"]
@@ -32,8 +32,8 @@ class ApiTokenAdmin(ScopedAdmin):
         return ["user"] if access.configures_everything(staff(request)) else []
 
     def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         user = staff(request)
         if db_field.name == "user" and not access.configures_everything(user):
             kwargs["queryset"] = Collaborator.objects.filter(pk=user.pk)
@@ -59,7 +59,7 @@ class ApiTokenAdmin(ScopedAdmin):
         return f"{token.hint}…"
 
     def save_model(
-        self, request: HttpRequest, obj: ApiToken, form: ModelForm, change: bool
+        self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken], change: bool
     ) -> None:
         if change:
             super().save_model(request, obj, form, change)

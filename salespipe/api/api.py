@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.operation import Operation
+from ninja.params.models import ParamModel
 
 from salespipe.api import errors
 from salespipe.api.auth import SessionAuth, TokenAuth
@@ -35,7 +36,7 @@ class SalespipeAPI(NinjaAPI):
         return operation.view_func.__name__
 
     def validation_error_from_error_contexts(
-        self, error_contexts: list[ValidationErrorContext]
+        self, error_contexts: list[ValidationErrorContext[ParamModel]]
     ) -> ValidationError:
         error = super().validation_error_from_error_contexts(error_contexts)
         schema_params = {

@@ -7,11 +7,15 @@ password changes or he is deactivated (see `salespipe.api.tokens`).
 import datetime as dt
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from salespipe.org.models import Collaborator
 
 TOKEN_PREFIX = "sp_"
 
@@ -25,7 +29,7 @@ def default_expiry() -> dt.datetime:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def issue(self, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(self, user: "Collaborator", name: str = "") -> tuple["ApiToken", str]:
         """Creates a token for `user`; returns it with the clear text, which is not kept."""
         clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = self.create(user=user, name=name, key_hash=hash_token(clear), hint=clear[:7])

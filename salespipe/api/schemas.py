@@ -2,7 +2,8 @@
 
 from typing import Annotated, Any
 
-from ninja import Field, Path, Schema
+from ninja import Field, Schema
+from ninja.params import functions as params
 from pydantic import ConfigDict
 
 # The largest id a database key holds (a signed 64-bit integer): a bigger one would fail in
@@ -92,4 +93,4 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
 
 def path_id(what: str) -> Any:
     """The `{id}` of an operation's path, described for the OpenAPI document."""
-    return Path(..., ge=1, le=MAX_ID, description=f"The id of the {what}.")
+    return params.Path(..., ge=1, le=MAX_ID, description=f"The id of the {what}.")

@@ -167,7 +167,7 @@ class OpportunityOut(Schema):
 
 
 # The columns a list reads to answer OpportunityOut's fields without loading an Opportunity:
-# validating a pydantic object per row costs several times reading the rows (issue 8).
+# validating a pydantic object per row costs several times reading the rows.
 P4_COLUMNS: tuple[str, ...] = (
     "id",
     "name",

@@ -29,7 +29,7 @@ class OpenOrClosedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContactInline(NoWrites, ScopedInline):
+class ContactInline(NoWrites, ScopedInline[Contact, Account]):
     """The account's contacts, each changed on its own page, through the services."""
 
     model = Contact
@@ -38,7 +38,7 @@ class ContactInline(NoWrites, ScopedInline):
     show_change_link = True
 
 
-class AccountForm(ServiceForm):
+class AccountForm(ServiceForm[Account]):
     """Saved by `account_create` (right 191420, SEC1) or `account_update`."""
 
     class Meta:
@@ -53,7 +53,7 @@ class AccountForm(ServiceForm):
         return services.account_update(user=self.user, account_id=self.instance.pk, values=values)
 
 
-class ContactForm(ServiceForm):
+class ContactForm(ServiceForm[Contact]):
     """Saved by `contact_create` or `contact_update`."""
 
     class Meta:
@@ -86,7 +86,7 @@ class NeverDeleted:
 
 
 @admin.register(Account)
-class AccountAdmin(NeverDeleted, ServiceSavedAdmin):
+class AccountAdmin(NeverDeleted, ServiceSavedAdmin[Account]):
     list_display = ["name", "kind", "company", "siren", "phone", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, "kind", ("company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["company"]
@@ -101,7 +101,7 @@ class AccountAdmin(NeverDeleted, ServiceSavedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(NeverDeleted, ServiceSavedAdmin):
+class ContactAdmin(NeverDeleted, ServiceSavedAdmin[Contact]):
     list_display = ["full_name", "account", "function", "phone", "mobile", "email", "is_closed"]
     list_filter = [OpenOrClosedFilter, ("account__company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["account"]

@@ -1,5 +1,7 @@
 """Accounts (clients and prospects) and their contacts; each account belongs to one company."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,7 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_keys()
         super().save(*args, **kwargs)
 
@@ -90,7 +92,7 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_keys()
         super().save(*args, **kwargs)
 

@@ -29,7 +29,7 @@ STORED = [
 
 
 @admin.register(Document)
-class DocumentAdmin(ScopedAdmin):
+class DocumentAdmin(ScopedAdmin[Document]):
     form = DocumentForm
     list_display = ["original_name", "opportunity", "company", "size_text", "uploaded_at"]
     list_filter = [("company", admin.RelatedOnlyFieldListFilter)]

@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from salespipe.documents.models import Document
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(forms.ModelForm[Document]):
     class Meta:
         model = Document
         fields = ["opportunity", "file"]
 
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         limit = settings.DOCUMENT_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(

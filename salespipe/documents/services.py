@@ -93,7 +93,7 @@ def document_get(*, user: Collaborator, document_id: Any) -> Document:
 
 @transaction.atomic
 def document_upload(
-    *, user: Collaborator, opportunity_id: Any, upload: UploadedFile | None
+    *, user: Collaborator, opportunity_id: Any, upload: UploadedFile[bytes] | None
 ) -> Document:
     """Stores `upload` as a document of the opportunity, in the opportunity's company."""
     opportunity = access.get(user, Opportunity, opportunity_id)

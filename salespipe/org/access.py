@@ -167,7 +167,7 @@ def _scoped_in_one_query[M: models.Model](
 ) -> models.QuerySet[M]:
     """`queryset` narrowed to the user's companies through their memberships, in its own query.
 
-    Reading one object, that saves the round trip of reading the companies first (issue 8).
+    Reading one object, that saves the round trip of reading the companies first.
     The path to the company is made of foreign keys and a membership is unique, so the join
     adds no row. Once the request has read the companies, for a path through a many-to-many
     relation, or for a user who sees none, the plain `scoped` does.

@@ -24,7 +24,7 @@ admin.site.index_title = _("Configuration")
 
 
 @admin.register(Currency)
-class CurrencyAdmin(ScopedAdmin):
+class CurrencyAdmin(ScopedAdmin[Currency]):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -34,7 +34,7 @@ class CurrencyAdmin(ScopedAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(ScopedAdmin):
+class ExchangeRateAdmin(ScopedAdmin[ExchangeRate]):
     list_display = ["source", "target", "rate", "valid_from"]
     list_filter = ["source", "target"]
     date_hierarchy = "valid_from"
@@ -42,7 +42,7 @@ class ExchangeRateAdmin(ScopedAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(ScopedAdmin):
+class CompanyAdmin(ScopedAdmin[Company]):
     list_display = ["name", "currency", "collaborator_count"]
     list_filter = ["currency"]
     search_fields = ["name"]
@@ -55,12 +55,14 @@ class CompanyAdmin(ScopedAdmin):
         return getattr(company, "_collaborators", 0)
 
 
-class _MembersAdmin(ScopedAdmin):
+class _MembersAdmin[M: Team | Department](ScopedAdmin[M]):
     list_display = ["name", "member_count"]
     search_fields = ["name"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).annotate(_members=Count("members"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[M]:
+        # The same rows, each with its count of members.
+        counted: QuerySet[M] = super().get_queryset(request).annotate(_members=Count("members"))
+        return counted
 
     @admin.display(description=_("members"), ordering="_members")
     def member_count(self, group: Team | Department) -> int:
@@ -68,12 +70,12 @@ class _MembersAdmin(ScopedAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(_MembersAdmin):
+class TeamAdmin(_MembersAdmin[Team]):
     pass
 
 
 @admin.register(Department)
-class DepartmentAdmin(_MembersAdmin):
+class DepartmentAdmin(_MembersAdmin[Department]):
     pass
 
 
@@ -100,7 +102,7 @@ admin.site.register(Group, GroupAdmin)
 
 
 @admin.register(Collaborator)
-class CollaboratorAdmin(ScopedMixin, UserAdmin):
+class CollaboratorAdmin(ScopedMixin[Collaborator], UserAdmin[Collaborator]):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
@@ -184,8 +186,8 @@ class CollaboratorAdmin(ScopedMixin, UserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
-    ) -> ModelMultipleChoiceField | None:
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if db_field.name == "companies":
             # A group has a handful of companies: ticking them beats a two-pane selector.
             kwargs["widget"] = forms.CheckboxSelectMultiple

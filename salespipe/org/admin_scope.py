@@ -13,6 +13,7 @@ module's; these classes only ask it.
 from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db import models
 from django.db.models.fields.related import ForeignKey, ManyToManyField
 from django.forms import (
@@ -39,52 +40,52 @@ def _choices(request: HttpRequest, related: Any) -> models.QuerySet[Any]:
     return access.pickable(staff(request), related._default_manager.all())
 
 
-class ScopedMixin:
+class ScopedMixin[M: models.Model](BaseModelAdmin[M]):
     """Lists, pages, permissions and choices that follow the access module."""
 
-    model: type[models.Model]
+    model: type[M]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
+        queryset = super().get_queryset(request)
         return access.configurable(staff(request), queryset)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        allowed = super().has_add_permission(request, *args)  # type: ignore[misc]
+        allowed = super().has_add_permission(request, *args)
         return bool(allowed) and access.may_create_or_remove(staff(request), self.model)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_change_permission(request, obj)
         return bool(allowed) and access.may_change_configuration(staff(request), self.model)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_delete_permission(request, obj)
         return bool(allowed) and access.may_create_or_remove(staff(request), self.model)
 
     def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         if "queryset" not in kwargs:
             kwargs["queryset"] = _choices(request, db_field.related_model)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
-    ) -> ModelMultipleChoiceField | None:
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if "queryset" not in kwargs:
             kwargs["queryset"] = _choices(request, db_field.related_model)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+class ScopedAdmin[M: models.Model](ScopedMixin[M], admin.ModelAdmin[M]):
     pass
 
 
-class ScopedInline(ScopedMixin, admin.TabularInline):
+class ScopedInline[M: models.Model, P: models.Model](ScopedMixin[M], admin.TabularInline[M, P]):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         return labelled(super().get_formset(request, obj, **kwargs))
 
 
-def labelled(formset: type[BaseFormSet]) -> type[BaseFormSet]:
+def labelled(formset: type[BaseFormSet[Any]]) -> type[BaseFormSet[Any]]:
     """`formset` whose every input is named for assistive technologies.
 
     A tabular inline shows its labels once, as column headers that no input refers to:
@@ -92,6 +93,7 @@ def labelled(formset: type[BaseFormSet]) -> type[BaseFormSet]:
     radios keeps the labels of its options.
     """
 
+    # A class derived from one known only at run time: mypy cannot check such a base.
     class Labelled(formset):  # type: ignore[valid-type,misc]
         def add_fields(self, form: Any, index: int | None) -> None:
             super().add_fields(form, index)

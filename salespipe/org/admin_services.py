@@ -20,7 +20,7 @@ from salespipe.org.admin_scope import ScopedAdmin, staff
 from salespipe.org.models import Collaborator
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm[M: models.Model](forms.ModelForm[M]):
     """A model form whose `save_through_services` is the one way its record is written.
 
     `user` is the staff user, set by `ServiceSavedAdmin` for each request.
@@ -60,7 +60,7 @@ class ServiceForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceSavedAdmin(ScopedAdmin):
+class ServiceSavedAdmin[M: models.Model](ScopedAdmin[M]):
     """A model admin whose form is a `ServiceForm`: saves and relations through it."""
 
     def get_form(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, ManyToManyField, QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
@@ -44,7 +45,7 @@ from salespipe.pipeline.models import (
 )
 
 
-class StageInline(ScopedInline):
+class StageInline(ScopedInline[Stage, StageTemplate]):
     model = Stage
     form = StageForm
     formset = StageInlineFormSet
@@ -58,7 +59,7 @@ class StageInline(ScopedInline):
 
 
 @admin.register(StageTemplate)
-class StageTemplateAdmin(ScopedAdmin):
+class StageTemplateAdmin(ScopedAdmin[StageTemplate]):
     list_display = ["name", "stage_path", "portfolio_names"]
     search_fields = ["name", "stages__name"]
     inlines = [StageInline]
@@ -77,7 +78,7 @@ class StageTemplateAdmin(ScopedAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(ScopedAdmin):
+class PortfolioAdmin(ScopedAdmin[Portfolio]):
     form = PortfolioForm
     list_display = ["name", "company", "template", "default_stage", "opportunity_count"]
     list_filter = [("company", admin.RelatedOnlyFieldListFilter), "template"]
@@ -93,14 +94,14 @@ class PortfolioAdmin(ScopedAdmin):
 
 
 @admin.register(LossReason)
-class LossReasonAdmin(ScopedAdmin):
+class LossReasonAdmin(ScopedAdmin[LossReason]):
     list_display = ["name", "status"]
     list_filter = ["status"]
     search_fields = ["name"]
 
 
 @admin.register(SaleType)
-class SaleTypeAdmin(ScopedAdmin):
+class SaleTypeAdmin(ScopedAdmin[SaleType]):
     list_display = ["name", "mode"]
     list_filter = ["mode"]
     search_fields = ["name"]
@@ -120,7 +121,7 @@ def colour_swatch(colour: str) -> SafeString:
 
 
 @admin.register(Tag)
-class TagAdmin(ScopedAdmin):
+class TagAdmin(ScopedAdmin[Tag]):
     form = TagForm
     list_display = ["name", "kind", "swatch"]
     list_filter = ["kind"]
@@ -132,13 +133,13 @@ class TagAdmin(ScopedAdmin):
 
 
 @admin.register(EstimateLineField)
-class EstimateLineFieldAdmin(ScopedAdmin):
+class EstimateLineFieldAdmin(ScopedAdmin[EstimateLineField]):
     list_display = ["label", "position"]
     list_editable = ["position"]
     search_fields = ["label"]
 
 
-class ReadOnlyInline(NoWrites, ScopedInline):
+class ReadOnlyInline[M: models.Model, P: models.Model](NoWrites, ScopedInline[M, P]):
     extra = 0
     can_delete = False
 
@@ -146,12 +147,12 @@ class ReadOnlyInline(NoWrites, ScopedInline):
         return self.fields
 
 
-class EstimateLineInline(ReadOnlyInline):
+class EstimateLineInline(ReadOnlyInline[EstimateLine, Opportunity]):
     model = EstimateLine
     fields = ["position", "sale_type", "label", "quantity", "unit_price", "days", "amount"]
 
 
-class HistoryInline(ReadOnlyInline):
+class HistoryInline(ReadOnlyInline[HistoryEntry, Opportunity]):
     model = HistoryEntry
     fields = ["at", "actor", "kind", "field", "old_value", "new_value"]
     verbose_name_plural = _("history")
@@ -197,7 +198,7 @@ OPPORTUNITY_READ_ONLY = [
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ServiceSavedAdmin):
+class OpportunityAdmin(ServiceSavedAdmin[Opportunity]):
     form = OpportunityAdminForm
     list_display = [
         "name",
@@ -237,8 +238,8 @@ class OpportunityAdmin(ServiceSavedAdmin):
     inlines = [EstimateLineInline, HistoryInline]
 
     def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
-    ) -> ModelMultipleChoiceField | None:
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if db_field.name == "tags":
             kwargs["queryset"] = Tag.objects.filter(kind=TagKind.OPPORTUNITY)
             kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -253,12 +254,12 @@ class OpportunityAdmin(ServiceSavedAdmin):
         return False
 
 
-class ReadOnlyAdmin(NoWrites, ScopedAdmin):
+class ReadOnlyAdmin[M: models.Model](NoWrites, ScopedAdmin[M]):
     pass
 
 
 @admin.register(HistoryEntry)
-class HistoryEntryAdmin(ReadOnlyAdmin):
+class HistoryEntryAdmin(ReadOnlyAdmin[HistoryEntry]):
     list_display = ["at", "opportunity_ref", "opportunity", "actor", "kind", "field", "change"]
     list_filter = ["kind", ("company", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["opportunity", "actor"]
@@ -272,7 +273,7 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
         return f"{entry.old_value or '∅'} → {entry.new_value or '∅'}"
 
 
-class SalesDocumentAdmin(ScopedAdmin):
+class SalesDocumentAdmin(ScopedAdmin[Quote | Order]):
     form = SalesDocumentForm
     fields = ["company", "number", "opportunity", "created_at"]
     readonly_fields = ["created_at"]

@@ -18,9 +18,12 @@ from salespipe.pipeline.models import (
     MANDATORY_FIELD_CHOICES,
     Opportunity,
     OpportunityStatus,
+    Order,
     Portfolio,
+    Quote,
     Stage,
     StageStatus,
+    StageTemplate,
     Tag,
 )
 
@@ -43,7 +46,7 @@ class MandatoryFieldsField(forms.MultipleChoiceField):
         return [name for name, _label in MANDATORY_FIELD_CHOICES if name in chosen]
 
 
-class StageForm(forms.ModelForm):
+class StageForm(forms.ModelForm[Stage]):
     mandatory_fields = MandatoryFieldsField(
         label=_("mandatory fields"),
         help_text=_("The opportunity fields that must be filled to enter this stage."),
@@ -60,7 +63,7 @@ class StageForm(forms.ModelForm):
         }
 
     def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
+        status: str = self.cleaned_data["status"]
         stage = self.instance
         if stage.pk is None or status == stage.status:
             return status
@@ -82,7 +85,7 @@ class StageForm(forms.ModelForm):
         return status
 
 
-class StageInlineFormSet(forms.BaseInlineFormSet):
+class StageInlineFormSet(forms.BaseInlineFormSet[Stage, StageTemplate, forms.ModelForm[Stage]]):
     """The stages of one template, checked together: distinct orders, at least one open stage."""
 
     def clean(self) -> None:
@@ -107,12 +110,12 @@ class StageInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class StageChoiceField(forms.ModelChoiceField):
+class StageChoiceField(forms.ModelChoiceField[Stage]):
     def label_from_instance(self, obj: Stage) -> str:
         return f"{obj.template} · {obj.name} ({obj.probability} %)"
 
 
-class PortfolioForm(forms.ModelForm):
+class PortfolioForm(forms.ModelForm[Portfolio]):
     default_stage = StageChoiceField(
         queryset=Stage.objects.none(),
         required=False,
@@ -173,7 +176,7 @@ class PortfolioForm(forms.ModelForm):
         return company
 
 
-class TagForm(forms.ModelForm):
+class TagForm(forms.ModelForm[Tag]):
     color = forms.CharField(
         label=_("colour"),
         max_length=7,
@@ -187,10 +190,11 @@ class TagForm(forms.ModelForm):
         fields = ["name", "kind", "color"]
 
     def clean_color(self) -> str:
-        return self.cleaned_data["color"].lower()
+        color: str = self.cleaned_data["color"]
+        return color.lower()
 
 
-class OpportunityAdminForm(ServiceForm):
+class OpportunityAdminForm(ServiceForm[Opportunity]):
     """The fields of an opportunity the admin may change, saved by `opportunity_update`,
     with the same rules and history as the sheet (SPEC S2, S8)."""
 
@@ -228,7 +232,7 @@ class OpportunityAdminForm(ServiceForm):
         )
 
 
-class SalesDocumentForm(forms.ModelForm):
+class SalesDocumentForm(forms.ModelForm[Quote | Order]):
     """A quote or an order, which may reference an opportunity of its own company (SPEC B18)."""
 
     def clean(self) -> dict[str, Any] | None:

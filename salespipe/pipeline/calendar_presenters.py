@@ -25,7 +25,7 @@ class MonthColumnView:
     # What a drop on this column posts: "YYYY-MM", or "" for *No date*.
     key: str
     label: str
-    # *Show more*'s address when the month holds more than it draws (issue 8).
+    # *Show more*'s address when the month holds more than it draws.
     more_url: str = ""
 
 

@@ -1,4 +1,4 @@
-"""How many cards a board or calendar column draws at once (issue 8: speed at scale).
+"""How many cards a board or calendar column draws at once, for speed at scale.
 
 A column holding more draws the first ones in the chosen order, and *Show more* at its foot
 asks for the next ones, in the same order and with the same filters; counts and totals always

@@ -159,7 +159,7 @@ class DialogBuilder:
     def input_field(self, name: str, label: str, widget: str, prefix: str = "") -> DialogField:
         """A field of the dialog, with what was posted for it and its errors."""
         self.used_errors.add(name)
-        result = DialogField(
+        return DialogField(
             name=name,
             label=label,
             widget=widget,
@@ -168,7 +168,6 @@ class DialogBuilder:
             values=self.data.getlist(name),
             errors=list(self.errors.get(name, [])),
         )
-        return result
 
     def mandatory_field(self, name: str, prefix: str = "") -> DialogField:
         result = self.input_field(

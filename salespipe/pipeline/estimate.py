@@ -144,7 +144,8 @@ def _decimal(name: str, raw: Any, errors: dict[str, list[str]]) -> Decimal | Non
     field = EstimateLine._meta.get_field(name)
     assert isinstance(field, models.DecimalField)
     try:
-        value = field.clean(raw, None)
+        # Not empty (see above), so a number or a validation error.
+        value: Decimal = field.clean(raw, None)
     except ValidationError as exc:
         errors[name] = [str(message) for message in exc.messages]
         return None

@@ -1,6 +1,7 @@
 """Stage templates, portfolios and the opportunities that move through them."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -413,7 +414,7 @@ class Opportunity(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_keys()
         super().save(*args, **kwargs)
 

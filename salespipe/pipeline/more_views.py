@@ -1,4 +1,4 @@
-"""The cards a column didn't draw (issue 8; SPEC B9, B11-B13, C1, C4): *Show more*, and the
+"""The cards a column didn't draw (SPEC B9, B11-B13, C1, C4): *Show more*, and the
 live search's matches beyond the cards drawn.
 
 A board or calendar column draws its first `FIRST_CARDS` cards; its foot offers *Show more

@@ -33,7 +33,7 @@ class DrawnCards:
 class ColumnView:
     column: Any
     cards: DrawnCards
-    # *Show more*'s address when the column holds more than it draws (issue 8).
+    # *Show more*'s address when the column holds more than it draws.
     more_url: str = ""
 
 

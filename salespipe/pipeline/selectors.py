@@ -668,7 +668,7 @@ def calendar_changes(
     )
 
 
-# --- More cards of a column (issue 8: Show more, and live search beyond the cards drawn) ------
+# --- More cards of a column: Show more, and live search beyond the cards drawn ------------------
 #
 # A column draws its first cards (`card_limit`); *Show more* asks for the next ones, and live
 # search asks for the matching cards not drawn yet. Both read "the cards after the last one

@@ -174,7 +174,7 @@ def opportunity_create(
         raise InvalidInput({"portfolio": [_("This portfolio has no open stage.")]})
     default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
     target = default
-    if stage_id is not None and stage_id != "":
+    if stage_id is not None:
         key = as_int(stage_id)
         chosen = next((s for s in stages if s.pk == key), None)
         if chosen is None:
@@ -311,7 +311,7 @@ def opportunity_schedule(
 # What a move reads: the stages of its template (B14's rules, and the target among them),
 # its tags (a stage may require some; the answer lists them) and its company (the values'
 # checks). Its other relations load only if read, rather than joining ten tables on every
-# move (issue 8).
+# move.
 _MOVE_RELATED = ("company", "stage__template")
 _MOVE_PREFETCH = (
     # In board order without the template's name to sort on: the template is known.
@@ -436,7 +436,7 @@ def opportunity_lose(
     if reason is None:
         errors["reason"] = (
             [_("The reason is required.")]
-            if reason_id is None or reason_id == ""
+            if reason_id is None
             else [_("No loss reason with id %(id)s.") % {"id": reason_id}]
         )
     if errors or reason is None:

@@ -42,12 +42,12 @@ def load(
     opportunity_id: Any,
     *,
     related: Sequence[str] = RELATED,
-    prefetch: Sequence[str | Prefetch] = ("tags",),
+    prefetch: Sequence[str | Prefetch[str]] = ("tags",),
 ) -> Opportunity:
     """The opportunity with what the services and their callers read of it.
 
     A service that reads less names what it reads: every relation joined costs SQL to build
-    and a plan to make on each change (issue 8); those not named load if read.
+    and a plan to make on each change; those not named load if read.
     """
     queryset = Opportunity.objects.select_related(*related).prefetch_related(*prefetch)
     return access.get(user, queryset, opportunity_id)
@@ -108,7 +108,7 @@ def _apply(opportunity: Opportunity, columns: Mapping[str, Any]) -> None:
     """Gives the loaded opportunity the values just written, as reading it again would.
 
     The UPDATE matched its version, so nothing else changed the row in between: reloading
-    it with its relations would only cost a second ten-table read per change (issue 8).
+    it with its relations would only cost a second ten-table read per change.
     """
     for name, value in columns.items():
         field = Opportunity._meta.get_field(name)

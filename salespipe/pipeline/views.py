@@ -162,10 +162,11 @@ def weighted(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def tag_styles(request: AuthedRequest) -> HttpResponse:
     """The tags' colours as a stylesheet: the page's policy allows no inline style."""
-    rules = []
-    for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color"):
-        if _COLOUR.match(tag.color or ""):
-            rules.append(f".tag-{tag.pk}{{--tag:{tag.color}}}")
+    rules = [
+        f".tag-{tag.pk}{{--tag:{tag.color}}}"
+        for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color")
+        if _COLOUR.match(tag.color or "")
+    ]
     response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"
     return response

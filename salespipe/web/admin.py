@@ -10,15 +10,15 @@ from salespipe.org.admin_scope import SuperusersOnlyAdmin
 
 
 @admin.register(AccessAttempt)
-class LockoutAdmin(SuperusersOnlyAdmin, AccessAttemptAdmin):
+class LockoutAdmin(SuperusersOnlyAdmin, AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no types
     pass
 
 
 @admin.register(AccessLog)
-class LoginLogAdmin(SuperusersOnlyAdmin, AccessLogAdmin):
+class LoginLogAdmin(SuperusersOnlyAdmin, AccessLogAdmin):  # type: ignore[misc]  # django-axes ships no types
     pass
 
 
 @admin.register(AccessFailureLog)
-class LoginFailureLogAdmin(SuperusersOnlyAdmin, AccessFailureLogAdmin):
+class LoginFailureLogAdmin(SuperusersOnlyAdmin, AccessFailureLogAdmin):  # type: ignore[misc]  # django-axes ships no types
     pass

@@ -30,11 +30,8 @@ def client_address(request: HttpRequest) -> str | None:
     by the client and could be anything. Without proxies, the socket's address.
     """
     proxies = int(settings.PROXY_COUNT)
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
+    forwarded_for: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in forwarded_for.split(",") if part.strip()]
     if proxies > 0 and len(forwarded) >= proxies:
         return forwarded[-proxies]
     address: str | None = request.META.get("REMOTE_ADDR")

@@ -1,4 +1,4 @@
-"""The opportunity list written from plain rows (SPEC P3, P4; issue 8): each item is exactly
+"""The opportunity list written from plain rows (SPEC P3, P4): each item is exactly
 what the detail (OpportunityOut) gives for the same opportunity, a page costs the same
 number of queries whatever its size, and the cursor still leads through every page."""
 

@@ -1,5 +1,5 @@
 """A move through the API reads what its rules need and writes the change, nothing more
-(issue 8; SPEC B14, P4, P7, S8): the token's user, the opportunity within the user's scope,
+(SPEC B14, P4, P7, S8): the token's user, the opportunity within the user's scope,
 its template's stages, its tags; then the conditional update, its history row and the
 change feed's row (B21)."""
 

@@ -57,7 +57,7 @@ def test_the_board_page_runs_as_many_queries_for_500_opportunities_as_for_50(
 
     add_opportunities(world, 450)
     with_500, html = queries_of_board_page(alice_client, world)
-    # Each of the four columns draws its first cards; the rest come with Show more (issue 8).
+    # Each of the four columns draws its first cards; the rest come with Show more.
     assert html.count("data-card ") == 4 * min(125, FIRST_CARDS)
 
     assert with_50 == with_500

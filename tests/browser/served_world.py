@@ -11,12 +11,14 @@ def main() -> None:
     import datetime as dt
     from decimal import Decimal
 
+    from django.utils import timezone
+
     from salespipe.test import make_opportunity, make_world
 
     w = make_world()
     # Signed in a month the calendar shows, with what every open stage asks: winning asks
     # only for the won stage.
-    signature = dt.date.today().replace(day=1) + dt.timedelta(days=40)
+    signature = timezone.localdate().replace(day=1) + dt.timedelta(days=40)
     deals = {
         name: make_opportunity(
             w.portfolio_a,

@@ -1,5 +1,5 @@
 """The configuration screens the product adds read well with assistive technologies (U1;
-issue 12: the stage inline, where mandatory fields are ticked, labels every input)."""
+the stage inline too, where mandatory fields are ticked, labels every input)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

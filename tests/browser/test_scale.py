@@ -1,4 +1,4 @@
-"""The board with more cards than a column draws, in Chromium (issue 8; SPEC B9, B11-B13).
+"""The board with more cards than a column draws, in Chromium (SPEC B9, B11-B13).
 
 The card limits are made small so that a few cards fill several pages: the live server runs
 in this process, so the limits set here are the ones it draws with.

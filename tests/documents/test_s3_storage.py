@@ -1,4 +1,4 @@
-"""Documents in an S3-compatible bucket (issue 14; B21, S5): shared by every app server,
+"""Documents in an S3-compatible bucket (B21, S5): shared by every app server,
 private, and still read only through the app's download view and its access check.
 
 The store is moto's server on 127.0.0.1, reached over HTTP as MinIO or AWS would be.

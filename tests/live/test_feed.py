@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from salespipe.live import feed
+from salespipe.live import hub as live_hub
 from salespipe.live.hub import Event, Hub, Subscription
 from salespipe.live.models import Change
 from salespipe.pipeline import services
@@ -30,7 +31,7 @@ def _short_streams(monkeypatch):
     monkeypatch.setattr(feed, "STREAM_SECONDS", 0.2)
     # The process's reader would read the test's database from a thread of its own; what a
     # feed replays comes from the stream itself, and the reader is tried on its own below.
-    monkeypatch.setattr(feed.hub, "_start", lambda: None)
+    monkeypatch.setattr(live_hub.hub, "_start", lambda: None)
 
 
 def _replayed(client: Client, address: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Backup and restore (SPEC SEC6; issues 13, 14), as an operator runs them: the commands in
+"""Backup and restore (SPEC SEC6), as an operator runs them: the commands in
 their own processes, on a database of their own, on SQLite and, when the suite runs on it,
 PostgreSQL, with the documents in a folder or in an S3-compatible bucket.
 

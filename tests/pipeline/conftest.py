@@ -51,26 +51,23 @@ def bulk_opportunities(world: World, count: int) -> list[Opportunity]:
     stages: list[Stage] = [world.qualification, world.discovery, world.proposal, world.negotiation]
     portfolios = itertools.cycle([world.portfolio_a, world.portfolio_a2])
     today = timezone.localdate()
-    rows = []
-    for index in range(count):
-        rows.append(
-            Opportunity(
-                name=f"Bulk {index:04d}",
-                company=world.company_a,
-                portfolio=next(portfolios),
-                stage=stages[index // 2 % len(stages)],
-                account=world.account_a,
-                contact=world.contact_a if index % 2 else None,
-                salesperson=world.alice if index % 3 else world.bob,
-                currency=world.usd if index % 5 == 0 else world.eur,
-                amount=Decimal(1000 + index) if index % 7 else None,
-                days=Decimal(index % 10),
-                expected_signature_date=(
-                    today + dt.timedelta(days=index % 120) if index % 4 else None
-                ),
-                created_by=world.alice,
-            )
+    rows = [
+        Opportunity(
+            name=f"Bulk {index:04d}",
+            company=world.company_a,
+            portfolio=next(portfolios),
+            stage=stages[index // 2 % len(stages)],
+            account=world.account_a,
+            contact=world.contact_a if index % 2 else None,
+            salesperson=world.alice if index % 3 else world.bob,
+            currency=world.usd if index % 5 == 0 else world.eur,
+            amount=Decimal(1000 + index) if index % 7 else None,
+            days=Decimal(index % 10),
+            expected_signature_date=(today + dt.timedelta(days=index % 120) if index % 4 else None),
+            created_by=world.alice,
         )
+        for index in range(count)
+    ]
     created = Opportunity.objects.bulk_create(rows)
     through = Opportunity.tags.through
     through.objects.bulk_create(

@@ -1,5 +1,5 @@
 """A change returns the opportunity as the database now holds it, without reading it again
-(SPEC P7, S8, B14, B17, B19, S2; issue 8): fields, derived keys, version, times, relations."""
+(SPEC P7, S8, B14, B17, B19, S2): fields, derived keys, version, times, relations."""
 
 import datetime as dt
 from decimal import Decimal
@@ -111,7 +111,7 @@ def test_changing_the_tags_returns_the_new_tags(world: World, deal: Opportunity)
 
 
 def test_a_move_reads_the_opportunity_once(world: World, deal: Opportunity):
-    # Issue 8: the conditional UPDATE's success is enough to know the row; no second read.
+    # The conditional UPDATE's success is enough to know the row; no second read.
     with CaptureQueriesContext(connection) as queries:
         moved = services.opportunity_move(
             user=world.alice, opportunity_id=deal.pk, version=1, stage_id=world.discovery.pk

@@ -1,6 +1,6 @@
 """The quick formats of cards write exactly what the `display` filters write (SPEC B2, B6).
 
-Cards are drawn in Python for speed (issue 8); their amounts, days and dates must still
+Cards are drawn in Python for speed; their amounts, days and dates must still
 read as everywhere else in the app, in French and in English.
 """
 

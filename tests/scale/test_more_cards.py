@@ -1,4 +1,4 @@
-"""*Show more* and the live search's request for cards not drawn (issue 8; B9, B11-B13, C1).
+"""*Show more* and the live search's request for cards not drawn (B9, B11-B13, C1).
 
 A column draws its first cards; the next ones come by key after the last card drawn, in the
 same sort and with the same filters, until none remain. The live search asks the same way

@@ -1,4 +1,4 @@
-"""*Show more* and the search's matches not drawn, through the pages (issue 8; B9, B11-B13,
+"""*Show more* and the search's matches not drawn, through the pages (B9, B11-B13,
 C1, C4, P8).
 
 The card limits are made small here so that a few dozen cards fill several pages.

@@ -1,4 +1,4 @@
-"""Ready for production (SPEC SEC3-SEC5; issue 13): login throttling, token lifecycle, safe
+"""Ready for production (SPEC SEC3-SEC5): login throttling, token lifecycle, safe
 settings and headers, oversized requests."""
 
 import datetime as dt

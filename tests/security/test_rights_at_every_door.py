@@ -1,4 +1,4 @@
-"""The holes of issue 12, replayed: rights and scope are the services', whatever the door
+"""Holes once found in rights and scope, replayed: these are the services', whatever the door
 (SPEC SEC1, SEC2, A2, P1, P8)."""
 
 from typing import Any

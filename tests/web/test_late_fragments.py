@@ -1,4 +1,4 @@
-"""Large fragments put into a page after rendering, unchanged and in their places (issue 8)."""
+"""Large fragments put into a page after rendering, unchanged and in their places."""
 
 from django.template import Context, Template
 from django.utils.html import escape

@@ -218,7 +218,7 @@ class CollaboratorFilters(Schema):
 )
 def list_companies(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Company]:
     companies = access.companies(user_of(request))
     return paginate(companies, page, Ordering.of(filters.sort))
 
@@ -245,7 +245,7 @@ def get_company(request: HttpRequest, id: int = path_id("company")) -> Company:
 )
 def list_portfolios(
     request: HttpRequest, filters: Query[PortfolioFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Portfolio]:
     portfolios = access.scoped(user_of(request), Portfolio.objects.all())
     if filters.company is not None:
         portfolios = portfolios.filter(company_id=filters.company)
@@ -279,7 +279,7 @@ def _groups() -> QuerySet[StageTemplate]:
 )
 def list_portfolio_groups(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[StageTemplate]:
     return paginate(_groups(), page, Ordering.of(filters.sort))
 
 
@@ -306,7 +306,7 @@ def get_portfolio_group(
 )
 def list_stages(
     request: HttpRequest, filters: Query[StageFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Stage]:
     stages = access.scoped(user_of(request), Stage.objects.all())
     if filters.template is not None:
         stages = stages.filter(template_id=filters.template)
@@ -338,7 +338,7 @@ def get_stage(request: HttpRequest, id: int = path_id("stage")) -> Stage:
 )
 def list_tags(
     request: HttpRequest, filters: Query[TagFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Tag]:
     tags = access.scoped(user_of(request), Tag.objects.all())
     if filters.kind is not None:
         tags = tags.filter(kind=filters.kind)
@@ -372,7 +372,7 @@ class TagPatch(InputSchema):
     tags=["configuration"],
     summary="Create an opportunity tag, as from the opportunity form (O2)",
 )
-def create_tag(request: HttpRequest, payload: TagIn) -> Status:
+def create_tag(request: HttpRequest, payload: TagIn) -> Status[Tag]:
     tag = tag_services.tag_create(
         user=user_of(request), name=payload.name, color=payload.color or None
     )
@@ -399,7 +399,7 @@ def update_tag(request: HttpRequest, payload: TagPatch, id: int = path_id("tag")
 )
 def list_loss_reasons(
     request: HttpRequest, filters: Query[LossReasonFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[LossReason]:
     reasons = access.scoped(user_of(request), LossReason.objects.all())
     if filters.status is not None:
         reasons = reasons.filter(status=filters.status)
@@ -424,7 +424,7 @@ def get_loss_reason(request: HttpRequest, id: int = path_id("loss reason")) -> L
 )
 def list_sale_types(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[SaleType]:
     sale_types = access.scoped(user_of(request), SaleType.objects.all())
     return paginate(sale_types, page, Ordering.of(filters.sort))
 
@@ -450,7 +450,7 @@ def get_sale_type(request: HttpRequest, id: int = path_id("sale type")) -> SaleT
 )
 def list_teams(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Team]:
     teams = access.scoped(user_of(request), Team.objects.all())
     return paginate(teams, page, Ordering.of(filters.sort))
 
@@ -473,7 +473,7 @@ def get_team(request: HttpRequest, id: int = path_id("team")) -> Team:
 )
 def list_departments(
     request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Department]:
     departments = access.scoped(user_of(request), Department.objects.all())
     return paginate(departments, page, Ordering.of(filters.sort))
 
@@ -499,7 +499,7 @@ _COLLABORATOR_SORTS = {"name": "last_name", "username": "username", "id": "id"}
 )
 def list_collaborators(
     request: HttpRequest, filters: Query[CollaboratorFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Collaborator]:
     people = access.scoped(user_of(request), Collaborator.objects.all())
     if filters.search is not None:
         typed = filters.search.strip()

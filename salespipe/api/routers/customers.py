@@ -108,7 +108,7 @@ _ACCOUNT_SORT_FIELDS = {"name": "name_key", "created_at": "created_at", "id": "i
 )
 def list_accounts(
     request: HttpRequest, filters: Query[AccountFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Account]:
     accounts = selectors.visible_accounts(user_of(request))
     if filters.search is not None:
         accounts = selectors.search_accounts(accounts, filters.search)
@@ -136,7 +136,7 @@ def get_account(request: HttpRequest, id: int = path_id("account")) -> Account:
     response={201: AccountOut, **WRITE_ERRORS},
     summary="Create an account",
 )
-def create_account(request: HttpRequest, payload: AccountIn) -> Status:
+def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
     values = payload.model_dump(exclude_unset=True, exclude={"company"})
     account = services.account_create(
         user=user_of(request), company_id=payload.company, values=values
@@ -225,7 +225,7 @@ _CONTACT_SORT_FIELDS = {"name": "name_key", "created_at": "created_at", "id": "i
 )
 def list_contacts(
     request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]
-) -> PageResult:
+) -> PageResult[Contact]:
     contacts = selectors.visible_contacts(user_of(request))
     if filters.search is not None:
         contacts = selectors.search_contacts(contacts, filters.search)
@@ -251,7 +251,7 @@ def get_contact(request: HttpRequest, id: int = path_id("contact")) -> Contact:
     response={201: ContactOut, **WRITE_ERRORS},
     summary="Create a contact of an account",
 )
-def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     values = payload.model_dump(exclude_unset=True, exclude={"account"})
     contact = services.contact_create(
         user=user_of(request), account_id=payload.account, values=values

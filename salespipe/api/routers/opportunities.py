@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
+from ninja.params import functions as params
 from ninja.responses import Status
 
 from salespipe.api.auth import user_of
@@ -127,7 +128,7 @@ def _page_answer(
     """A page as OpportunityOut would write it, from plain rows: two queries, whatever its size.
 
     Validating and dumping a pydantic object per row made a page of 500 cost several times
-    reading it (issue 8); `p4_dict` writes the same JSON, as a test checks.
+    reading it; `p4_dict` writes the same JSON, as a test checks.
     """
     result = paginate(queryset.values(*P4_COLUMNS), page, ordering)
     tags = _tags_by_opportunity([row["id"] for row in result.items])
@@ -209,7 +210,7 @@ def _fields_in_body_fields() -> Iterator[None]:
     response={201: OpportunityOut, **OPPORTUNITY_WRITE_ERRORS},
     summary="Create an opportunity (SPEC O2-O4)",
 )
-def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status:
+def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
     values = payload.model_dump(
         exclude_unset=True, exclude={"portfolio", "stage", "fallback_to_first_stage"}
     )
@@ -247,7 +248,7 @@ def update_opportunity(
 def delete_opportunity(
     request: HttpRequest,
     id: int = path_id("opportunity"),
-    version: int | None = Query(
+    version: int | None = params.Query(
         None,
         ge=1,
         le=2**31 - 1,

@@ -15,14 +15,15 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponseBase
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
+from ninja.params import functions as params
 from ninja.responses import Status
 
 from salespipe.activities import services as action_services
 from salespipe.activities.models import Action, ActionKind
 from salespipe.api.auth import user_of
-from salespipe.api.schemas import DETAIL_ERRORS, NO_NUL, Id, InputSchema, path_id
+from salespipe.api.schemas import DETAIL_ERRORS, NO_NUL, Id, InputSchema, omittable, path_id
 from salespipe.api.schemas_opportunities import (
     DELETE_ERRORS,
     OPPORTUNITY_WRITE_ERRORS,
@@ -30,7 +31,6 @@ from salespipe.api.schemas_opportunities import (
     DecimalText,
     DeletedOut,
     Version,
-    omittable,
 )
 from salespipe.documents import services as document_services
 from salespipe.documents.downloads import attachment_response
@@ -231,7 +231,7 @@ def set_estimate_currency(
 )
 def add_estimate_line(
     request: HttpRequest, payload: LineIn, id: int = path_id("opportunity")
-) -> Status:
+) -> Status[dict[str, Any]]:
     line = estimate.line_add(
         user=user_of(request),
         opportunity_id=id,
@@ -272,7 +272,7 @@ def duplicate_estimate_line(
     payload: VersionIn,
     id: int = path_id("opportunity"),
     line_id: int = path_id("estimate line"),
-) -> Status:
+) -> Status[dict[str, Any]]:
     line = _line_of(request, id, line_id)
     copy = estimate.line_duplicate(user=user_of(request), line_id=line.pk, version=payload.version)
     return Status(201, {"line": copy, "estimate": _estimate(_opportunity(request, id))})
@@ -287,7 +287,7 @@ def delete_estimate_line(
     request: HttpRequest,
     id: int = path_id("opportunity"),
     line_id: int = path_id("estimate line"),
-    version: int = Query(
+    version: int = params.Query(
         ...,
         ge=1,
         le=2**31 - 1,
@@ -364,7 +364,7 @@ def list_actions(request: HttpRequest, id: int = path_id("opportunity")) -> list
 )
 def create_action(
     request: HttpRequest, payload: ActionIn, id: int = path_id("opportunity")
-) -> Status:
+) -> Status[Action]:
     values = payload.model_dump(exclude_unset=True)
     action = action_services.action_create(user=user_of(request), opportunity_id=id, values=values)
     return Status(201, action)
@@ -435,7 +435,7 @@ def _limited_upload(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
 # Optional to the parser, so that a file too large (whose data was not kept) or none at all
 # gets the service's sentence rather than a bare "field required".
-_UPLOADED_FILE = File(
+_UPLOADED_FILE = params.File(
     None,
     description="The file (required), at most `DOCUMENT_MAX_BYTES` bytes (20 MB unless "
     "configured); it belongs to the opportunity's company.",
@@ -462,7 +462,7 @@ def upload_document(
     request: HttpRequest,
     id: int = path_id("opportunity"),
     file: UploadedFile | None = _UPLOADED_FILE,
-) -> Status:
+) -> Status[Document]:
     handler = getattr(request, "_document_size_limit", None)
     if isinstance(handler, SizeLimitHandler) and handler.exceeded:
         raise InvalidInput({"file": [document_services.too_large_message()]})
@@ -581,7 +581,9 @@ def list_linked_contacts(
     response={201: LinkedContactOut, **OPPORTUNITY_WRITE_ERRORS},
     summary="Link a contact to an opportunity (SPEC S6)",
 )
-def link_contact(request: HttpRequest, payload: LinkIn, id: int = path_id("opportunity")) -> Status:
+def link_contact(
+    request: HttpRequest, payload: LinkIn, id: int = path_id("opportunity")
+) -> Status[OpportunityContact]:
     link = contact_links.contact_link(
         user=user_of(request), opportunity_id=id, contact_id=payload.contact
     )

@@ -1,4 +1,4 @@
-// The cards of a long column (issue 8; SPEC B9, B11): held in groups of a few cards that
+// The cards of a long column (SPEC B9, B11): held in groups of a few cards that
 // the browser lays out and paints only while in view (board.css), so that hiding or showing
 // thousands of cards off-screen, as a live search does on each key, costs nothing until they
 // are scrolled to.

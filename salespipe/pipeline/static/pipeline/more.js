@@ -1,4 +1,4 @@
-// The cards a column didn't draw (issue 8; SPEC B9, B11-B13): *Show more* at a column's
+// The cards a column didn't draw (SPEC B9, B11-B13): *Show more* at a column's
 // foot, and, while a live search is typed, one request once typing pauses for the matching
 // cards not drawn yet, which join their columns marked as found.
 //
