@@ -186,6 +186,17 @@ def _outside(opportunity: Opportunity, query: CalendarQuery) -> str:
     }
 
 
+def _scheduled(opportunity: Opportunity) -> str:
+    """Said after a drop on a month shown or on *No date*."""
+    day = opportunity.expected_signature_date
+    if day is None:
+        return _("%(name)s has no expected signature date now.") % {"name": opportunity.name}
+    return _("%(name)s is now expected in %(month)s.") % {
+        "name": opportunity.name,
+        "month": month_label(Month.of(day), heading=False),
+    }
+
+
 @login_required
 @require_POST
 def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -220,4 +231,4 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
                 "reason": reason,
             }
         return answer(status=422, message=reason)
-    return answer(message=_outside(scheduled, query))
+    return answer(message=_outside(scheduled, query) or _scheduled(scheduled))

@@ -198,13 +198,14 @@ def _submitted(request: AuthedRequest) -> bool:
 def _run(
     request: AuthedRequest,
     pk: int,
-    change: Callable[[], object],
+    change: Callable[[], str],
     dialog: Callable[[dict[str, list[str]], MissingFields | None], Dialog | None],
 ) -> HttpResponse:
-    """Applies `change` and answers with what it changed; a missing or bad value opens the
-    dialog (built from what the service reports missing), a refusal shows the card as it is."""
+    """Applies `change` and answers with what it changed and the sentence that says it; a
+    missing or bad value opens the dialog (built from what the service reports missing), a
+    refusal shows the card as it is, with the reason."""
     try:
-        change()
+        done = change()
     except MissingFields as exc:
         errors = dialogs.required_errors(exc.missing) if _submitted(request) else {}
         shown = dialog(errors, exc)
@@ -218,7 +219,7 @@ def _run(
         return changes_response(request, [pk], status=409, message=str(exc))
     except _REFUSED as exc:
         return changes_response(request, [pk], status=409, message=str(exc))
-    return changes_response(request, [pk])
+    return changes_response(request, [pk], message=done)
 
 
 def _number(text: str | None) -> int | None:
@@ -257,15 +258,16 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
     stage_id = request.POST.get("stage", "")
     values = dialogs.posted_values(request.POST)
 
-    def change() -> None:
+    def change() -> str:
         ids = _posted_ids(request, "version", "stage")
-        services.opportunity_move(
+        moved = services.opportunity_move(
             user=request.user,
             opportunity_id=pk,
             version=ids["version"],
             stage_id=ids["stage"],
             values=values,
         )
+        return _("%(name)s moved to %(stage)s.") % {"name": moved.name, "stage": moved.stage.name}
 
     def dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
         # Read only when a dialog is shown: a move that succeeds reads it once, in the service.
@@ -320,9 +322,9 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
     if not _submitted(request):
         return _dialog_response(request, dialog({}))
 
-    def change() -> None:
+    def change() -> str:
         ids = _posted_ids(request, "version", "stage")
-        services.opportunity_win(
+        won = services.opportunity_win(
             user=request.user,
             opportunity_id=pk,
             version=ids["version"],
@@ -330,6 +332,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
             signed_on=request.POST.get("signed_on", ""),
             values=values,
         )
+        return _("%(name)s marked as won.") % {"name": won.name}
 
     return _run(request, pk, change, dialog)
 
@@ -358,15 +361,16 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
     if not _submitted(request):
         return _dialog_response(request, dialog({}))
 
-    def change() -> None:
+    def change() -> str:
         ids = _posted_ids(request, "version", "reason")
-        services.opportunity_lose(
+        lost = services.opportunity_lose(
             user=request.user,
             opportunity_id=pk,
             version=ids["version"],
             reason_id=ids["reason"],
             lost_on=request.POST.get("lost_on", ""),
         )
+        return _("%(name)s marked as lost.") % {"name": lost.name}
 
     return _run(request, pk, change, dialog)
 
@@ -398,10 +402,11 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return _dialog_response(request, dialog)
 
-    def change() -> None:
+    def change() -> str:
         services.opportunity_delete(
             user=request.user, opportunity_id=pk, version=_number(_version(request))
         )
+        return _("%(name)s deleted.") % {"name": opportunity.name}
 
     def no_dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
         return None
@@ -475,14 +480,18 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _dialog_response(request, dialog({}), status=200)
 
-    def change() -> None:
+    def change() -> str:
         ids = _posted_ids(request, "version", "portfolio")
-        services.opportunity_reuse(
+        reused = services.opportunity_reuse(
             user=request.user,
             opportunity_id=pk,
             version=ids["version"],
             portfolio_id=ids["portfolio"],
         )
+        return _("%(name)s is back in %(stage)s.") % {
+            "name": reused.name,
+            "stage": reused.stage.name,
+        }
 
     return _run(request, pk, change, dialog)
 
@@ -563,7 +572,7 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
         "notes": request.POST.get("notes", ""),
     }
     try:
-        action_services.action_create(user=request.user, opportunity_id=pk, values=values)
+        planned = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
     except InvalidInput as exc:
         errors = dict(exc.errors)
         if "due_at" in errors:
@@ -574,7 +583,9 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
         return _action_dialog(
             request, opportunity, query, data=request.POST, errors=errors, status=422
         )
-    return changes_response(request, [pk])
+    return changes_response(
+        request, [pk], message=_("Action planned: %(subject)s.") % {"subject": planned.subject}
+    )
 
 
 @login_required
@@ -582,7 +593,11 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
 def action_done(request: AuthedRequest, pk: int) -> HttpResponse:
     """B20, S4: the planned action is done; the card shows the next one, if any."""
     action = action_services.action_mark_done(user=request.user, action_id=pk)
-    return changes_response(request, [action.opportunity_id] if action.opportunity_id else [])
+    return changes_response(
+        request,
+        [action.opportunity_id] if action.opportunity_id else [],
+        message=_("Action done: %(subject)s.") % {"subject": action.subject},
+    )
 
 
 # -- won and lost lists (B19) ---------------------------------------------------------------

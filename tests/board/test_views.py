@@ -212,6 +212,8 @@ def test_a_move_that_needs_no_field_answers_with_the_card_in_its_new_column_and_
     assert column_totals(html)[str(world.discovery.pk)] == 1
     assert column_totals(html)[str(world.qualification.pk)] == 0
     assert 'id="board-summary"' in html
+    # Said to screen readers: the success, not only the errors.
+    assert f"{deal.name} moved to Discovery." in html
     deal.refresh_from_db()
     assert deal.stage_id == world.discovery.pk
     assert deal.version == 2

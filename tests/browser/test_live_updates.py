@@ -163,6 +163,8 @@ def test_a_move_a_creation_a_win_and_a_delete_reach_a_colleagues_board_and_no_on
     expect(
         alice.page.locator(f'#cards-{ids["discovery"]} [data-id="{deals["Live move"]}"]')
     ).to_be_visible()
+    # Her own success is said, politely (B21's announcements).
+    expect(alice.page.locator("#board-status")).to_have_text("Live move moved to Discovery.")
     arrives(bob.page.locator(f'#cards-{ids["discovery"]} [data-id="{deals["Live move"]}"]'))
     arrives(bob.page.locator(f'#totals-{ids["discovery"]} [data-total="count"]'), text="1")
     assert bob.count(ids["qualification"]) == "2"

@@ -340,6 +340,7 @@ def test_dropping_on_a_month_sets_the_last_day_of_that_month(world: World, alice
     assert response.status_code == 200
     assert response["X-Fragment"] == "changes"
     assert placed(response.content.decode())[deal.pk].column == "2032-02"
+    assert "Leap deal is now expected in February 2032." in response.content.decode()
     fresh = Opportunity.objects.get(pk=deal.pk)
     assert fresh.expected_signature_date == dt.date(2032, 2, 29)
     assert fresh.version == deal.version + 1
