@@ -13,8 +13,10 @@ out, is deactivated or changes companies, and the browser opens it again.
 """
 
 import asyncio
+import functools
 import json
 import queue
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -130,16 +132,47 @@ async def _in_a_thread[T](read: Callable[[], T]) -> T:
     return await sync_to_async(then_close, thread_sensitive=False)()
 
 
+class _LoopHandOver:
+    """Hands events from the reader's thread to the queues of one event loop's streams.
+
+    One wake-up of the loop per batch, not one per stream: a change that 200 open pages of
+    a process wait for costs the loop one call, which fills the 200 queues.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.lock = threading.Lock()
+        self.pending: list[tuple[asyncio.Queue[Event], Event]] = []
+
+    def deliver(self, waiting: asyncio.Queue[Event], event: Event) -> None:
+        with self.lock:
+            first = not self.pending
+            self.pending.append((waiting, event))
+        if first:
+            self.loop.call_soon_threadsafe(self._fill)
+
+    def _fill(self) -> None:
+        with self.lock:
+            batch, self.pending = self.pending, []
+        for waiting, event in batch:
+            waiting.put_nowait(event)
+
+
+_hand_overs: dict[asyncio.AbstractEventLoop, _LoopHandOver] = {}
+
+
+def _hand_over(loop: asyncio.AbstractEventLoop) -> _LoopHandOver:
+    found = _hand_overs.get(loop)
+    if found is None:
+        found = _hand_overs.setdefault(loop, _LoopHandOver(loop))
+    return found
+
+
 def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
     async def events() -> AsyncIterator[bytes]:
-        loop = asyncio.get_running_loop()
+        hand_over = _hand_over(asyncio.get_running_loop())
         waiting: asyncio.Queue[Event] = asyncio.Queue()
-
-        def deliver(event: Event) -> None:
-            # Called from the reader's thread: the queue belongs to this event loop.
-            loop.call_soon_threadsafe(waiting.put_nowait, event)
-
-        stream.subscription.deliver = deliver
+        stream.subscription.deliver = functools.partial(hand_over.deliver, waiting)
         hub.subscribe(stream.subscription)
         try:
             yield stream.opening()
