@@ -20,6 +20,5 @@ keepalive = 5
 # A request runs in a thread of its own under ASGI, where a connection kept for the next
 # request would be left behind: on PostgreSQL, each process keeps a pool of them instead.
 raw_env = ["DATABASE_POOL=true"]
-# A live feed stays open for minutes: gunicorn must not take its quiet for a stuck worker.
-timeout = 120
+# At a restart, open live feeds are closed after this many seconds; browsers open them again.
 graceful_timeout = 10

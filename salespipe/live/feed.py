@@ -13,6 +13,7 @@ out, is deactivated or changes companies, and the browser opens it again.
 """
 
 import asyncio
+import datetime as dt
 import functools
 import json
 import queue
@@ -22,13 +23,23 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 
-from salespipe.live.hub import Event, Subscription, hub, latest_id, read_events
+from salespipe.live.hub import (
+    GAP_SECONDS,
+    Event,
+    Subscription,
+    hub,
+    latest_id,
+    read_events,
+)
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.calendar_params import CalendarQuery
@@ -36,6 +47,8 @@ from salespipe.pipeline.models import Portfolio, StageTemplate
 from salespipe.web.http import AuthedRequest
 
 HEARTBEAT_SECONDS = 20.0
+# More changes missed than this, and the page draws itself again instead of asking for each.
+MAX_REPLAY = 100
 STREAM_SECONDS = 300.0
 # How long the browser waits before opening a feed again after it ended.
 RETRY_MILLISECONDS = 1000
@@ -61,11 +74,19 @@ def _no_delivery(event: Event) -> None:
     raise RuntimeError("A subscription delivers once its stream has started.")
 
 
+def _number(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+def _resumed(request: AuthedRequest) -> int | None:
+    """The last event a reconnecting browser had (`Last-Event-ID`), if any."""
+    return _number(request.headers.get("Last-Event-ID", ""))
+
+
 def _since(request: AuthedRequest) -> int:
-    for raw in (request.headers.get("Last-Event-ID", ""), request.GET.get("since", "")):
-        if raw.strip().isdigit():
-            return int(raw.strip())
-    return latest_id()
+    found = _number(request.GET.get("since", ""))
+    return found if found is not None else latest_id()
 
 
 def encode(event: Event) -> bytes:
@@ -75,48 +96,89 @@ def encode(event: Event) -> bytes:
     return f"id: {event.id}\nevent: change\ndata: {json.dumps(data)}\n\n".encode()
 
 
+# Told when more changes were missed than a page should ask for one by one: it draws itself
+# again.
+RELOAD = b"event: reload\ndata: {}\n\n"
+
+
 class _Stream:
     """What both kinds of server share: catching up, then new events, then the end."""
 
-    def __init__(self, request: AuthedRequest, subscription: Subscription, since: int) -> None:
+    def __init__(
+        self,
+        request: AuthedRequest,
+        subscription: Subscription,
+        since: int,
+        *,
+        resumed: bool = False,
+    ) -> None:
         self.user_id = request.user.pk
-        self.session = request.session
+        self.session_class = type(request.session)
         self.session_key = request.session.session_key
         self.subscription = subscription
-        self.last = since
+        self.since = since
+        # A browser that reconnects names the highest id it had; a change with a lower id
+        # may have committed after it (see `hub`): the last `GAP_SECONDS` are read again.
+        self.resumed = resumed
+        # Ids sent, so that none is sent twice, whatever order they committed in.
+        self.sent: set[int] = set()
         self.ends_at = time.monotonic() + STREAM_SECONDS
+        self.checked_at = time.monotonic()
 
     def opening(self) -> bytes:
         return f"retry: {RETRY_MILLISECONDS}\n\n".encode()
 
     def missed(self) -> list[bytes]:
-        """The changes after the cursor this page wants, read from the feed itself."""
-        return [self.send(event) for event in read_events(self.last) if self._wants(event)]
-
-    def _wants(self, event: Event) -> bool:
-        return event.id > self.last and self.subscription.wants(event)
+        """The changes after the cursor this page wants, read from the feed itself; a page
+        that missed too many is told to draw itself again."""
+        recent = timezone.now() - dt.timedelta(seconds=GAP_SECONDS) if self.resumed else None
+        events = [
+            event
+            for event in read_events(
+                self.since,
+                company_ids=self.subscription.company_ids,
+                limit=MAX_REPLAY + 1,
+                also_since=recent,
+            )
+            if self.subscription.wants(event)
+        ]
+        if len(events) > MAX_REPLAY:
+            return [RELOAD]
+        return [self.send(event) for event in events]
 
     def send(self, event: Event) -> bytes:
-        self.last = max(self.last, event.id)
+        self.sent.add(event.id)
         return encode(event)
 
+    def heard(self, event: Event) -> bytes:
+        """What to send of an event from the reader: nothing if sent already."""
+        return b"" if event.id in self.sent else self.send(event)
+
+    def check_due(self) -> bool:
+        """Whether the user's right to the stream is checked again now: every
+        `HEARTBEAT_SECONDS`, however many events flow."""
+        if time.monotonic() - self.checked_at < HEARTBEAT_SECONDS:
+            return False
+        self.checked_at = time.monotonic()
+        return True
+
     def still_allowed(self) -> bool:
-        """The user is still logged in, active, and on the same companies."""
-        if self.session_key is None or not self.session.exists(self.session_key):
+        """The session is still valid (not ended, expired, or older than a password change),
+        and its user active and on the same companies."""
+        if self.session_key is None:
+            return False
+        data = self.session_class(self.session_key).load()
+        if str(data.get(SESSION_KEY, "")) != str(self.user_id):
             return False
         user = Collaborator.objects.filter(pk=self.user_id, is_active=True).first()
-        return user is not None and access.company_ids(user) == self.subscription.company_ids
+        if user is None or not constant_time_compare(
+            str(data.get(HASH_SESSION_KEY, "")), user.get_session_auth_hash()
+        ):
+            return False
+        return access.company_ids(user) == self.subscription.company_ids
 
     def over(self) -> bool:
         return time.monotonic() >= self.ends_at
-
-    def heard(self, event: Event) -> bytes:
-        """What to send of an event from the reader: nothing if replayed already."""
-        return self.send(event) if event.id > self.last else b""
-
-    def quiet(self) -> bytes | None:
-        """What to send after a quiet while: a heartbeat, or None to end the stream."""
-        return b": still here\n\n" if self.still_allowed() else None
 
 
 async def _in_a_thread[T](read: Callable[[], T]) -> T:
@@ -179,14 +241,13 @@ def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
             for missed in await _in_a_thread(stream.missed):
                 yield missed
             while not stream.over():
-                chunk: bytes | None
                 try:
-                    chunk = stream.heard(await asyncio.wait_for(waiting.get(), HEARTBEAT_SECONDS))
+                    event: Event | None = await asyncio.wait_for(waiting.get(), HEARTBEAT_SECONDS)
                 except TimeoutError:
-                    chunk = await _in_a_thread(stream.quiet)
-                if chunk is None:
+                    event = None
+                if stream.check_due() and not await _in_a_thread(stream.still_allowed):
                     break
-                yield chunk
+                yield b": still here\n\n" if event is None else stream.heard(event)
         finally:
             hub.unsubscribe(stream.subscription)
 
@@ -202,12 +263,12 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
         yield from stream.missed()
         while not stream.over():
             try:
-                chunk: bytes | None = stream.heard(waiting.get(timeout=HEARTBEAT_SECONDS))
+                event: Event | None = waiting.get(timeout=HEARTBEAT_SECONDS)
             except queue.Empty:
-                chunk = stream.quiet()
-            if chunk is None:
+                event = None
+            if stream.check_due() and not stream.still_allowed():
                 break
-            yield chunk
+            yield b": still here\n\n" if event is None else stream.heard(event)
     finally:
         hub.unsubscribe(stream.subscription)
 
@@ -216,7 +277,13 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
 @require_GET
 def live_feed(request: AuthedRequest) -> StreamingHttpResponse:
     query = CalendarQuery.from_params(request.GET)
-    stream = _Stream(request, _subscription(request.user, query), _since(request))
+    resumed = _resumed(request)
+    stream = _Stream(
+        request,
+        _subscription(request.user, query),
+        resumed if resumed is not None else _since(request),
+        resumed=resumed is not None,
+    )
     content: Any
     if isinstance(request, ASGIRequest):
         # The stream reads the database only now and then, each time in a thread that gives

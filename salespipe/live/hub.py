@@ -8,20 +8,21 @@ delay between processes. Then each row goes to the subscriptions of its company 
 each of those decides from ids whether its page shows that portfolio.
 
 PostgreSQL hands out ids before commit, so a row with a lower id may commit after one with
-a higher id: the cursor stays below an id not seen yet for up to `GAP_SECONDS` before it
-passes it (a transaction rolled back never fills its gap).
+a higher id: rows are delivered as they come, and the cursor stays below an id not seen yet
+for up to `GAP_SECONDS` (a transaction rolled back never fills its gap), so that a late one
+is still read; waiting delays none of the rows after it.
 """
 
 import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from salespipe.live.models import Change
@@ -30,7 +31,7 @@ from salespipe.pipeline.models import Portfolio
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
-GAP_SECONDS = 5.0
+GAP_SECONDS = 60.0
 # How long the feed keeps its rows: long enough for a page that lost the network a while.
 KEEP = dt.timedelta(days=1)
 _PRUNE_EVERY = 600.0
@@ -61,9 +62,22 @@ _FIELDS = (
 )
 
 
-def read_events(after: int, limit: int = _BATCH) -> list[Event]:
-    rows = Change.objects.filter(id__gt=after).order_by("id").values_list(*_FIELDS)[:limit]
-    return [Event(*row) for row in rows]
+def read_events(
+    after: int,
+    *,
+    company_ids: Collection[int] | None = None,
+    limit: int = _BATCH,
+    also_since: dt.datetime | None = None,
+) -> list[Event]:
+    """The rows after `after` (with `also_since`, and those written since then), of
+    `company_ids` only when given, in id order."""
+    found = Q(id__gt=after)
+    if also_since is not None:
+        found |= Q(at__gte=also_since)
+    rows = Change.objects.filter(found)
+    if company_ids is not None:
+        rows = rows.filter(company_id__in=company_ids)
+    return [Event(*row) for row in rows.order_by("id").values_list(*_FIELDS)[:limit]]
 
 
 def latest_id() -> int:
@@ -103,6 +117,7 @@ class Hub:
         self._by_company: dict[int, set[Subscription]] = {}
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listening = False
         self._templates: dict[int, int] = {}
         # Every id up to `_floor` was delivered or given up; above it, those delivered.
         self._floor = 0
@@ -147,13 +162,21 @@ class Hub:
             return
         self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)
         self._thread.start()
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not self._listening:
+            self._listening = True
             threading.Thread(target=self._listen, name="live-listen", daemon=True).start()
 
     def _run(self) -> None:
         # From the latest row on: a page catches up on what it missed before from its own
         # cursor (see `feed`), and this runs in its own thread, never in a request's.
-        self._floor = latest_id()
+        while True:
+            try:
+                self._floor = latest_id()
+                break
+            except Exception:
+                log.exception("Reading the change feed failed; trying again.")
+                close_old_connections()
+                time.sleep(5 * POLL_SECONDS)
         self._delivered.clear()
         self._gaps.clear()
         pruned = time.monotonic()

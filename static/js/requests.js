@@ -46,11 +46,18 @@
   }
 
   // A function that says a text in `status`, a polite live region; emptied first, so that
-  // the same message twice is read twice.
-  function announcer(status) {
+  // the same message twice is read twice. With `clearAfter` (ms), a message shown over the
+  // page goes once read.
+  function announcer(status, clearAfter) {
     return function say(text) {
       status.textContent = "";
-      if (text) window.setTimeout(() => (status.textContent = text), 50);
+      if (!text) return;
+      window.setTimeout(() => (status.textContent = text), 50);
+      if (clearAfter) {
+        window.setTimeout(() => {
+          if (status.textContent === text) status.textContent = "";
+        }, clearAfter);
+      }
     };
   }
 

@@ -1,17 +1,19 @@
 """The live feed (SPEC B21): who is told of which change, and what the telling holds."""
 
 import json
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from salespipe.live import feed
 from salespipe.live import hub as live_hub
 from salespipe.live.hub import Event, Hub, Subscription
 from salespipe.live.models import Change
+from salespipe.org import access
 from salespipe.pipeline import services
 from salespipe.pipeline.models import Portfolio
 from salespipe.test import World, make_opportunity
@@ -258,3 +260,96 @@ def test_asking_for_changes_with_bad_ids_is_refused_and_says_why(
         answer = alice_client.get(f"/board/changes/?ids={ids}&portfolio={world.portfolio_a.pk}")
         assert answer.status_code == 400
         assert "ids" in answer.content.decode()
+
+
+def _change(world: World, company, deal_pk: int, portfolio) -> Change:
+    return Change.objects.create(
+        company=company,
+        opportunity_id=deal_pk,
+        version=1,
+        kind="changed",
+        portfolio_id=portfolio.pk,
+    )
+
+
+def test_a_page_gets_a_change_that_committed_after_a_later_one(world: World):
+    """PostgreSQL may commit id 11 after id 12: the page gets both, each once."""
+    stream = feed._Stream.__new__(feed._Stream)
+    stream.sent = set()
+
+    def event(pk: int) -> Event:
+        return Event(pk, world.company_a.pk, 7, 1, "changed", world.portfolio_a.pk, None, "")
+
+    assert stream.heard(event(12)).startswith(b"id: 12\n")
+    assert stream.heard(event(11)).startswith(b"id: 11\n")
+    assert stream.heard(event(12)) == b""
+
+
+def test_another_companys_many_changes_dont_hide_ones_own(world: World, alice_client: Client):
+    for _n in range(150):
+        _change(world, world.company_b, 1, world.portfolio_b)
+    ours = _change(world, world.company_a, 2, world.portfolio_a)
+
+    assert _replayed(alice_client, f"/live/?portfolio={world.portfolio_a.pk}&since=0") == [
+        {"opportunity": ours.opportunity_id, "version": 1, "kind": "changed"}
+    ]
+
+
+def test_a_page_that_missed_too_much_is_told_to_draw_itself_again(
+    world: World, alice_client: Client
+):
+    for _n in range(feed.MAX_REPLAY + 1):
+        _change(world, world.company_a, 2, world.portfolio_a)
+    response = alice_client.get(f"/live/?portfolio={world.portfolio_a.pk}&since=0")
+    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "event: reload" in text
+    assert "event: change" not in text
+
+
+def _stream_of(client: Client, user) -> "feed._Stream":
+    request = RequestFactory().get("/live/")
+    request.user = user
+    request.session = client.session
+    return feed._Stream(request, Subscription(frozenset([1]), None, lambda e: None), 0)  # type: ignore[arg-type]
+
+
+def test_a_stream_checks_its_users_right_on_time_however_busy_and_stops_at_a_change(
+    world: World, alice_client: Client
+):
+    stream = _stream_of(alice_client, world.alice)
+    stream.subscription.company_ids = access.company_ids(world.alice)
+    assert stream.still_allowed()
+    assert not stream.check_due()  # the heartbeat is patched to 0.05 s
+    time.sleep(0.06)
+    assert stream.check_due()
+
+    world.alice.set_password("a new one")
+    world.alice.save()
+    assert not stream.still_allowed()
+
+
+def test_a_stream_stops_for_a_deactivated_user_or_one_moved_to_another_company(
+    world: World, alice_client: Client
+):
+    stream = _stream_of(alice_client, world.alice)
+    stream.subscription.company_ids = frozenset([world.company_b.pk])
+    assert not stream.still_allowed()
+    stream.subscription.company_ids = access.company_ids(world.alice)
+    world.alice.is_active = False
+    world.alice.save(update_fields=["is_active"])
+    assert not stream.still_allowed()
+
+
+def test_odd_numbers_in_the_feeds_address_are_ignored_not_errors(
+    world: World, alice_client: Client
+):
+    for address in (
+        f"/live/?portfolio={world.portfolio_a.pk}&since=%C2%B2",
+        f"/live/?portfolio={world.portfolio_a.pk}&since=99999999999999999999999",
+    ):
+        response = alice_client.get(address)
+        assert response.status_code == 200
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    response = alice_client.get(f"/live/?portfolio={world.portfolio_a.pk}", HTTP_LAST_EVENT_ID="²")
+    assert response.status_code == 200
+    b"".join(response.streaming_content)  # type: ignore[attr-defined]

@@ -24,7 +24,8 @@
   const scheduleBase = app.dataset.scheduleBase;
   // "board" or "calendar": also the name of the fragment that draws this page's body.
   const view = app.dataset.view || "board";
-  const say = Salespipe.announcer(status);
+  // Messages float over the board's foot (board.css) for ten seconds.
+  const say = Salespipe.announcer(status, 10000);
   let dragged = null;
   let lastFocus = null;
   // The card whose dialog or menu is open: a colleague's change to it waits until it closes.
@@ -196,6 +197,8 @@
   // -- colleagues' changes (B21) -----------------------------------------------------------
 
   const live = (function () {
+    // As many as the server answers for at once (change_views.MAX_IDS).
+    const MAX_IDS = 100;
     let source = null;
     let address = "";
     const waiting = new Set();
@@ -208,10 +211,20 @@
       const ids = Array.from(waiting).filter((id) => !held.has(id));
       if (!ids.length) return;
       ids.forEach((id) => waiting.delete(id));
+      if (ids.length > MAX_IDS) {
+        // More than the page asks for one by one: drawn again whole.
+        await refresh();
+        return;
+      }
       const names = new Map(ids.map((id) => [id, cardName(cardById(id))]));
       const params = new URLSearchParams({ ids: ids.join(",") });
       const answer = await Salespipe.send(pageUrl(`${app.dataset.changesUrl}?${params}`));
-      if (!answer || !answer.response.ok || answer.kind !== "changes") return;
+      if (!answer || !answer.response.ok || answer.kind !== "changes") {
+        // Asked again with the next change, or at the next try.
+        ids.forEach((id) => waiting.add(id));
+        retry();
+        return;
+      }
       applyChanges(answer.html);
       const changed = ids
         .map((id) => cardName(cardById(id)) || names.get(id))
@@ -221,6 +234,10 @@
 
     function schedule() {
       if (timer === null) timer = window.setTimeout(flush, 150);
+    }
+
+    function retry() {
+      if (timer === null) timer = window.setTimeout(flush, 5000);
     }
 
     function heard(event) {
@@ -254,6 +271,20 @@
       if (!wanted || !window.EventSource) return;
       source = new EventSource(wanted);
       source.addEventListener("change", heard);
+      // More was missed than is worth asking for card by card.
+      source.addEventListener("reload", () => refresh());
+      source.addEventListener("error", () => {
+        // The browser tries again by itself, unless the server answered with an error (a
+        // restart, the proxy during a deploy): then the page opens it again itself, later,
+        // and draws itself again for what it missed meanwhile.
+        if (!source || source.readyState !== EventSource.CLOSED) return;
+        source = null;
+        window.setTimeout(() => {
+          address = "";
+          follow();
+          refresh();
+        }, 5000);
+      });
     }
 
     return { follow, release: schedule };
