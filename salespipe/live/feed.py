@@ -8,8 +8,9 @@ a reconnecting browser sends) replays the changes after that cursor first, so no
 missed between the page being drawn and its feed opening, or during a short loss of network.
 
 Under ASGI (`make run`: uvicorn workers), an open page costs a coroutine and a queue; under
-WSGI it holds a thread. A stream ends after `STREAM_SECONDS`, or as soon as its user logs
-out, is deactivated or changes companies, and the browser opens it again.
+WSGI it holds a thread. A stream ends after `STREAM_SECONDS`, or within `HEARTBEAT_SECONDS`
+once its session ends or expires, its user's password changes, or he is deactivated or
+changes companies; the browser opens it again.
 """
 
 import asyncio

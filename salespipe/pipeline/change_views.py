@@ -137,7 +137,11 @@ def changes_response(
 
 def _ids(raw: str) -> list[int]:
     parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if not parts or len(parts) > MAX_IDS or not all(part.isdigit() for part in parts):
+    if (
+        not parts
+        or len(parts) > MAX_IDS
+        or not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts)
+    ):
         raise InvalidInput(
             {"ids": [_("From 1 to %(max)s ids, separated by commas.") % {"max": MAX_IDS}]}
         )

@@ -353,3 +353,11 @@ def test_odd_numbers_in_the_feeds_address_are_ignored_not_errors(
     response = alice_client.get(f"/live/?portfolio={world.portfolio_a.pk}", HTTP_LAST_EVENT_ID="²")
     assert response.status_code == 200
     b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_unicode_digits_and_huge_ids_are_refused_with_why_not_errors(
+    world: World, alice_client: Client
+):
+    for ids in ("%C2%B2", "9" * 30):
+        answer = alice_client.get(f"/board/changes/?ids={ids}&portfolio={world.portfolio_a.pk}")
+        assert answer.status_code == 400
