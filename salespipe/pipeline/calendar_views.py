@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org import access
-from salespipe.org.models import Collaborator
 from salespipe.pipeline import card_pages, selectors, services
 from salespipe.pipeline.calendar_params import CalendarQuery
 from salespipe.pipeline.calendar_presenters import (
@@ -37,7 +36,7 @@ from salespipe.pipeline.more_views import calendar_more_url
 from salespipe.pipeline.page_context import (
     FRAGMENT_HEADER,
     create_url,
-    first_portfolio,
+    default_calendar_query,
     header_context,
     live_url,
     remember_weighted,
@@ -45,14 +44,6 @@ from salespipe.pipeline.page_context import (
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
 from salespipe.web.late_fragments import LateFragments, render_with_late
-
-
-def _default_scope(user: Collaborator, query: CalendarQuery) -> CalendarQuery:
-    """With no portfolio, group or *All portfolios* asked, the board's first portfolio."""
-    if query.has_scope:
-        return query
-    portfolio = first_portfolio(user)
-    return query if portfolio is None else query.for_portfolio(portfolio.pk)
 
 
 def _address(query: CalendarQuery | None) -> str:
@@ -117,7 +108,7 @@ def calendar_context(
 def _calendar_response(
     request: AuthedRequest, query: CalendarQuery, *, status: int = 200, message: str = ""
 ) -> HttpResponse:
-    query = _default_scope(request.user, query)
+    query = default_calendar_query(request.user, query)
     context = calendar_context(request, query, message=message)
     response = render_with_late(
         request, "pipeline/calendar.html#calendar-body", context, status=status
@@ -131,7 +122,7 @@ def _calendar_response(
 def calendar_page(request: AuthedRequest) -> HttpResponse:
     """C1-C4: *No date*, then the months asked; with htmx, only its `#board` body."""
     asked = CalendarQuery.from_params(request.GET)
-    query = _default_scope(request.user, asked)
+    query = default_calendar_query(request.user, asked)
     if not query.has_scope:
         return render(request, "pipeline/no_portfolio.html", status=200)
     is_htmx = bool(request.htmx)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,34 +23,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from salespipe.lib.errors import InvalidInput
-from salespipe.org.models import Collaborator
 from salespipe.pipeline import selectors
 from salespipe.pipeline.board_params import BoardQuery
 from salespipe.pipeline.calendar_params import CalendarQuery
-from salespipe.pipeline.page_context import FRAGMENT_HEADER, create_url, first_portfolio
+from salespipe.pipeline.page_context import (
+    FRAGMENT_HEADER,
+    create_url,
+    default_board_query,
+    default_calendar_query,
+)
 from salespipe.pipeline.presenters import card_renderer, present_cards
 from salespipe.web.http import AuthedRequest
 
 # A live page asks for at most this many cards at once; more, and it draws itself again.
 MAX_IDS = 100
-
-
-def _board_query(user: Collaborator, params: QueryDict) -> BoardQuery:
-    query = BoardQuery.from_params(params)
-    if query.portfolio_id is None and query.group_id is None:
-        portfolio = first_portfolio(user)
-        if portfolio is not None:
-            return BoardQuery(portfolio.pk, None, query.filters)
-    return query
-
-
-def _calendar_query(user: Collaborator, params: QueryDict) -> CalendarQuery:
-    query = CalendarQuery.from_params(params)
-    if not query.has_scope:
-        portfolio = first_portfolio(user)
-        if portfolio is not None:
-            return query.for_portfolio(portfolio.pk)
-    return query
 
 
 def _stage_key(stage_id: Any) -> str:
@@ -72,7 +58,7 @@ def changes_context(
     if calendar is None:
         calendar = request.GET.get("view") == "calendar"
     if calendar:
-        calendar_query = _calendar_query(user, request.GET)
+        calendar_query = default_calendar_query(user, CalendarQuery.from_params(request.GET))
         changes = selectors.calendar_changes(
             user=user,
             portfolio_id=calendar_query.portfolio_id,
@@ -88,7 +74,7 @@ def changes_context(
         totals = [(_month_key(c.month), c.totals) for c in changes.view.columns]
         key_of = _month_key
     else:
-        query = _board_query(user, request.GET)
+        query = default_board_query(user, BoardQuery.from_params(request.GET))
         changes = selectors.board_changes(
             user=user,
             portfolio_id=query.portfolio_id,

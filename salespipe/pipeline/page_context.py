@@ -14,6 +14,8 @@ from salespipe.live.hub import latest_id
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency, Department, Team
 from salespipe.pipeline import selectors
+from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.calendar_params import CalendarQuery
 from salespipe.pipeline.filters import SORT_KEYS
 from salespipe.pipeline.models import Portfolio, Tag, TagKind
 
@@ -51,6 +53,24 @@ def first_portfolio(user: Collaborator) -> Portfolio | None:
         access.held(user, Portfolio.objects.all()).order_by("name").first()
         or Portfolio.objects.order_by("name").first()
     )
+
+
+def default_board_query(user: Collaborator, query: BoardQuery) -> BoardQuery:
+    """With no portfolio or group asked, the first portfolio of the user's companies."""
+    if query.portfolio_id is not None or query.group_id is not None:
+        return query
+    portfolio = first_portfolio(user)
+    if portfolio is None:
+        return query
+    return BoardQuery(portfolio.pk, None, query.filters)
+
+
+def default_calendar_query(user: Collaborator, query: CalendarQuery) -> CalendarQuery:
+    """With no portfolio, group or *All portfolios* asked, the board's first portfolio."""
+    if query.has_scope:
+        return query
+    portfolio = first_portfolio(user)
+    return query if portfolio is None else query.for_portfolio(portfolio.pk)
 
 
 def create_url(portfolio: Portfolio | None, can_create: bool) -> str:

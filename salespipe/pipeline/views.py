@@ -46,7 +46,7 @@ from salespipe.pipeline.more_views import board_more_url
 from salespipe.pipeline.page_context import (
     FRAGMENT_HEADER,
     create_url,
-    first_portfolio,
+    default_board_query,
     header_context,
     live_url,
     remember_weighted,
@@ -61,16 +61,6 @@ _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 # -- the board ------------------------------------------------------------------------------
-
-
-def _default_query(user: Collaborator, query: BoardQuery) -> BoardQuery:
-    """With no portfolio or group asked, the first portfolio of the user's companies."""
-    if query.portfolio_id is not None or query.group_id is not None:
-        return query
-    portfolio = first_portfolio(user)
-    if portfolio is None:
-        return query
-    return BoardQuery(portfolio.pk, None, query.filters)
 
 
 def board_context(
@@ -116,7 +106,7 @@ def _board_response(
     status: int = 200,
     message: str = "",
 ) -> HttpResponse:
-    query = _default_query(request.user, query)
+    query = default_board_query(request.user, query)
     context = board_context(request, query, message=message)
     response = render_with_late(request, "pipeline/board.html#board-body", context, status=status)
     response[FRAGMENT_HEADER] = "board"
@@ -128,7 +118,7 @@ def _board_response(
 def board_page(request: AuthedRequest) -> HttpResponse:
     """The board of a portfolio or group (B1-B13); with htmx, only its `#board` body."""
     asked = BoardQuery.from_params(request.GET)
-    query = _default_query(request.user, asked)
+    query = default_board_query(request.user, asked)
     if query != asked and not request.htmx:
         # The address names the portfolio shown, so that a link or a reload keeps it.
         return redirect(reverse("pipeline:board") + query.canonical())
@@ -155,7 +145,7 @@ def weighted(request: AuthedRequest) -> HttpResponse:
     user = request.user
     remember_weighted(user, request.POST)
     # The header form's fields come with the switch, so the board drawn is the one shown.
-    return _board_response(request, _default_query(user, BoardQuery.from_params(request.POST)))
+    return _board_response(request, default_board_query(user, BoardQuery.from_params(request.POST)))
 
 
 @login_required
@@ -607,7 +597,7 @@ def action_done(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def closed(request: AuthedRequest) -> HttpResponse:
     """The won or lost opportunities of the board's portfolio or group, searched and filtered."""
-    query = _default_query(request.user, BoardQuery.from_params(request.GET))
+    query = default_board_query(request.user, BoardQuery.from_params(request.GET))
     outcome: selectors.ClosedOutcome = "won" if request.GET.get("outcome") == "won" else "lost"
     search = request.GET.get("search", "").strip()
     rows: list[Opportunity] = []
