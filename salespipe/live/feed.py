@@ -71,7 +71,7 @@ def _subscription(user: Collaborator, query: CalendarQuery) -> Subscription:
     raise Http404
 
 
-def _no_delivery(event: Event) -> None:
+def _no_delivery(events: list[Event]) -> None:
     raise RuntimeError("A subscription delivers once its stream has started.")
 
 
@@ -151,9 +151,9 @@ class _Stream:
         self.sent.add(event.id)
         return encode(event)
 
-    def heard(self, event: Event) -> bytes:
-        """What to send of an event from the reader: nothing if sent already."""
-        return b"" if event.id in self.sent else self.send(event)
+    def heard(self, events: list[Event]) -> bytes:
+        """What to send of events from the reader, as one write: none sent already."""
+        return b"".join(self.send(event) for event in events if event.id not in self.sent)
 
     def check_due(self) -> bool:
         """Whether the user's right to the stream is checked again now: every
@@ -205,20 +205,20 @@ class _LoopHandOver:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.lock = threading.Lock()
-        self.pending: list[tuple[asyncio.Queue[Event], Event]] = []
+        self.pending: list[tuple[asyncio.Queue[list[Event]], list[Event]]] = []
 
-    def deliver(self, waiting: asyncio.Queue[Event], event: Event) -> None:
+    def deliver(self, waiting: asyncio.Queue[list[Event]], events: list[Event]) -> None:
         with self.lock:
             first = not self.pending
-            self.pending.append((waiting, event))
+            self.pending.append((waiting, events))
         if first:
             self.loop.call_soon_threadsafe(self._fill)
 
     def _fill(self) -> None:
         with self.lock:
             batch, self.pending = self.pending, []
-        for waiting, event in batch:
-            waiting.put_nowait(event)
+        for waiting, events in batch:
+            waiting.put_nowait(events)
 
 
 _hand_overs: dict[asyncio.AbstractEventLoop, _LoopHandOver] = {}
@@ -234,7 +234,7 @@ def _hand_over(loop: asyncio.AbstractEventLoop) -> _LoopHandOver:
 def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
     async def events() -> AsyncIterator[bytes]:
         hand_over = _hand_over(asyncio.get_running_loop())
-        waiting: asyncio.Queue[Event] = asyncio.Queue()
+        waiting: asyncio.Queue[list[Event]] = asyncio.Queue()
         stream.subscription.deliver = functools.partial(hand_over.deliver, waiting)
         hub.subscribe(stream.subscription)
         try:
@@ -243,12 +243,14 @@ def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
                 yield missed
             while not stream.over():
                 try:
-                    event: Event | None = await asyncio.wait_for(waiting.get(), HEARTBEAT_SECONDS)
+                    events: list[Event] | None = await asyncio.wait_for(
+                        waiting.get(), HEARTBEAT_SECONDS
+                    )
                 except TimeoutError:
-                    event = None
+                    events = None
                 if stream.check_due() and not await _in_a_thread(stream.still_allowed):
                     break
-                yield b": still here\n\n" if event is None else stream.heard(event)
+                yield b": still here\n\n" if events is None else stream.heard(events)
         finally:
             hub.unsubscribe(stream.subscription)
 
@@ -256,7 +258,7 @@ def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
 
 
 def _sync_events(stream: _Stream) -> Iterator[bytes]:
-    waiting: queue.SimpleQueue[Event] = queue.SimpleQueue()
+    waiting: queue.SimpleQueue[list[Event]] = queue.SimpleQueue()
     stream.subscription.deliver = waiting.put
     hub.subscribe(stream.subscription)
     try:
@@ -264,12 +266,12 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
         yield from stream.missed()
         while not stream.over():
             try:
-                event: Event | None = waiting.get(timeout=HEARTBEAT_SECONDS)
+                events: list[Event] | None = waiting.get(timeout=HEARTBEAT_SECONDS)
             except queue.Empty:
-                event = None
+                events = None
             if stream.check_due() and not stream.still_allowed():
                 break
-            yield b": still here\n\n" if event is None else stream.heard(event)
+            yield b": still here\n\n" if events is None else stream.heard(events)
     finally:
         hub.unsubscribe(stream.subscription)
 

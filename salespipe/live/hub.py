@@ -4,8 +4,11 @@ However many pages a process streams to, it reads the feed once per wake-up: a q
 primary key for the rows after its cursor. On PostgreSQL a listening connection wakes it as
 soon as a change commits, anywhere (`publish` sends a `NOTIFY`); a change made in this
 process wakes it directly; otherwise it looks every `POLL_SECONDS`, which is also SQLite's
-delay between processes. Then each row goes to the subscriptions of its company only, and
-each of those decides from ids whether its page shows that portfolio.
+delay between processes. Woken, it first waits `GATHER_SECONDS`: changes come in bursts (an
+import, a colleague's dialog saving several, the answer of the request that made the change
+still on its way), and a short wait turns a burst into one read and, for each page, one
+write. Then each row goes to the subscriptions of its company only, each of those decides
+from ids whether its page shows that portfolio, and each page gets its rows at once.
 
 PostgreSQL hands out ids before commit, so a row with a lower id may commit after one with
 a higher id: rows are delivered as they come, and the cursor stays below an id not seen yet
@@ -31,6 +34,7 @@ from salespipe.pipeline.models import Portfolio
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+GATHER_SECONDS = 0.05
 GAP_SECONDS = 60.0
 # How long the feed keeps its rows: long enough for a page that lost the network a while.
 KEEP = dt.timedelta(days=1)
@@ -94,7 +98,8 @@ class Subscription:
 
     company_ids: frozenset[int]
     portfolio_ids: frozenset[int] | None
-    deliver: Callable[[Event], None]
+    # Called with the events of one read that the page wants, in id order.
+    deliver: Callable[[list[Event]], None]
     # A group's board also shows the portfolios added to its template later.
     template_id: int | None = None
 
@@ -181,7 +186,8 @@ class Hub:
         self._gaps.clear()
         pruned = time.monotonic()
         while True:
-            self._wake.wait(POLL_SECONDS)
+            if self._wake.wait(POLL_SECONDS):
+                time.sleep(GATHER_SECONDS)
             self._wake.clear()
             try:
                 close_old_connections()
@@ -197,12 +203,11 @@ class Hub:
         """Delivers the rows committed since the last read to the pages that want them."""
         events = read_events(self._floor)
         now = time.monotonic()
-        for event in events:
-            if event.id in self._delivered:
-                continue
+        new = [event for event in events if event.id not in self._delivered]
+        for event in new:
             self._delivered.add(event.id)
             self._gaps.pop(event.id, None)
-            self._dispatch(event)
+        self._dispatch(new)
         if events:
             for missing in range(self._floor + 1, events[-1].id):
                 if missing not in self._delivered:
@@ -217,15 +222,26 @@ class Hub:
                 break
             self._floor = following
 
-    def _dispatch(self, event: Event) -> None:
+    def _dispatch(self, events: list[Event]) -> None:
+        """Each page's share of `events`, in one call per page."""
         with self._lock:
-            subscribers = list(self._by_company.get(event.company_id, ()))
-        for subscription in subscribers:
+            subscribers = {
+                company_id: list(self._by_company.get(company_id, ()))
+                for company_id in {event.company_id for event in events}
+            }
+        wanted: dict[Subscription, list[Event]] = {}
+        for event in events:
+            for subscription in subscribers[event.company_id]:
+                try:
+                    if subscription.wants(event):
+                        wanted.setdefault(subscription, []).append(event)
+                except Exception:
+                    log.exception("A page could not be told of change %s.", event.id)
+        for subscription, batch in wanted.items():
             try:
-                if subscription.wants(event):
-                    subscription.deliver(event)
+                subscription.deliver(batch)
             except Exception:
-                log.exception("A page could not be told of change %s.", event.id)
+                log.exception("A page could not be told of changes up to %s.", batch[-1].id)
 
     def _listen(self) -> None:
         """PostgreSQL: wakes the reader the moment a change commits, in any process."""

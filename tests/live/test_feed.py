@@ -86,7 +86,7 @@ def test_a_change_is_told_only_to_pages_of_its_company_and_portfolio(world: Worl
     alice = frozenset([world.company_a.pk])
     charlie = frozenset([world.company_b.pk])
 
-    def nowhere(event: Event) -> None: ...
+    def nowhere(events: list[Event]) -> None: ...
 
     assert _wanted(Subscription(alice, frozenset([world.portfolio_a.pk]), nowhere)) == [ours.pk]
     # The portfolio of company B, opened by alice: nothing of company B reaches her.
@@ -185,7 +185,9 @@ def test_the_reader_delivers_each_change_once_and_waits_for_an_id_not_yet_commit
     heard: list[int] = []
     hub = Hub()
     subscription = Subscription(
-        frozenset([world.company_a.pk]), None, lambda event: heard.append(event.id)
+        frozenset([world.company_a.pk]),
+        None,
+        lambda events: heard.extend(event.id for event in events),
     )
     with hub._lock:
         hub._by_company[world.company_a.pk] = {subscription}
@@ -221,7 +223,7 @@ def test_the_reader_reads_the_feed_once_whatever_the_number_of_pages(world: Worl
             Subscription(
                 frozenset([world.company_a.pk]),
                 frozenset([world.portfolio_a.pk]),
-                lambda event: heard.append(event.id),
+                lambda events: heard.extend(event.id for event in events),
             )
         )
     _move(world, world.alice, deal, world.discovery)
@@ -231,6 +233,32 @@ def test_the_reader_reads_the_feed_once_whatever_the_number_of_pages(world: Worl
 
     assert len(captured) == 1
     assert len(heard) == 200
+
+
+def test_a_burst_of_changes_reaches_each_page_in_one_write(world: World):
+    """Changes read together go to a page together: one delivery, so one write, per page,
+    with only the changes that page shows."""
+    deals = [make_opportunity(world.portfolio_a, amount=Decimal("10")) for _n in range(3)]
+    hub = Hub()
+    deliveries: dict[str, list[list[int]]] = {"board": [], "elsewhere": []}
+
+    def page(name: str, portfolio) -> Subscription:
+        return Subscription(
+            frozenset([world.company_a.pk]),
+            frozenset([portfolio.pk]),
+            lambda events: deliveries[name].append([event.opportunity_id for event in events]),
+        )
+
+    hub._by_company[world.company_a.pk] = {
+        page("board", world.portfolio_a),
+        page("elsewhere", world.portfolio_a2),
+    }
+    for deal in deals:
+        _move(world, world.alice, deal, world.discovery)
+
+    hub.read_once()
+
+    assert deliveries == {"board": [[deal.pk for deal in deals]], "elsewhere": []}
 
 
 def test_asking_for_another_companys_cards_gets_none_of_them(
@@ -280,9 +308,9 @@ def test_a_page_gets_a_change_that_committed_after_a_later_one(world: World):
     def event(pk: int) -> Event:
         return Event(pk, world.company_a.pk, 7, 1, "changed", world.portfolio_a.pk, None, "")
 
-    assert stream.heard(event(12)).startswith(b"id: 12\n")
-    assert stream.heard(event(11)).startswith(b"id: 11\n")
-    assert stream.heard(event(12)) == b""
+    assert stream.heard([event(12)]).startswith(b"id: 12\n")
+    assert stream.heard([event(11)]).startswith(b"id: 11\n")
+    assert stream.heard([event(12)]) == b""
 
 
 def test_another_companys_many_changes_dont_hide_ones_own(world: World, alice_client: Client):
