@@ -66,7 +66,8 @@ def _latest_rates(on: dt.date, condition: Q) -> list[ExchangeRate]:
 
 @dataclass
 class RateTable:
-    """The rates into one target currency, read once; asks nothing more of the database."""
+    """The rates into one target currency, read once, at the first amount in another
+    currency: a board whose amounts are all in its own currency reads none."""
 
     target: str
     on: dt.date
@@ -74,25 +75,29 @@ class RateTable:
     inverse: dict[str, Decimal] = field(default_factory=dict)
     # The pairs asked for that no rate could convert, as "USD→GBP".
     missing: set[str] = field(default_factory=set)
+    read: bool = False
 
     @classmethod
     def load(cls, target: CurrencyLike, on: dt.date | None = None) -> "RateTable":
-        """Every latest rate into or out of `target`, in one query."""
-        code = _code(target)
-        day = on or timezone.localdate()
-        table = cls(target=code, on=day)
-        for rate in _latest_rates(day, Q(target_id=code) | Q(source_id=code)):
-            if rate.target_id == code:
-                table.direct[rate.source_id] = rate.rate
+        """The table of every latest rate into or out of `target`, read in one query when
+        first needed."""
+        return cls(target=_code(target), on=on or timezone.localdate())
+
+    def _read(self) -> None:
+        self.read = True
+        for rate in _latest_rates(self.on, Q(target_id=self.target) | Q(source_id=self.target)):
+            if rate.target_id == self.target:
+                self.direct[rate.source_id] = rate.rate
             else:
-                table.inverse[rate.target_id] = Decimal(1) / rate.rate
-        return table
+                self.inverse[rate.target_id] = Decimal(1) / rate.rate
 
     def rate(self, source: CurrencyLike) -> Decimal | None:
         """What one unit of `source` is worth in the target currency, or None."""
         code = _code(source)
         if code == self.target:
             return Decimal(1)
+        if not self.read:
+            self._read()
         if code in self.direct:
             return self.direct[code]
         if code in self.inverse:

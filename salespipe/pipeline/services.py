@@ -275,6 +275,16 @@ def _other_portfolio(user: Collaborator, opportunity: Opportunity, portfolio_id:
     return portfolio
 
 
+# What a move or a calendar drop reads with the opportunity: its company and its stages'
+# template. Whoever shows the result reads the rest, as it needs.
+_MOVE_RELATED = ("company", "stage__template")
+_MOVE_PREFETCH = (
+    # In board order without the template's name to sort on: the template is known. Tags
+    # are read only if a stage entered asks for them, or by a caller that shows them.
+    Prefetch("stage__template__stages", queryset=Stage.objects.order_by("order", "id")),
+)
+
+
 @transaction.atomic
 def opportunity_schedule(
     *,
@@ -288,7 +298,7 @@ def opportunity_schedule(
     `month` is a `Month` or "YYYY-MM"; None or "" (the *No date* column) clears the date,
     unless the current stage or an earlier one made it mandatory.
     """
-    opportunity = load(user, opportunity_id)
+    opportunity = load(user, opportunity_id, related=_MOVE_RELATED, prefetch=())
     version = check_version(opportunity, version)
     _require_open(opportunity)
     if month is None or month == "":
@@ -312,14 +322,6 @@ def opportunity_schedule(
 # its tags (a stage may require some; the answer lists them) and its company (the values'
 # checks). Its other relations load only if read, rather than joining ten tables on every
 # move.
-_MOVE_RELATED = ("company", "stage__template")
-_MOVE_PREFETCH = (
-    # In board order without the template's name to sort on: the template is known.
-    Prefetch("stage__template__stages", queryset=Stage.objects.order_by("order", "id")),
-    "tags",
-)
-
-
 def _stage_of_its_template(opportunity: Opportunity, stage_id: Any) -> Stage:
     """`stage_id` among the stages of the opportunity's template, loaded with it."""
     key = as_int(stage_id)

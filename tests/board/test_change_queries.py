@@ -14,14 +14,14 @@ from tests.board.test_query_count import add_opportunities
 from tests.changes import placed
 
 # What the page shows of one card: the user's companies, the portfolio and its stages, the
-# card's sort value, the card, its tags and next action, its place in the column, the
-# rates and the totals.
-ANSWER = 10
-# Session and user, the service's opportunity, stages and tags, then UPDATE, history and
-# change feed rows (the view reads nothing itself when no dialog is needed), then the answer.
-BOARD_MOVE = 2 + 6 + ANSWER
+# card's sort value, the card, its tags and next action, its place in the column and the
+# totals; no rates, every amount being in the board's currency.
+ANSWER = 9
+# Session and user, the service's opportunity and stages, then UPDATE, history and change
+# feed rows (the view reads nothing itself when no dialog is needed), then the answer.
+BOARD_MOVE = 2 + 5 + ANSWER
 # The same without the stages: a drop changes only the date, in any stage.
-CALENDAR_DROP = 2 + 5 + ANSWER
+CALENDAR_DROP = 2 + 4 + ANSWER
 # Session and user, then the answer.
 CHANGES_OF_ONE = 2 + ANSWER
 

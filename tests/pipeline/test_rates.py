@@ -83,3 +83,12 @@ def test_a_rate_table_reads_every_rate_in_one_query_and_lists_what_it_missed(
     assert gbp_table.rate("EUR") == Decimal(1) / Decimal("1.15")
     assert gbp_table.missing_pairs() == ["USD→GBP"]
     assert ExchangeRate.objects.count() == 3
+
+
+def test_a_rate_table_reads_nothing_while_every_amount_is_in_its_own_currency(
+    world: World, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        table = RateTable.load("EUR")
+        assert table.convert(Decimal("10"), "EUR") == Decimal("10.00")
+        assert table.missing_pairs() == []
