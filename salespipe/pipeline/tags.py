@@ -14,18 +14,39 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from salespipe.lib import contrast
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.text import search_key
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.models import Tag, TagKind
 
-__all__ = ["DEFAULT_COLOUR", "opportunity_tags", "tag_create", "tag_update"]
+__all__ = ["DEFAULT_COLOUR", "opportunity_tags", "tag_create", "tag_stylesheet", "tag_update"]
 
 DEFAULT_COLOUR = "#64748b"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 _NAME_MAX = Tag._meta.get_field("name").max_length or 60
 SUGGESTIONS = 20
+
+# The stylesheets' surfaces a tag sits on (`--surface`, `--surface-2`) and their ink
+# (`--text`), in the light theme and the dark one.
+_LIGHT = (contrast.parse("#ffffff"), contrast.parse("#eef0f3")), contrast.parse("#1f2933")
+_DARK = (contrast.parse("#1b2027"), contrast.parse("#242a33")), contrast.parse("#e6e9ed")
+
+
+def tag_stylesheet() -> str:
+    """Each opportunity tag's colour as CSS custom properties: `--tag` for its tint and
+    border, `--tag-ink` and `--tag-ink-dark` for its text, readable in either theme. A
+    colour that is not a hex colour is left out: it can't break out of the stylesheet."""
+    rules = []
+    for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color").order_by("pk"):
+        if not _COLOUR.match(tag.color or ""):
+            continue
+        colour = contrast.parse(tag.color)
+        light = contrast.hex_of(contrast.ink(colour, *_LIGHT))
+        dark = contrast.hex_of(contrast.ink(colour, *_DARK))
+        rules.append(f".tag-{tag.pk}{{--tag:{tag.color};--tag-ink:{light};--tag-ink-dark:{dark}}}")
+    return "\n".join(rules)
 
 
 def opportunity_tags(typed: str = "", *, everything: bool = False) -> list[Tag]:

@@ -11,7 +11,6 @@ Every view that changes something answers with one of two fragments, named by th
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +40,7 @@ from salespipe.pipeline.errors import (
     NotDeletable,
     StaleVersion,
 )
-from salespipe.pipeline.models import Opportunity, Portfolio, Stage, Tag, TagKind
+from salespipe.pipeline.models import Opportunity, Portfolio, Stage
 from salespipe.pipeline.more_views import board_more_url
 from salespipe.pipeline.page_context import (
     FRAGMENT_HEADER,
@@ -52,12 +51,12 @@ from salespipe.pipeline.page_context import (
     remember_weighted,
 )
 from salespipe.pipeline.presenters import present_columns
+from salespipe.pipeline.tags import tag_stylesheet
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
 from salespipe.web.late_fragments import LateFragments, render_with_late
 
 _REFUSED = (StaleVersion, InvalidTransition, NotDeletable)
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 # -- the board ------------------------------------------------------------------------------
@@ -152,12 +151,7 @@ def weighted(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def tag_styles(request: AuthedRequest) -> HttpResponse:
     """The tags' colours as a stylesheet: the page's policy allows no inline style."""
-    rules = [
-        f".tag-{tag.pk}{{--tag:{tag.color}}}"
-        for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color")
-        if _COLOUR.match(tag.color or "")
-    ]
-    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    response = HttpResponse(tag_stylesheet(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"
     return response
 
