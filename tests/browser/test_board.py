@@ -1,5 +1,7 @@
 """The board in Chromium, as a salesperson uses it (SPEC B1-B22)."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -257,6 +259,45 @@ def test_filtering_by_team_shows_only_that_teams_cards(page: Page, live_server, 
     page.reload()
     expect(page.locator("[data-card]")).to_have_count(1)
     expect(page.get_by_label("Salesperson")).to_have_value(f"team:{w.presales_team.pk}")
+
+
+def test_a_list_gone_through_with_the_arrow_keys_applies_on_enter_or_on_leaving_it(
+    page: Page, live_server, world_db: World
+):
+    """U1 (WCAG 3.2.2): arrows through the salesperson and sort lists don't draw the board
+    again at each key; Enter, or leaving the list, applies the choice."""
+    w = world_db
+    make_opportunity(w.portfolio_a, account=w.account_a, salesperson=w.alice)
+    make_opportunity(w.portfolio_a, account=w.account_a, salesperson=w.bob)
+    log_in(page, live_server)
+    open_board(page, live_server, w.portfolio_a.pk)
+    address = page.url
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    sellers = page.get_by_label("Salesperson")
+    sellers.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert requests == []
+    assert page.url == address
+    expect(sellers).not_to_have_value("")
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(address)
+    chosen = sellers.input_value()
+    kind, pk = chosen.split(":")
+    expect(page).to_have_url(re.compile(f"[?&]{kind}={pk}(&|$)"))
+
+    applied = page.url
+    sort = page.get_by_label("Sort by")
+    sort.focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.url == applied
+    page.keyboard.press("Tab")
+    expect(page).to_have_url(re.compile(r"sort="))
+    expect(sellers).to_have_value(chosen)
 
 
 def test_typing_narrows_the_board_by_account_siren_phone_and_email(

@@ -636,13 +636,47 @@
     inputs.classList.toggle("is-off", !toggle.checked);
   }
 
+  // A list chosen from with the mouse applies at once; one gone through with the arrow keys
+  // or by typing (which changes it at each key) applies on Enter or when the focus leaves
+  // it, as its hint says: the board isn't drawn again under the user's fingers (WCAG 3.2.2).
+  const KEYS_THAT_CHOOSE = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"];
+  let keyedSelect = null;
+
+  function applyPending(select) {
+    if (select.dataset.pending === undefined) return;
+    delete select.dataset.pending;
+    filtersForm.requestSubmit();
+  }
+
   if (filtersForm) {
     filtersForm.querySelectorAll("[data-filter]").forEach(syncFilterRow);
+    filtersForm.addEventListener("keydown", (event) => {
+      const select = event.target.closest("[data-autosubmit]");
+      if (!select) return;
+      if (event.key === "Enter") {
+        event.preventDefault();
+        select.dataset.pending = "";
+        applyPending(select);
+      } else if (KEYS_THAT_CHOOSE.includes(event.key) || event.key.length === 1) {
+        keyedSelect = select;
+      }
+    });
+    filtersForm.addEventListener("pointerdown", () => {
+      keyedSelect = null;
+    });
+    filtersForm.addEventListener("focusout", (event) => {
+      if (event.target.matches("[data-autosubmit]")) applyPending(event.target);
+    });
     filtersForm.addEventListener("change", (event) => {
       if (event.target.matches("[data-filter-toggle]")) {
         syncFilterRow(event.target.closest("[data-filter]"));
       } else if (event.target.matches("[data-autosubmit]")) {
-        filtersForm.requestSubmit();
+        if (event.target === keyedSelect) {
+          keyedSelect = null;
+          event.target.dataset.pending = "";
+        } else {
+          filtersForm.requestSubmit();
+        }
       }
     });
     filtersForm.addEventListener("click", (event) => {
