@@ -43,6 +43,7 @@ from salespipe.pipeline.models import (
     Tag,
     TagKind,
 )
+from salespipe.web.templatetags.display import percent
 
 
 class StageInline(ScopedInline[Stage, StageTemplate]):
@@ -70,7 +71,7 @@ class StageTemplateAdmin(ScopedAdmin[StageTemplate]):
     @admin.display(description=_("stages"))
     def stage_path(self, template: StageTemplate) -> str:
         stages = sorted(template.stages.all(), key=lambda stage: (stage.order, stage.pk))
-        return " → ".join(f"{stage.name} ({stage.probability} %)" for stage in stages)
+        return " → ".join(f"{stage.name} ({percent(stage.probability)})" for stage in stages)
 
     @admin.display(description=_("portfolios"))
     def portfolio_names(self, template: StageTemplate) -> str:

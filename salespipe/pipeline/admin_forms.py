@@ -26,6 +26,7 @@ from salespipe.pipeline.models import (
     StageTemplate,
     Tag,
 )
+from salespipe.web.templatetags.display import percent
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -112,7 +113,7 @@ class StageInlineFormSet(forms.BaseInlineFormSet[Stage, StageTemplate, forms.Mod
 
 class StageChoiceField(forms.ModelChoiceField[Stage]):
     def label_from_instance(self, obj: Stage) -> str:
-        return f"{obj.template} · {obj.name} ({obj.probability} %)"
+        return f"{obj.template} · {obj.name} ({percent(obj.probability)})"
 
 
 class PortfolioForm(forms.ModelForm[Portfolio]):

@@ -31,12 +31,12 @@ def calendar_url(world: World, **params: str) -> str:
 
 def shown_months(html: str) -> list[str]:
     """The `data-month` of each column, in page order ("" is *No date*)."""
-    return re.findall(r'<section class="column month-column[^"]*"[^>]*data-month="([^"]*)"', html)
+    return re.findall(r'<div class="column month-column[^"]*"[^>]*data-month="([^"]*)"', html)
 
 
 def column_of(html: str, opportunity: Opportunity) -> str:
     """The month of the column that holds the opportunity's card."""
-    sections = re.split(r'(?=<section class="column month-column)', html)
+    sections = re.split(r'(?=<div class="column month-column)', html)
     for section in sections:
         if f'data-id="{opportunity.pk}"' in section:
             found = re.search(r'data-month="([^"]*)"', section)

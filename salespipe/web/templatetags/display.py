@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -49,6 +49,14 @@ def days(value: Decimal | int | None) -> str:
         return ""
     number = format_decimal(Decimal(value).normalize(), locale=current_locale())
     return _("%(days)s d") % {"days": number}
+
+
+@register.filter
+def percent(value: int | Decimal | None) -> str:
+    """5 -> "5 %" in French (with a narrow no-break space), "5%" in English."""
+    if value is None or value == "":
+        return ""
+    return format_percent(Decimal(value) / 100, locale=current_locale())
 
 
 @register.filter

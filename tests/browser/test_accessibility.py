@@ -1,0 +1,151 @@
+"""Every page type reads well with assistive technologies, in French and English, on a wide
+screen and on a phone (U1; WCAG 2.2 AA as axe-core checks it): no critical or serious
+violation on the login, the board of a portfolio and of a group with its card menu, each
+dialog and the won and lost lists, the calendar, the creation form with its errors and each
+tab of the sheet."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from salespipe.activities.models import Action, ActionKind
+from salespipe.pipeline.models import Tag, TagKind
+from salespipe.test import World, make_opportunity
+
+from .helpers import card, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Colours a user may pick for a tag, the light ones hardest to read on their own tint.
+TAG_COLOURS = ("#facc15", "#d97706", "#059669", "#ffffff", "#1e3a8a")
+
+
+def blocking(page: Page) -> list[str]:
+    """axe-core's critical and serious violations on the page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {len(violation['nodes'])} × "
+        f"{violation['nodes'][0]['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"critical", "serious"}
+    ]
+
+
+def _cards(world: World):
+    tags = [
+        Tag.objects.create(name=f"Colour {colour}", kind=TagKind.OPPORTUNITY, color=colour)
+        for colour in TAG_COLOURS
+    ]
+    empty = make_opportunity(world.portfolio_a, account=world.account_a, name="No amount yet")
+    late = make_opportunity(
+        world.portfolio_a,
+        account=world.account_a,
+        name="Late deal",
+        amount=Decimal("1200"),
+        expected_signature_date=dt.date(2020, 1, 31),
+    )
+    late.tags.add(world.tag_hot, *tags)
+    empty.tags.add(*tags[:2])
+    for done in (True, False):
+        Action.objects.create(
+            company=world.company_a,
+            opportunity=late,
+            kind=ActionKind.CALL,
+            subject="Call back" if done else "Send the proposal",
+            due_at=dt.datetime(2030, 1, 5, 10, tzinfo=dt.UTC),
+            assignee=world.alice,
+            done=done,
+        )
+    return empty, late
+
+
+def _menu_item(page: Page, deal, name: str) -> None:
+    """Opens the card menu from the keyboard and chooses `name` in it."""
+    card(page, deal).focus()
+    page.keyboard.press("Shift+F10")
+    menu = page.locator("#card-menu")
+    expect(menu).to_be_visible()
+    menu.locator("[data-card-menu-items] button").filter(has_text=name).first.click()
+
+
+def _closed_dialog(page: Page) -> None:
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog[open]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("width", [1440, 360])
+def test_every_page_type_has_no_serious_violation(
+    page: Page, live_server, world_db: World, language: str, width: int
+):
+    world = world_db
+    world.alice.language = language
+    world.alice.save(update_fields=["language"])
+    empty, late = _cards(world)
+    words = {
+        "en": {"won": "Won", "lost": "Lost", "delete": "Delete"},
+        "fr": {"won": "Gagnée", "lost": "Perdue", "delete": "Supprimer"},
+    }[language]
+    page.set_viewport_size({"width": width, "height": 900})
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = blocking(page)
+
+    page.goto(f"{live_server.url}/login/")
+    check("login")
+    log_in(page, live_server)
+
+    board = f"{live_server.url}/board/?portfolio={world.portfolio_a.pk}"
+    page.goto(board)
+    expect(card(page, late)).to_be_visible()
+    check("board")
+
+    card(page, empty).focus()
+    page.keyboard.press("Shift+F10")
+    expect(page.locator("#card-menu")).to_be_visible()
+    check("card menu")
+    _closed_dialog(page)
+
+    # Discovery asks for the amount: the move opens its dialog.
+    card(page, empty).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("dialog[data-steps-dialog]")).to_be_visible()
+    check("move dialog")
+    _closed_dialog(page)
+
+    for name in ("won", "lost", "delete"):
+        _menu_item(page, late, words[name])
+        expect(page.locator("dialog[open]")).to_have_count(1)
+        check(f"{name} dialog")
+        _closed_dialog(page)
+
+    for outcome in ("won", "lost"):
+        page.locator(f"[data-open-list={outcome}]").click()
+        expect(page.locator("dialog[data-closed-dialog][open]")).to_be_visible()
+        check(f"{outcome} list")
+        _closed_dialog(page)
+
+    page.goto(f"{live_server.url}/board/?group={world.projects.pk}")
+    expect(card(page, late)).to_be_visible()
+    check("group board")
+
+    page.goto(f"{live_server.url}/calendar/?portfolio={world.portfolio_a.pk}")
+    expect(page.locator("[data-board-body]")).to_be_visible()
+    check("calendar")
+
+    page.goto(f"{live_server.url}/opportunities/new/?portfolio={world.portfolio_a.pk}")
+    page.locator("[data-create-save]").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    check("creation form with errors")
+
+    for tab in ("amounts", "activities", "documents", "contacts", "history"):
+        page.goto(f"{live_server.url}/opportunities/{late.pk}/?tab={tab}")
+        expect(page.locator(f"#panel-{tab}")).to_be_visible()
+        check(f"sheet, {tab}")
+
+    assert {name: lines for name, lines in found.items() if lines} == {}
+    assert len(found) == 17
