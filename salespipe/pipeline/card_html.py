@@ -49,12 +49,16 @@ class CardRenderer:
         self.now = now
         self.formats = CardFormats()
         self.sheet = _sheet_pattern()
+        # Cards and what they hold are out of the Tab order: a column is one stop, arrows go
+        # from card to card (board.js); the card menu and keys reach what a card holds.
         self.no_action_button = (
             '<button type="button" class="card-action" data-card-command="actions" '
-            f'title="{escape(_("No action planned"))}" '
+            f'tabindex="-1" title="{escape(_("No action planned"))}" '
             f'aria-label="{escape(_("No action planned: plan one"))}" '
             'aria-haspopup="dialog">+</button>'
         )
+        self.no_action = escape(_("no action planned"))
+        self.late = _around(_("%(date)s, late"), "date")
         self.next_action = _around(_("Next action: %(subject)s"), "subject")
         self.move = _around(_("Move %(name)s…"), "name")
         # Names, tags, dates and figures repeat from card to card: each is escaped once.
@@ -75,8 +79,8 @@ class CardRenderer:
         when = escape(self.formats.short_date(action.due_at))
         return (
             f'<button type="button" class="card-action planned{" overdue" if overdue else ""}" '
-            f'data-card-command="actions" title="{subject} — {when}" aria-label="{label}" '
-            f'aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
+            f'data-card-command="actions" tabindex="-1" title="{subject} — {when}" '
+            f'aria-label="{label}" aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
         )
 
     def card(self, card: Card, board_amount: Decimal | None) -> str:
@@ -86,9 +90,11 @@ class CardRenderer:
         account = self._repeated(card.account_name)
         if self.sheet is not None:
             href = f"{self.sheet[0]}{card.id}{self.sheet[1]}"
-            title = f'<a class="card-name" href="{href}" draggable="false">{name}</a>'
+            title = f'<a class="card-name" href="{href}" draggable="false" tabindex="-1">{name}</a>'
         else:
             title = f'<span class="card-name">{name}</span>'
+        # What a screen reader says of the focused card: what the card shows, in its order.
+        spoken = [f"{name} — {account}", self._repeated(card.stage_name)]
         contact = ""
         if card.contact_name:
             contact = f' <span class="muted">· {self._repeated(card.contact_name)}</span>'
@@ -96,37 +102,44 @@ class CardRenderer:
         if card.amount is not None:
             money = self.formats.money(card.amount, card.currency_id)
             figures += f'<span class="card-amount">{self._repeated(money)}</span>'
+            spoken.append(self._repeated(money))
         if card.days is not None:
             days = self._repeated(self.formats.days(card.days))
             figures += f'<span class="card-days">{days}</span>'
+            spoken.append(days)
         meta = ""
         day = card.expected_signature_date
         if day:
             late = "late" if day < self.today else ""
-            meta = (
-                f'<time datetime="{day.isoformat()}" class="{late}">'
-                f"{self._repeated(self.formats.short_date(day))}</time>"
-            )
+            shown = self._repeated(self.formats.short_date(day))
+            meta = f'<time datetime="{day.isoformat()}" class="{late}">{shown}</time>'
+            spoken.append(f"{self.late[0]}{shown}{self.late[1]}" if late else shown)
+        salesperson = self._repeated(card.salesperson_name)
+        spoken.append(salesperson)
+        if card.next_action is not None:
+            subject = self._repeated(card.next_action.subject)
+            spoken.append(f"{self.next_action[0]}{subject}{self.next_action[1]}")
+        else:
+            spoken.append(self.no_action)
         tags = "".join(
             f'<li class="tag tag-{tag_id}">{self._repeated(tag_name)}</li>'
             for tag_id, tag_name in card.tags
         )
         move = f"{self.move[0]}{name}{self.move[1]}"
         return (
-            f'<li class="card" id="card-{card.id}" draggable="true" tabindex="0" data-card '
+            f'<li class="card" id="card-{card.id}" draggable="true" tabindex="-1" data-card '
             f'data-id="{card.id}" '
             f'data-version="{card.version}" data-stage="{card.stage_id}" '
             f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
             f'data-names="{escape(card.names)}" data-phones="{escape(card.phones)}" '
-            f'data-emails="{escape(card.emails)}" aria-label="{name} — {account}" '
-            'aria-keyshortcuts="Shift+ArrowLeft Shift+ArrowRight Shift+F10">'
+            f'data-emails="{escape(card.emails)}" aria-label="{", ".join(spoken)}" '
+            'aria-keyshortcuts="Enter Shift+ArrowLeft Shift+ArrowRight Shift+F10">'
             f'<div class="card-top">{title}{self._action(card.next_action)}'
-            '<button type="button" class="card-menu-button" data-card-command="menu" '
+            '<button type="button" class="card-menu-button" data-card-command="menu" tabindex="-1" '
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
-            f'<p class="card-meta">{meta}<span class="card-salesperson">'
-            f"{self._repeated(card.salesperson_name)}</span></p>"
+            f'<p class="card-meta">{meta}<span class="card-salesperson">{salesperson}</span></p>'
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"
         )

@@ -42,6 +42,7 @@ class Card:
     version: int
     portfolio_id: int
     stage_id: int
+    stage_name: str
     account_id: int
     account_name: str
     # The contact's full name, "" without a contact.
@@ -77,6 +78,7 @@ _COLUMNS = (
     "portfolio_id",
     "stage_id",
     "stage__probability",
+    "stage__name",
     "currency_id",
     "expected_signature_date",
     "amount",
@@ -123,9 +125,9 @@ def _card(
     actions: dict[int, NextAction],
 ) -> Card:
     (
-        pk, name, version, portfolio_id, stage_id, probability, currency_id, signature, amount,
-        days, phone, phone_key, mobile, mobile_key, email, account_id, account_name, account_key,
-        siren, account_phone_key, account_email, first_name, last_name, contact_key,
+        pk, name, version, portfolio_id, stage_id, probability, stage_name, currency_id, signature,
+        amount, days, phone, phone_key, mobile, mobile_key, email, account_id, account_name,
+        account_key, siren, account_phone_key, account_email, first_name, last_name, contact_key,
         contact_phone, contact_mobile, contact_email, salesperson_id, seller_first, seller_last,
         username,
     ) = row  # fmt: skip
@@ -139,6 +141,7 @@ def _card(
         version=version,
         portfolio_id=portfolio_id,
         stage_id=stage_id,
+        stage_name=stage_name,
         account_id=account_id,
         account_name=account_name,
         contact_name=contact_name,

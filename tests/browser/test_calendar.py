@@ -287,6 +287,7 @@ def test_a_card_moves_between_months_from_the_keyboard_over_the_year_end(
             "Move to March 2032",
             "Move to April 2032",
             "Move to May 2032",
+            "Actions…",
         ]
     )
     expect(entries.first).to_be_focused()

@@ -20,6 +20,7 @@ def a_card(**changes) -> Card:
         version=3,
         portfolio_id=1,
         stage_id=2,
+        stage_name="Découverte",
         account_id=4,
         account_name="Boulangerie <Éclair>",
         contact_name="Zoé Lefèvre",

@@ -502,6 +502,41 @@
 
   // -- keyboard and card menu (B20, B22) ---------------------------------------------------
 
+  // One Tab stop per column (the WAI-ARIA roving tabindex): the card last focused in it, or
+  // its first; the arrows go from card to card and column to column. Cards come and go
+  // (answers, live changes, *Show more*, live search hiding them): the stops follow.
+  const stopOf = new Map();
+
+  function syncStops() {
+    for (const column of columns()) {
+      const cards = visibleCards(column);
+      const stop = cards.find((card) => card.dataset.id === stopOf.get(columnKey(column))) || cards[0];
+      for (const card of column.querySelectorAll("[data-card]")) {
+        const index = card === stop ? 0 : -1;
+        if (card.tabIndex !== index) card.tabIndex = index;
+      }
+    }
+  }
+
+  let stopsPending = false;
+  new MutationObserver(() => {
+    if (stopsPending) return;
+    stopsPending = true;
+    requestAnimationFrame(() => {
+      stopsPending = false;
+      syncStops();
+    });
+  }).observe(board, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
+  syncStops();
+
+  board.addEventListener("focusin", (event) => {
+    const card = event.target.closest && event.target.closest("[data-card]");
+    const column = card && event.target === card ? columnOf(card) : null;
+    if (!column) return;
+    stopOf.set(columnKey(column), card.dataset.id);
+    syncStops();
+  });
+
   function neighbourColumn(card, step) {
     const all = columns();
     const index = all.indexOf(columnOf(card));
@@ -525,6 +560,12 @@
     } else if ((event.shiftKey && event.key === "F10") || event.key === "ContextMenu") {
       event.preventDefault();
       openMenu(card);
+    } else if (event.key === "Enter" && !event.shiftKey) {
+      const sheet = card.querySelector("a.card-name");
+      if (sheet) {
+        event.preventDefault();
+        sheet.click();
+      }
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       const column = columnOf(card);
@@ -539,6 +580,12 @@
     }
   });
 
+  function openActions(card) {
+    rememberFocus(card);
+    cardInDialog = card.dataset.id;
+    request(`${base}${card.dataset.id}/actions/`, { method: "GET" });
+  }
+
   board.addEventListener("click", (event) => {
     const button = event.target.closest("[data-card-command]");
     if (!button) return;
@@ -546,9 +593,7 @@
     if (button.dataset.cardCommand === "menu") {
       openMenu(card);
     } else if (button.dataset.cardCommand === "actions") {
-      rememberFocus(card);
-      cardInDialog = card.dataset.id;
-      request(`${base}${card.dataset.id}/actions/`, { method: "GET" });
+      openActions(card);
     }
   });
 
@@ -596,6 +641,7 @@
     menu.querySelector("[data-card-menu-title]").textContent = name ? name.textContent : "";
     const items = menu.querySelector("[data-card-menu-items]");
     const buttons = view === "calendar" ? monthEntries(card) : stageEntries(card);
+    buttons.push(menuButton(app.dataset.labelActions, "actions"));
     items.replaceChildren(...buttons);
     menu.showModal();
     if (buttons.length) buttons[0].focus();
@@ -614,7 +660,9 @@
       menu.dataset.chosen = "1";
       menu.close();
       const card = cardById(menu.dataset.cardId);
-      if (card) drop(card, action, button.dataset);
+      if (!card) return;
+      if (action === "actions") openActions(card);
+      else drop(card, action, button.dataset);
     });
     menu.addEventListener("close", () => {
       if (!menu.dataset.chosen) {
@@ -700,6 +748,19 @@
       if (dialog) dialog.close();
     });
   }
+
+  // Dialogs the page holds (the keyboard shortcuts): opened by their button, closed by theirs
+  // or by Escape, the focus going back to the button.
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-open-dialog]");
+    const closer = event.target.closest("dialog[data-page-dialog] [data-close-dialog]");
+    if (opener) {
+      const dialog = document.getElementById(opener.dataset.openDialog);
+      if (dialog) dialog.showModal();
+    } else if (closer) {
+      closer.closest("dialog").close();
+    }
+  });
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-open-list]");
