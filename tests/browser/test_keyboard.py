@@ -1,12 +1,13 @@
 """The board as a keyboard user has it (U1, B22): a column is one Tab stop, the arrows go
 from card to card, + Opportunity comes before the cards, and the shortcuts are shown."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from salespipe.test import World, make_opportunity
+from salespipe.test import PASSWORD, World, make_opportunity
 
 from .helpers import card, log_in
 
@@ -105,3 +106,119 @@ def test_the_shortcuts_are_shown_and_enter_opens_the_cards_sheet(
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/opportunities/{deal.pk}/")
 
+
+def _press_until(page: Page, key: str, wanted: str, presses: int = 15) -> None:
+    for _press in range(presses):
+        if _focused(page) == wanted:
+            return
+        page.keyboard.press(key)
+    assert _focused(page) == wanted
+
+
+def _choose_in_menu(page: Page, deal, item: str) -> None:
+    card(page, deal).focus()
+    page.keyboard.press("Shift+F10")
+    _press_until(page, "Tab", item)
+    page.keyboard.press("Enter")
+
+
+def _said(page: Page, text: str) -> None:
+    """The change is announced, and the focus is somewhere, not on the page's body."""
+    expect(page.locator("#board-status, #sheet-status").first).to_contain_text(text)
+    assert _focused(page) != "body"
+
+
+def test_a_salesperson_works_the_board_calendar_and_sheet_with_the_keyboard_alone(
+    page: Page, live_server, world_db: World
+):
+    """U1: move a card two stages through their dialogs, win one, lose one, move one on the
+    calendar, add an action on its sheet and come back to it: each change said, the focus
+    never lost."""
+    import datetime as dt
+
+    w = world_db
+    walked = make_opportunity(w.portfolio_a, account=w.account_a, name="Walk ovens")
+    winning = make_opportunity(
+        w.portfolio_a, account=w.account_a, name="Walk licences", stage=w.negotiation,
+        amount=Decimal("900"), contact=w.contact_a,
+        expected_signature_date=dt.date(2031, 3, 31),
+    )  # fmt: skip
+    losing = make_opportunity(w.portfolio_a, account=w.account_a, name="Walk printers")
+
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").focus()
+    page.keyboard.type("alice")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/board/?portfolio={w.portfolio_a.pk}")
+    page.locator("body").focus()
+    _press_until(page, "Tab", "+ Opportunity", 25)
+
+    # Two stages forward, each asking for its fields in a dialog.
+    page.keyboard.press("Tab")
+    _press_until(page, "ArrowDown", f"card {walked.pk}")
+    page.keyboard.press("Shift+ArrowRight")
+    dialog = page.locator("dialog[data-steps-dialog]")
+    expect(dialog.get_by_label("Amount")).to_be_focused()
+    page.keyboard.type("12500")
+    page.keyboard.press("Enter")
+    _said(page, "Walk ovens moved to Discovery.")
+    expect(card(page, walked)).to_be_focused()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(dialog.get_by_label("Expected signature date")).to_be_focused()
+    dialog.get_by_label("Expected signature date").fill("2031-06-30")
+    # A date field's day, month and year are Tab stops of their own.
+    dialog.get_by_label("Contact").focus()
+    page.keyboard.press("ArrowDown")
+    _press_until(page, "Tab", "Save")
+    page.keyboard.press("Enter")
+    _said(page, "Walk ovens moved to Proposal.")
+    walked.refresh_from_db()
+    assert walked.stage_id == w.proposal.pk
+
+    # Won and lost, through the card menu.
+    _choose_in_menu(page, winning, "Won")
+    expect(dialog.get_by_label("New stage")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    dialog.get_by_label("Signed on").fill("2031-01-15")
+    dialog.get_by_label("Signed on").focus()
+    _press_until(page, "Tab", "Mark as won")
+    page.keyboard.press("Enter")
+    _said(page, "Walk licences marked as won.")
+    expect(card(page, winning)).to_have_count(0)
+    _choose_in_menu(page, losing, "Lost")
+    expect(dialog.get_by_label("Reason")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    _press_until(page, "Tab", "Mark as lost")
+    page.keyboard.press("Enter")
+    _said(page, "Walk printers")
+    expect(card(page, losing)).to_have_count(0)
+
+    # A month later on the calendar.
+    page.goto(f"{live_server.url}/calendar/?portfolio={w.portfolio_a.pk}&start=2031-05")
+    card(page, walked).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    _said(page, "Walk ovens")
+    expect(card(page, walked)).to_be_focused()
+    walked.refresh_from_db()
+    assert walked.expected_signature_date == dt.date(2031, 7, 31)
+
+    # Its sheet, an action added there, and back to the card on the calendar.
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/opportunities/{walked.pk}/"))
+    page.get_by_role("tab", name="Amounts").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Activities")).to_be_focused()
+    page.get_by_label("Subject").focus()
+    page.keyboard.type("Call the baker back")
+    _press_until(page, "Tab", "Add the action")
+    page.keyboard.press("Enter")
+    expect(page.locator(".action-item", has_text="Call the baker back")).to_be_visible()
+    assert _focused(page) != "body"
+    crumb = page.locator("[data-sheet-back]")
+    crumb.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/calendar/\?portfolio=.*#card-"))
+    expect(card(page, walked)).to_be_focused()

@@ -580,6 +580,24 @@
     }
   });
 
+  // The sheet's breadcrumb comes back here, to this card (sheet.js).
+  board.addEventListener("click", (event) => {
+    const link = event.target.closest("a.card-name");
+    const card = link && link.closest("[data-card]");
+    if (!card) return;
+    try {
+      sessionStorage.setItem(`salespipe:back:${card.dataset.id}`, location.pathname + location.search);
+    } catch (error) {
+      // Storage refused (private mode): the breadcrumb leads to the portfolio's board.
+    }
+  });
+
+  // Back from a sheet (its address ends with #card-ID): that card has the focus.
+  if (location.hash.startsWith("#card-")) {
+    const back = document.getElementById(location.hash.slice(1));
+    if (back && back.matches("[data-card]")) back.focus();
+  }
+
   function openActions(card) {
     rememberFocus(card);
     cardInDialog = card.dataset.id;

@@ -23,6 +23,23 @@
 
   const say = window.Salespipe.announcer(status);
 
+  // The breadcrumb leads back to the board or calendar the sheet was opened from (board.js
+  // keeps its address for this tab), at the card, which takes the focus there.
+  function syncBack() {
+    const link = sheet.querySelector("[data-sheet-back]");
+    let from = null;
+    try {
+      from = sessionStorage.getItem(`salespipe:back:${texts.opportunity}`);
+    } catch (error) {
+      from = null;
+    }
+    if (link && from && from.startsWith("/") && !from.startsWith("//")) {
+      link.href = `${from}#card-${texts.opportunity}`;
+    }
+  }
+  syncBack();
+  new MutationObserver(syncBack).observe(body, { childList: true });
+
   const fieldsForm = () => document.getElementById("sheet-fields");
   const panel = (name) => sheet.querySelector(`[data-tab-panel="${CSS.escape(name)}"]`);
 
@@ -231,19 +248,29 @@
   }
 
   // What the user is in when an answer arrives: the same field, with what is being typed.
+  // A button drawn again has no id to be found by: its form's first field takes the focus
+  // (after adding an action, the form for the next one), or else the open tab; the focus is
+  // never left on the page's body.
   function rememberFocus() {
     const element = document.activeElement;
-    if (!element || !element.id || element === document.body) return null;
+    if (!element || element === document.body) return null;
     const typing = "value" in element && "defaultValue" in element && element.value !== element.defaultValue;
-    return { id: element.id, value: element.value, typing };
+    const first = element.form && element.form.querySelector("input[id], select[id], textarea[id]");
+    return { id: element.id, value: element.value, typing, first: first ? first.id : "" };
   }
 
   function restoreFocus(remembered) {
     if (!remembered || (document.activeElement && document.activeElement !== document.body)) return;
-    const again = document.getElementById(remembered.id);
-    if (!again) return;
-    if (remembered.typing) again.value = remembered.value;
-    again.focus();
+    const again = (remembered.id && document.getElementById(remembered.id)) || null;
+    if (again) {
+      if (remembered.typing) again.value = remembered.value;
+      again.focus();
+      return;
+    }
+    const fallback =
+      (remembered.first && document.getElementById(remembered.first)) ||
+      sheet.querySelector('[role=tab][aria-selected="true"]');
+    if (fallback) fallback.focus();
   }
 
   // One request at a time: a line saved while the previous one is on its way waits for it,
@@ -292,6 +319,8 @@
       announce(panel(kind));
     } else if (kind && panel(kind)) {
       panel(kind).innerHTML = html;
+      const invalid = panel(kind).querySelector("[aria-invalid=true]");
+      if (invalid) invalid.focus();
       announce(panel(kind));
     } else if (kind === "message") {
       say(html);
