@@ -7,7 +7,10 @@ var/screenshots/board-{fr,en}.png (the board), board-dialog-{fr,en}.png (a move 
 a stage's fields), board-mobile-{fr,en}.png (a 390 px wide phone), calendar-{fr,en}.png
 (the signature calendar of every portfolio), calendar-drag-{fr,en}.png (a card dragged, the
 month frames shown on the right), calendar-mobile-{fr,en}.png, and tokens-{fr,en}.png and
-tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued).
+tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued),
+board-mobile-tools-{fr,en}.png (the phone's filters unfolded), board-mobile-menu-{fr,en}.png
+(a card's menu on the phone) and sheet-{fr,en}.png, sheet-mobile-{fr,en}.png (a card's sheet,
+on its activities).
 """
 
 import os
@@ -123,6 +126,10 @@ def shoot(url: str) -> list[Path]:
                 written.append(path)
                 if name == "board":
                     written += shoot_dialog(page, language)
+                if name.startswith("board"):
+                    written += shoot_sheet(page, language, mobile=name == "board-mobile")
+                if name == "board-mobile":
+                    written += shoot_phone(page, language)
                 if name == "calendar":
                     written += shoot_drag(page, language)
                 context.close()
@@ -143,6 +150,38 @@ def shoot_dialog(page: Page, language: str) -> list[Path]:
     path = OUT / f"board-dialog-{language}.png"
     page.screenshot(path=str(path))
     dialog.locator("[data-cancel]").click()
+    return [path]
+
+
+def shoot_phone(page: Page, language: str) -> list[Path]:
+    """The phone's tools unfolded, then a card's menu opened by its button."""
+    written = []
+    page.locator("[data-tools-toggle]").click()
+    page.locator("#board-tools").wait_for(state="visible")
+    path = OUT / f"board-mobile-tools-{language}.png"
+    page.screenshot(path=str(path))
+    written.append(path)
+    page.locator("[data-tools-toggle]").click()
+    page.locator("[data-card] .card-menu-button").first.click()
+    page.locator("#card-menu").wait_for(state="visible")
+    path = OUT / f"board-mobile-menu-{language}.png"
+    page.screenshot(path=str(path))
+    written.append(path)
+    page.keyboard.press("Escape")
+    return written
+
+
+def shoot_sheet(page: Page, language: str, *, mobile: bool) -> list[Path]:
+    """The first card's sheet, on its activities, and back to the board."""
+    board = page.url
+    page.locator("[data-card] a.card-name").first.click()
+    page.wait_for_selector("#sheet")
+    page.get_by_role("tab").nth(1).click()
+    page.wait_for_load_state("networkidle")
+    path = OUT / f"sheet{'-mobile' if mobile else ''}-{language}.png"
+    page.screenshot(path=str(path), full_page=not mobile)
+    page.goto(board)
+    page.wait_for_selector("[data-board-body]")
     return [path]
 
 

@@ -598,6 +598,62 @@
     if (back && back.matches("[data-card]")) back.focus();
   }
 
+  // A finger has no drag and drop here: holding a card down (half a second, without moving)
+  // opens its menu, which moves it, wins, loses or deletes it (B22); so does the context
+  // menu's key or click. The press that opened it is not also a tap.
+  const LONG_PRESS_MS = 500;
+  let press = null;
+  let pressedOpen = false;
+
+  function endPress() {
+    if (press) clearTimeout(press.timer);
+    press = null;
+  }
+
+  function menuFromPointer(card) {
+    if (menu && !menu.open) openMenu(card);
+  }
+
+  board.addEventListener("pointerdown", (event) => {
+    pressedOpen = false;
+    if (event.pointerType !== "touch") return;
+    const card = event.target.closest("[data-card]");
+    if (!card || event.target.closest("a, button")) return;
+    endPress();
+    press = {
+      x: event.clientX,
+      y: event.clientY,
+      timer: setTimeout(() => {
+        press = null;
+        pressedOpen = true;
+        menuFromPointer(card);
+      }, LONG_PRESS_MS),
+    };
+  });
+  board.addEventListener("pointermove", (event) => {
+    if (press && Math.hypot(event.clientX - press.x, event.clientY - press.y) > 10) endPress();
+  });
+  ["pointerup", "pointercancel"].forEach((type) => board.addEventListener(type, endPress));
+  board.addEventListener("contextmenu", (event) => {
+    const card = event.target.closest("[data-card]");
+    // A link keeps the browser's own menu (open in a new tab).
+    if (!card || event.target.closest("a")) return;
+    event.preventDefault();
+    endPress();
+    pressedOpen = true;
+    menuFromPointer(card);
+  });
+  board.addEventListener(
+    "click",
+    (event) => {
+      if (!pressedOpen) return;
+      pressedOpen = false;
+      event.preventDefault();
+      event.stopPropagation();
+    },
+    true
+  );
+
   function openActions(card) {
     rememberFocus(card);
     cardInDialog = card.dataset.id;
@@ -693,6 +749,18 @@
   }
 
   // -- header: filters, won and lost lists -------------------------------------------------
+
+  // On a phone the filters, searches and switches fold behind one button, folded at first.
+  const toolsToggle = document.querySelector("[data-tools-toggle]");
+  const tools = document.getElementById("board-tools");
+  if (toolsToggle && tools) {
+    const fold = (folded) => {
+      tools.classList.toggle("is-folded", folded);
+      toolsToggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    };
+    if (window.matchMedia("(max-width: 480px)").matches) fold(true);
+    toolsToggle.addEventListener("click", () => fold(!tools.classList.contains("is-folded")));
+  }
 
   function syncFilterRow(row) {
     const toggle = row.querySelector("[data-filter-toggle]");
