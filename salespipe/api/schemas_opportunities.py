@@ -474,8 +474,10 @@ class CardFilters(Schema):
 
 
 SORT_DESCRIPTION = (
-    "The order: expected signature `signature`, `amount`, call `name`, `account` name, "
-    "`created`, `updated` (last change); a leading `-` reverses it. Empty values come last."
+    "The order: expected signature `signature`, `amount` (in the board's currency, at the "
+    "rates of its totals), call `name`, `account` name (case and accents ignored), `created`, "
+    "`updated` (last change); a leading `-` reverses it. Empty values, and amounts no rate "
+    "converts, come last."
 )
 
 

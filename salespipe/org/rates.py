@@ -91,6 +91,12 @@ class RateTable:
             else:
                 self.inverse[rate.target_id] = Decimal(1) / rate.rate
 
+    def known(self) -> dict[str, Decimal]:
+        """Every currency a rate converts into the target, with that rate."""
+        if not self.read:
+            self._read()
+        return {**self.inverse, **self.direct}
+
     def rate(self, source: CurrencyLike) -> Decimal | None:
         """What one unit of `source` is worth in the target currency, or None."""
         code = _code(source)

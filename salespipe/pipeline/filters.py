@@ -18,7 +18,10 @@ and can say which filter was ignored. Parameters:
 | `sort` | `signature`, `amount`, `name`, `account`, `created`, `updated`; `-` first for descending; default `signature` |
 
 Sorting puts cards without a value (no date, no amount) last in both directions; ties
-are broken by id, so that a page of cards is stable.
+are broken by id, so that a page of cards is stable. Amounts are compared in the board's
+currency, converted at the rates of its totals (an amount no rate converts comes last, as
+the totals leave it out); names and accounts with case and accents ignored, as the
+language's collation has them, the same on every database.
 """
 
 import datetime as dt
@@ -27,21 +30,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.expressions import OrderBy
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression, OrderBy
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action
 from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator
+from salespipe.org.rates import RateTable
 from salespipe.pipeline.models import Opportunity
 
 SORT_KEYS: dict[str, Any] = {
     "signature": F("expected_signature_date"),
     "amount": F("amount"),
-    "name": Lower("name"),
+    "name": F("name_key"),
     "account": F("account__name_key"),
     "created": F("created_at"),
     "updated": F("updated_at"),
@@ -245,12 +249,31 @@ class BoardFilters:
             queryset = queryset.filter(planned if self.planned_action else ~planned)
         return queryset
 
-    def ordering(self) -> list[OrderBy]:
+    def sort_key(self, rates: RateTable | None = None) -> Any:
+        """What the cards are sorted on (B9); an amount in `rates`' currency when given."""
+        name = self.sort.removeprefix("-")
+        if name == "amount" and rates is not None:
+            return converted_amount(rates)
+        return SORT_KEYS.get(name, SORT_KEYS[DEFAULT_SORT])
+
+    def ordering(self, rates: RateTable | None = None) -> list[OrderBy]:
         """The ORDER BY of the cards inside a column (B9)."""
         descending = self.sort.startswith("-")
-        key = SORT_KEYS.get(self.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
+        key = self.sort_key(rates)
         primary = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
         return [primary, F("id").asc()]
+
+
+def converted_amount(rates: RateTable) -> Expression:
+    """The amount in the currency of `rates`, at the rates its totals use; empty when no
+    rate converts it. A float: the order is what matters, and both databases keep it exact
+    from one query to the next (the cards after a given one are read by its value)."""
+    conversions = [When(currency_id=rates.target, then=F("amount"))]
+    conversions += [
+        When(currency_id=code, then=F("amount") * Value(rate))
+        for code, rate in sorted(rates.known().items())
+    ]
+    return Cast(Case(*conversions, default=Value(None)), output_field=FloatField())
 
 
 def _search_condition(text: str) -> Q:

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.money import weighted
 from salespipe.lib.phones import phone_search_key
+from salespipe.lib.text import search_key
 from salespipe.org.models import Company, Currency
 
 
@@ -372,6 +373,9 @@ class Opportunity(models.Model):
     # Derived on save, for the phone search of SPEC B12.
     phone_key = models.CharField(max_length=32, editable=False, blank=True)
     mobile_key = models.CharField(max_length=32, editable=False, blank=True)
+    # The name as the sort by name compares it (B9): case and accents ignored, so that
+    # "Téléphonie" comes before "Tierce" on every database.
+    name_key = models.CharField(max_length=200, editable=False, blank=True)
 
     class Meta:
         verbose_name = _("opportunity")
@@ -419,6 +423,7 @@ class Opportunity(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_keys(self) -> None:
+        self.name_key = search_key(self.name)
         self.phone_key = phone_search_key(self.phone)
         self.mobile_key = phone_search_key(self.mobile)
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from django.db import models
@@ -19,7 +20,7 @@ from salespipe.org.access import OutOfScope, company_ids
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.cards import Card, read_cards
-from salespipe.pipeline.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
+from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import (
     Opportunity,
     OpportunityStatus,
@@ -207,6 +208,12 @@ class _Scope:
     currency: Currency
     can_create: bool
 
+    @cached_property
+    def rates(self) -> RateTable:
+        """The rates into the scope's currency, for its totals and its sort by amount: one
+        table, read at most once."""
+        return RateTable.load(self.currency)
+
 
 def _first_company_currency(user: Collaborator, fallback: Company | None) -> Currency:
     first = access.companies(user).select_related("currency").order_by("name", "id").first()
@@ -324,7 +331,7 @@ class _Aggregate:
 def _aggregate(
     queryset: QuerySet[Opportunity],
     bucket: str,
-    currency: Currency,
+    table: RateTable,
     weighted: bool,
 ) -> _Aggregate:
     """Every total in one grouped query: count, amount and days per bucket and stage."""
@@ -333,7 +340,6 @@ def _aggregate(
         .values(bucket, "stage_id", "stage__probability", "currency_id")
         .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
     )
-    table = RateTable.load(currency)
     result = _Aggregate(by_bucket={}, by_stage={}, overall=_Sum(), rates=table, missing_rates=[])
     for row in rows:
         amount: Decimal | None = row["amount_sum"]
@@ -383,7 +389,7 @@ def _board_of(
 ) -> Board:
     """The board of `scope` with `cards` in their columns and every total."""
     assert scope.template is not None
-    totals = _aggregate(matching, "stage_id", scope.currency, weighted)
+    totals = _aggregate(matching, "stage_id", scope.rates, weighted)
     by_stage: dict[int, list[Card]] = {}
     for card in cards:
         by_stage.setdefault(card.stage_id, []).append(card)
@@ -434,7 +440,7 @@ def board(
     _check_limit(card_limit)
     scope, matching, partitions = _board_frame(user, portfolio_id, group_id, filters)
     cards = read_cards(
-        matching, list(partitions.values()), filters.ordering(), card_limit, weighted
+        matching, list(partitions.values()), filters.ordering(scope.rates), card_limit, weighted
     )
     return _board_of(scope, matching, filters, weighted, cards)
 
@@ -491,7 +497,7 @@ def _calendar_of(
     totals = _aggregate(
         matching.annotate(signature_month=MonthKey("expected_signature_date")),
         "signature_month",
-        scope.currency,
+        scope.rates,
         weighted,
     )
     by_month: dict[Month | None, list[Card]] = {}
@@ -550,7 +556,7 @@ def calendar(
         user, portfolio_id, group_id, all_portfolios, start, months, filters
     )
     cards = read_cards(
-        matching, list(partitions.values()), filters.ordering(), card_limit, weighted
+        matching, list(partitions.values()), filters.ordering(scope.rates), card_limit, weighted
     )
     return _calendar_of(scope, shown, matching, filters, weighted, cards)
 
@@ -593,6 +599,7 @@ def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
 
 
 def _placed[K](
+    scope: _Scope,
     matching: QuerySet[Opportunity],
     partitions: Mapping[K, Q],
     ids: list[int],
@@ -603,9 +610,8 @@ def _placed[K](
     if not ids:
         return []
     descending = filters.sort.startswith("-")
-    sort_key = SORT_KEYS.get(filters.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
-    keyed = matching.annotate(**{_SORT_ALIAS: sort_key})
-    ordering = filters.ordering()
+    keyed = matching.annotate(**{_SORT_ALIAS: filters.sort_key(scope.rates)})
+    ordering = filters.ordering(scope.rates)
     named = keyed.filter(pk__in=ids)
     values = dict(named.values_list("pk", _SORT_ALIAS))
     cards = read_cards(named, [], ordering, None, weighted)
@@ -634,7 +640,9 @@ def board_changes(
 ) -> Changes[Board]:
     """What the board of `portfolio_id` or `group_id` now shows of the opportunities `ids`."""
     scope, matching, partitions = _board_frame(user, portfolio_id, group_id, filters)
-    placed = _placed(matching, partitions, ids, filters, weighted, lambda card: card.stage_id)
+    placed = _placed(
+        scope, matching, partitions, ids, filters, weighted, lambda card: card.stage_id
+    )
     shown = {item.card.id for item in placed}
     return Changes(
         view=_board_of(scope, matching, filters, weighted, []),
@@ -659,7 +667,7 @@ def calendar_changes(
     scope, shown, matching, partitions = _calendar_frame(
         user, portfolio_id, group_id, all_portfolios, start, months, filters
     )
-    placed = _placed(matching, partitions, ids, filters, weighted, _month_of)
+    placed = _placed(scope, matching, partitions, ids, filters, weighted, _month_of)
     found = {item.card.id for item in placed}
     return Changes(
         view=_calendar_of(scope, shown, matching, filters, weighted, []),
@@ -719,7 +727,7 @@ def _more[K](
     if not after:
         return {}
     descending = filters.sort.startswith("-")
-    sort_key = SORT_KEYS.get(filters.sort.removeprefix("-"), SORT_KEYS[DEFAULT_SORT])
+    sort_key = filters.sort_key(scope.rates)
     # Anchors are looked up among every open card in scope, not only those matching: the
     # last card drawn before a search began needn't match the search.
     anchor_ids = [pk for pk in after.values() if pk is not None]
@@ -738,7 +746,9 @@ def _more[K](
     counts = keyed.aggregate(
         **{f"column_{index}": Count("pk", filter=c) for index, c in enumerate(conditions.values())}
     )
-    cards = read_cards(keyed, list(conditions.values()), filters.ordering(), limit, weighted)
+    cards = read_cards(
+        keyed, list(conditions.values()), filters.ordering(scope.rates), limit, weighted
+    )
     by_column: dict[K, list[Card]] = {}
     for card in cards:
         by_column.setdefault(column_of(card), []).append(card)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.phones import phone_search_key
+from salespipe.lib.text import search_key
 from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
@@ -76,6 +77,8 @@ def _columns(changes: Mapping[str, Any]) -> dict[str, Any]:
     """The column values of an UPDATE for `changes`, with the keys derived from them."""
     columns = dict(changes)
     columns.pop("tags", None)
+    if "name" in columns:
+        columns["name_key"] = search_key(columns["name"])
     for name in ("phone", "mobile"):
         if name in columns:
             columns[f"{name}_key"] = phone_search_key(columns[name])

@@ -238,6 +238,20 @@ def test_walking_the_pages_gives_every_opportunity_once_in_the_order_asked(
     assert present == expected
 
 
+def test_the_list_sorted_by_name_ignores_case_and_accents(bob_api: Client, world: World):
+    """B9, P3: "Téléphonie" before "Tierce" on every database, pages included."""
+    for name in ["Tierce", "Téléphonie", "alpha", "Éclairage"]:
+        make_opportunity(world.portfolio_a, name=name)
+    first = bob_api.get("/api/v1/opportunities?limit=2&sort=name").json()
+    rest = bob_api.get(f"/api/v1/opportunities?limit=2&sort=name&cursor={first['next']}").json()
+    assert [row["name"] for row in first["items"] + rest["items"]] == [
+        "alpha",
+        "Éclairage",
+        "Téléphonie",
+        "Tierce",
+    ]
+
+
 def test_a_deep_page_of_opportunities_costs_the_same_queries_as_the_first(
     bob_api: Client, world: World
 ):

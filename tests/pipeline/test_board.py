@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.org.access import OutOfScope
-from salespipe.org.models import Collaborator
+from salespipe.org.models import Collaborator, Currency
 from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
-from salespipe.pipeline.selectors import board
+from salespipe.pipeline.selectors import board, board_more
 from salespipe.test import World, make_account, make_contact, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
 
@@ -392,6 +392,76 @@ def test_sort_orders_the_cards_inside_each_column(world: World):
     assert order("amount") == ["b-late", "C-undated", "a-soon"]
     assert order("name") == ["a-soon", "b-late", "C-undated"]
     assert order("-created") == ["a-soon", "C-undated", "b-late"]
+
+
+def test_sort_by_amount_compares_the_amounts_in_the_boards_currency_at_its_rates(world: World):
+    """B9: £12,600 (€14,490 at 1.15) is more than €13,200, whatever the raw figures say; an
+    amount no rate converts comes last, as the totals leave it out. The next cards of a
+    column go on from the last one drawn in that same order."""
+    chf = Currency.objects.create(code="CHF", name="Swiss franc")
+    for name, amount, currency in [
+        ("euros", "13200", "EUR"),
+        ("pounds", "12600", "GBP"),
+        ("dollars", "14000", "USD"),  # €12,600 at 0.90
+        ("francs", "1", chf.code),
+    ]:
+        make_opportunity(world.portfolio_a, name=name, amount=Decimal(amount), currency_id=currency)
+
+    def order(sort: str) -> list[str]:
+        result = board(
+            user=world.alice, portfolio_id=world.portfolio_a.pk, filters=BoardFilters(sort=sort)
+        )
+        return names(column(result, world.qualification).cards)
+
+    assert order("amount") == ["dollars", "euros", "pounds", "francs"]
+    assert order("-amount") == ["pounds", "euros", "dollars", "francs"]
+
+    first = board(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        filters=BoardFilters(sort="-amount"),
+        card_limit=1,
+    )
+    drawn = column(first, world.qualification).cards
+    more = board_more(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        filters=BoardFilters(sort="-amount"),
+        after={world.qualification.pk: drawn[0].id},
+        limit=10,
+    )
+    assert names(more[world.qualification.pk].cards) == ["euros", "dollars", "francs"]
+
+
+def test_sort_by_name_ignores_case_and_accents(world: World):
+    """B9: "Téléphonie" comes before "Tierce", and "éclairage" with the e's."""
+    for name in ["Tierce", "Téléphonie", "zèbre", "éclairage", "Ecran"]:
+        make_opportunity(world.portfolio_a, name=name)
+    result = board(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, filters=BoardFilters(sort="name")
+    )
+    assert names(column(result, world.qualification).cards) == [
+        "éclairage",
+        "Ecran",
+        "Téléphonie",
+        "Tierce",
+        "zèbre",
+    ]
+
+
+def test_a_renamed_opportunity_sorts_by_its_new_name(world: World):
+    from salespipe.pipeline import services
+
+    first = make_opportunity(world.portfolio_a, name="Alpha")
+    make_opportunity(world.portfolio_a, name="Mango")
+    services.opportunity_update(
+        user=world.alice, opportunity_id=first.pk, version=1, values={"name": "Zéphyr"}
+    )
+    result = board(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, filters=BoardFilters(sort="name")
+    )
+    assert names(column(result, world.qualification).cards) == ["Mango", "Zéphyr"]
+    assert Opportunity.objects.get(pk=first.pk).name_key == "zephyr"
 
 
 def test_sort_applies_within_a_card_limit(world: World):

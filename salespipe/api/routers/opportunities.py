@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Literal
 
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
@@ -76,7 +75,7 @@ _LIST_SORTS: dict[str, tuple[str, bool]] = {
     "id": ("id", False),
     "signature": ("expected_signature_date", True),
     "amount": ("amount", True),
-    "name": ("name_lower", False),
+    "name": ("name_key", False),
     "account": ("account__name_key", False),
     "created": ("created_at", False),
     "updated": ("updated_at", False),
@@ -98,9 +97,10 @@ class OpportunityFilters(CardFilters):
     company: Id | None = Field(None, description="Only those of this company.")
     sort: ListSort = Field(
         "id",
-        description="The order: `id`, expected signature `signature`, `amount`, call `name`, "
-        "`account` name, `created`, `updated` (last change); a leading `-` reverses it. "
-        "Empty dates and amounts come last.",
+        description="The order: `id`, expected signature `signature`, `amount` (in its own "
+        "currency), call `name`, `account` name (names with case and accents ignored), "
+        "`created`, `updated` (last change); a leading `-` reverses it. Empty dates and "
+        "amounts come last.",
     )
 
 
@@ -164,8 +164,6 @@ def list_opportunities(
     opportunities = filters.board_filters().apply(opportunities, user)
     name = filters.sort.lstrip("-")
     field, nullable = _LIST_SORTS[name]
-    if name == "name":
-        opportunities = opportunities.annotate(name_lower=Lower("name"))
     ordering = Ordering.of(filters.sort, field, nullable=nullable)
     return _page_answer(opportunities, page, ordering)
 
