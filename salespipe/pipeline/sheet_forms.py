@@ -36,7 +36,7 @@ from salespipe.pipeline.models import (
 )
 from salespipe.pipeline.rules import open_stages
 from salespipe.pipeline.values import WRITABLE_FIELDS
-from salespipe.web.templatetags.display import days, money, short_date
+from salespipe.web.templatetags.display import currency_name, days, money, short_date
 
 # P4's writable fields after the name and the account, in the order both pages draw them.
 _DETAIL_FIELDS: tuple[str, ...] = tuple(
@@ -258,7 +258,9 @@ class FieldsBuilder:
 
     def currencies(self) -> list[tuple[str, str]]:
         if self._currencies is None:
-            self._currencies = [(c.code, f"{c.code} — {c.name}") for c in Currency.objects.all()]
+            self._currencies = [
+                (c.code, f"{c.code} — {currency_name(c)}") for c in Currency.objects.all()
+            ]
         return self._currencies
 
     def attrs(self, name: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -25,11 +26,13 @@ from salespipe.pipeline.models import (
     HistoryEntry,
     HistoryKind,
     Opportunity,
+    OpportunityStatus,
     Recurrence,
     SaleType,
     SaleTypeMode,
 )
 from salespipe.pipeline.sheet_forms import FIGURES, sheet_fields
+from salespipe.web.templatetags.display import plain_amount, short_date
 
 TABS: tuple[str, ...] = ("amounts", "activities", "documents", "contacts", "history")
 
@@ -235,6 +238,28 @@ def contacts_context(
 class HistoryRow:
     entry: HistoryEntry
     what: str
+    # The values as the user reads them: amounts and dates in his language, statuses named.
+    old: str
+    new: str
+
+
+_HISTORY_DATES = {"expected_signature_date", "signed_on", "lost_on"}
+
+
+def _shown(field_name: str, text: str) -> str:
+    """A value the history keeps as plain text, as the sheet shows it; as kept if unreadable."""
+    if not text:
+        return ""
+    try:
+        if field_name == "amount":
+            return plain_amount(Decimal(text))
+        if field_name in _HISTORY_DATES:
+            return short_date(dt.date.fromisoformat(text))
+        if field_name == "status":
+            return str(OpportunityStatus(text).label)
+    except (ValueError, ArithmeticError):
+        return text
+    return text
 
 
 def _what(entry: HistoryEntry) -> str:
@@ -253,7 +278,15 @@ def history_context(opportunity: Opportunity, *, user: Collaborator) -> dict[str
     entries = history.history_of(user, opportunity.pk)
     return {
         "opportunity": opportunity,
-        "entries": [HistoryRow(entry=e, what=_what(e)) for e in entries],
+        "entries": [
+            HistoryRow(
+                entry=e,
+                what=_what(e),
+                old=_shown(e.field, e.old_value),
+                new=_shown(e.field, e.new_value),
+            )
+            for e in entries
+        ],
     }
 
 

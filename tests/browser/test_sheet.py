@@ -93,7 +93,7 @@ def test_fields_are_saved_from_the_banner_that_shows_unsaved_changes(
     assert deal.version == 2
     tab(page, "History")
     history = page.locator("[data-history]")
-    expect(history.locator('[data-history-field="amount"]')).to_contain_text("15000.00")
+    expect(history.locator('[data-history-field="amount"]')).to_contain_text("15,000.00")
     assert HistoryEntry.objects.filter(opportunity_ref=deal.pk, field="amount").count() == 1
 
     # Discard puts the fields back as stored.
@@ -104,6 +104,27 @@ def test_fields_are_saved_from_the_banner_that_shows_unsaved_changes(
     expect(page.get_by_label("Description")).to_have_value("Two deck ovens for the new shop.")
     deal.refresh_from_db()
     assert deal.version == 2
+
+
+def test_a_save_after_a_colleagues_change_says_so_once(
+    page: Page, live_server, world_db: World, deal: Opportunity
+):
+    """P7, U1: the conflict is said where the fields are, not a second time in the status."""
+    from salespipe.pipeline import services
+
+    log_in(page, live_server)
+    open_sheet_from_the_board(page, live_server, deal)
+    services.opportunity_update(
+        user=world_db.bob, opportunity_id=deal.pk, version=1, values={"description": "Bob's"}
+    )
+    page.get_by_label("Description").fill("Alice's")
+    page.locator("[data-save-banner]").get_by_role("button", name="Save").click()
+
+    said = "Bakery ovens was changed by someone else in the meantime."
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    # The status speaks 50 ms after a change (requests.js): it says nothing more here.
+    page.wait_for_timeout(300)
+    assert said not in page.locator("#sheet-status").inner_text()
 
 
 def test_a_detailed_estimate_adds_duplicates_and_deletes_lines_and_the_card_shows_the_totals(

@@ -90,6 +90,36 @@ def test_the_sheet_shows_the_fields_the_tabs_and_the_history(
     assert 'name="version" value="2"' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "amounts", "day"),
+    [
+        ("en", ("1,200.00", "12,500.00"), "Mar 31, 2031"),
+        ("fr", ("1\u202f200,00", "12\u202f500,00"), "31 mars 2031"),
+    ],
+)
+def test_the_history_shows_amounts_and_dates_as_the_sheet_does(
+    world: World, deal: Opportunity, bob_client: Client, language: str, amounts, day: str
+):
+    """S8: "2500.00 → —" read as a machine keeps it; the tab reads it in the language."""
+    services.opportunity_update(
+        user=world.alice,
+        opportunity_id=deal.pk,
+        version=1,
+        values={"amount": "12500", "expected_signature_date": "2031-03-31"},
+    )
+    world.bob.language = language
+    world.bob.save(update_fields=["language"])
+
+    html = bob_client.get(f"/opportunities/{deal.pk}/?tab=history").content.decode()
+
+    amount_row = html.split('data-history-field="amount"')[1].split("</tr>")[0]
+    assert f"<td>{amounts[0]}</td>" in amount_row
+    assert f"<td>{amounts[1]}</td>" in amount_row
+    date_row = html.split('data-history-field="expected_signature_date"')[1].split("</tr>")[0]
+    assert f"<td>{day}</td>" in date_row
+    assert "<td>—</td>" in date_row
+
+
 def test_saving_writes_only_the_fields_changed_and_answers_the_sheet_drawn_again(
     world: World, deal: Opportunity, bob_client: Client
 ):

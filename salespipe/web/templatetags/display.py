@@ -8,10 +8,11 @@ while a page is not built yet, so that nothing links to a dead end.
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_name
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -52,8 +53,22 @@ def days(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def currency_name(currency: Any) -> str:
+    """A currency's name in the user's language ("Swiss franc", "franc suisse"); the name
+    configured for it when the language has none (a code outside ISO 4217)."""
+    code = str(getattr(currency, "code", currency))
+    name = get_currency_name(code, locale=current_locale())
+    return name if name != code else str(getattr(currency, "name", code))
+
+
+def plain_amount(value: Decimal) -> str:
+    """An amount without its currency, in the user's language: "2 500,00", "2,500.00"."""
+    return format_decimal(value, format="#,##0.00", locale=current_locale())
+
+
+@register.filter
 def percent(value: int | Decimal | None) -> str:
-    """5 -> "5 %" in French (with a narrow no-break space), "5%" in English."""
+    """5 -> "5 %" in French (with a no-break space), "5%" in English."""
     if value is None or value == "":
         return ""
     return format_percent(Decimal(value) / 100, locale=current_locale())

@@ -125,8 +125,10 @@
     return tab ? tab.dataset.tab : "amounts";
   }
 
+  // What a redrawn part says, once: an alert drawn in the page is read and seen where it
+  // is, so the floating status doesn't repeat it.
   function announce(container) {
-    const flash = container.querySelector("[data-flash], [data-message], [role=alert]");
+    const flash = container.querySelector("[data-flash], [data-message]:not([role=alert])");
     if (flash) say(flash.textContent.trim());
   }
 
