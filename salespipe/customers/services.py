@@ -63,6 +63,7 @@ def _encodable(text: str) -> bool:
 # The derived search keys are checked too (a name whose key outgrows its column must be
 # refused, not crash); their errors are told on the field a user typed.
 _KEY_FIELDS = {"name_key": "name", "phone_key": "phone"}
+_EMPTY_CODES = {"blank", "null", "required"}
 
 
 def _save_validated(
@@ -74,8 +75,14 @@ def _save_validated(
         record.full_clean()
     except ValidationError as exc:
         errors: dict[str, list[str]] = {}
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(_KEY_FIELDS.get(name, name), []).extend(messages)
+        for name, problems in exc.error_dict.items():
+            found = errors.setdefault(_KEY_FIELDS.get(name, name), [])
+            for problem in problems:
+                # An empty field is said the one way the other forms say it.
+                if problem.code in _EMPTY_CODES:
+                    found.append(_("This field is required."))
+                else:
+                    found.extend(problem.messages)
         raise InvalidInput(errors) from None
     try:
         with transaction.atomic():

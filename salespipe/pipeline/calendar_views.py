@@ -90,7 +90,7 @@ def calendar_context(
         "range_label": _("%(first)s to %(last)s")
         % {
             "first": month_label(start),
-            "last": month_label(start.shifted(calendar.months - 1)),
+            "last": month_label(start.shifted(calendar.months - 1), heading=False),
         },
         "previous_url": _address(query.starting(start.shifted(-1))),
         "next_url": _address(query.starting(start.shifted(1))),

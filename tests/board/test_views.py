@@ -439,6 +439,20 @@ def test_losing_asks_for_reason_and_date_then_takes_the_reasons_status(
     assert deal.lost_on == dt.date(2031, 2, 2)
 
 
+def test_a_dialog_of_one_step_does_not_show_its_title_twice(world: World, alice_client: Client):
+    """U1: "Mark as lost" over a step "Mark as lost" read twice; the step's name stays for
+    screen readers (its fieldset's legend). Several steps each show theirs."""
+    deal = make_opportunity(world.portfolio_a)
+    lose = post(alice_client, f"/board/opportunities/{deal.pk}/lose/", {"version": 1}, world)
+    html = lose.content.decode()
+    assert '<legend class="visually-hidden">' in html
+    assert html.count("Mark as lost</span>") == 1
+
+    win = post(alice_client, f"/board/opportunities/{deal.pk}/win/", {"version": 1}, world)
+    assert "<legend>" in win.content.decode()
+    assert 'class="visually-hidden"' not in win.content.decode().split("<legend")[1][:40]
+
+
 def test_delete_asks_for_confirmation_then_deletes_for_good(world: World, alice_client: Client):
     """B18: the account stays."""
     deal = make_opportunity(world.portfolio_a, account=world.account_a, name="Old lead")

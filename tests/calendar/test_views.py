@@ -487,3 +487,11 @@ def test_without_any_portfolio_the_calendar_says_so_instead_of_failing(
     assert page.status_code == fragment.status_code == 200
     assert "No portfolio yet" in page.content.decode()
     assert "No portfolio yet" in fragment.content.decode()
+
+
+def test_the_french_title_capitalises_only_the_first_month(world: World, alice_client: Client):
+    """A month inside a sentence is lower case in French: "Décembre 2026 à mars 2027"."""
+    world.alice.language = "fr"
+    world.alice.save(update_fields=["language"])
+    html = alice_client.get(calendar_url(world, start="2026-12", months="4")).content.decode()
+    assert '<h2 class="month-range">Décembre 2026 à mars 2027</h2>' in html

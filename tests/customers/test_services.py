@@ -137,3 +137,12 @@ def test_a_contact_update_of_another_company_is_out_of_scope(world: World):
             user=world.charlie, contact_id=world.contact_a.pk, values={"last_name": "X"}
         )
     assert Contact.objects.get(pk=world.contact_a.pk).last_name == "Dupont"
+
+
+def test_an_empty_name_is_said_as_every_other_empty_field_is(world: World):
+    """U1: "This field cannot be blank." beside "This field is required." read as two rules."""
+    with pytest.raises(InvalidInput) as invalid:
+        services.account_create(
+            user=world.alice, company_id=world.company_a.pk, values={"name": "  "}, quick=True
+        )
+    assert invalid.value.errors["name"] == ["This field is required."]
