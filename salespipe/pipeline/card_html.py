@@ -13,6 +13,7 @@ from html import escape
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from salespipe.pipeline.card_formats import CardFormats
 from salespipe.pipeline.cards import Card, NextAction
@@ -58,7 +59,6 @@ class CardRenderer:
             'aria-haspopup="dialog">+</button>'
         )
         self.no_action = escape(_("no action planned"))
-        self.late = _around(_("%(date)s, late"), "date")
         self.next_action = _around(_("Next action: %(subject)s"), "subject")
         self.move = _around(_("Move %(name)s…"), "name")
         # Names, tags, dates and figures repeat from card to card: each is escaped once.
@@ -110,10 +110,22 @@ class CardRenderer:
         meta = ""
         day = card.expected_signature_date
         if day:
-            late = "late" if day < self.today else ""
             shown = self._repeated(self.formats.short_date(day))
-            meta = f'<time datetime="{day.isoformat()}" class="{late}">{shown}</time>'
-            spoken.append(f"{self.late[0]}{shown}{self.late[1]}" if late else shown)
+            if day < self.today:
+                # How late, said and shown on hover: a date in red alone doesn't tell it.
+                behind = (self.today - day).days
+                late_text = escape(
+                    ngettext("%(date)s, %(days)s day late", "%(date)s, %(days)s days late", behind)
+                    % {"date": self.formats.short_date(day), "days": behind}
+                )
+                meta = (
+                    f'<time datetime="{day.isoformat()}" class="late" title="{late_text}">'
+                    f"{shown}</time>"
+                )
+                spoken.append(late_text)
+            else:
+                meta = f'<time datetime="{day.isoformat()}" class="">{shown}</time>'
+                spoken.append(shown)
         salesperson = self._repeated(card.salesperson_name)
         spoken.append(salesperson)
         if card.next_action is not None:

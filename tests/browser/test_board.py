@@ -436,3 +436,24 @@ def test_the_board_speaks_english_and_french(
         expect(page.locator(".filter-button")).not_to_have_text("Filter")
         expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     context.close()
+
+
+def test_columns_beyond_the_screen_are_signalled_on_the_side_they_scroll_in_from(
+    page: Page, live_server, world_db: World
+):
+    """U1: a board wider than the screen fades on the side more columns wait; none when all
+    show."""
+    make_opportunity(world_db.portfolio_a, account=world_db.account_a)
+    log_in(page, live_server)
+    page.set_viewport_size({"width": 1000, "height": 800})
+    open_board(page, live_server, world_db.portfolio_a.pk)
+    columns = page.locator(".columns")
+    expect(columns).to_have_class(re.compile(r"\bmore-after\b"))
+    expect(columns).not_to_have_class(re.compile(r"\bmore-before\b"))
+
+    columns.evaluate("el => el.scrollTo({ left: el.scrollWidth })")
+    expect(columns).to_have_class(re.compile(r"\bmore-before\b"))
+    expect(columns).not_to_have_class(re.compile(r"\bmore-after\b"))
+
+    page.set_viewport_size({"width": 2400, "height": 800})
+    expect(columns).not_to_have_class(re.compile(r"\bmore-(before|after)\b"))

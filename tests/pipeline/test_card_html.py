@@ -74,3 +74,14 @@ def test_markup_follows_the_clock_and_the_language():
         english = drawn(a_card())
     assert "Déplacer" in french
     assert "Move" in english
+
+
+def test_a_late_card_says_how_late_it_is():
+    """U1: a date in red alone doesn't say how late; the card says it, and so does its name."""
+    with translation.override("en"):
+        html = drawn(a_card(expected_signature_date=TODAY - dt.timedelta(days=3)))
+        one = drawn(a_card(expected_signature_date=TODAY - dt.timedelta(days=1)))
+    assert 'class="late" title="' in html
+    assert "3 days late" in html.split('title="', 2)[2].split('"')[0]
+    assert "3 days late" in html.split("aria-label=")[1].split('"')[1]
+    assert "1 day late" in one

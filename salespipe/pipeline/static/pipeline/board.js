@@ -518,6 +518,23 @@
     }
   }
 
+  // A board wider than the screen says so: the side more columns scroll in from fades.
+  function syncScrollCue() {
+    const scroller = board.querySelector(".columns");
+    if (!scroller) return;
+    const beyond = scroller.scrollWidth - scroller.clientWidth;
+    scroller.classList.toggle("more-after", scroller.scrollLeft < beyond - 2);
+    scroller.classList.toggle("more-before", scroller.scrollLeft > 2);
+  }
+  board.addEventListener(
+    "scroll",
+    (event) => {
+      if (event.target.classList && event.target.classList.contains("columns")) syncScrollCue();
+    },
+    { capture: true, passive: true }
+  );
+  window.addEventListener("resize", syncScrollCue, { passive: true });
+
   let stopsPending = false;
   new MutationObserver(() => {
     if (stopsPending) return;
@@ -525,9 +542,11 @@
     requestAnimationFrame(() => {
       stopsPending = false;
       syncStops();
+      syncScrollCue();
     });
   }).observe(board, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
   syncStops();
+  syncScrollCue();
 
   board.addEventListener("focusin", (event) => {
     const card = event.target.closest && event.target.closest("[data-card]");
