@@ -50,11 +50,12 @@ class CardRenderer:
         self.now = now
         self.formats = CardFormats()
         self.sheet = _sheet_pattern()
-        # Cards and what they hold are out of the Tab order: a column is one stop, arrows go
-        # from card to card (board.js); the card menu and keys reach what a card holds.
+        # A card is out of the Tab order and what it holds in it: the board's script makes
+        # each column one stop, arrows going from card to card, and takes what a card holds
+        # out (the card menu and keys reach it); without the script, each sheet is reached.
         self.no_action_button = (
             '<button type="button" class="card-action" data-card-command="actions" '
-            f'tabindex="-1" title="{escape(_("No action planned"))}" '
+            f'title="{escape(_("No action planned"))}" '
             f'aria-label="{escape(_("No action planned: plan one"))}" '
             'aria-haspopup="dialog">+</button>'
         )
@@ -79,7 +80,7 @@ class CardRenderer:
         when = escape(self.formats.short_date(action.due_at))
         return (
             f'<button type="button" class="card-action planned{" overdue" if overdue else ""}" '
-            f'data-card-command="actions" tabindex="-1" title="{subject} — {when}" '
+            f'data-card-command="actions" title="{subject} — {when}" '
             f'aria-label="{label}" aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
         )
 
@@ -90,7 +91,7 @@ class CardRenderer:
         account = self._repeated(card.account_name)
         if self.sheet is not None:
             href = f"{self.sheet[0]}{card.id}{self.sheet[1]}"
-            title = f'<a class="card-name" href="{href}" draggable="false" tabindex="-1">{name}</a>'
+            title = f'<a class="card-name" href="{href}" draggable="false">{name}</a>'
         else:
             title = f'<span class="card-name">{name}</span>'
         # What a screen reader says of the focused card: what the card shows, in its order.
@@ -147,7 +148,7 @@ class CardRenderer:
             f'data-emails="{escape(card.emails)}" aria-label="{", ".join(spoken)}" '
             'aria-keyshortcuts="Enter Shift+ArrowLeft Shift+ArrowRight Shift+F10">'
             f'<div class="card-top">{title}{self._action(card.next_action)}'
-            '<button type="button" class="card-menu-button" data-card-command="menu" tabindex="-1" '
+            '<button type="button" class="card-menu-button" data-card-command="menu" '
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'

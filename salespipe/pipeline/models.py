@@ -293,6 +293,15 @@ class EstimateMode(models.TextChoices):
     DETAILED = "detailed", _("Detailed estimate")
 
 
+NAME_KEY_LENGTH = 200
+
+
+def name_sort_key(name: str) -> str:
+    """`name` as the sort by name compares it, cut to its column: removing accents may
+    lengthen a name ("ß" is "ss")."""
+    return search_key(name)[:NAME_KEY_LENGTH]
+
+
 class Opportunity(models.Model):
     name = models.CharField(_("call name"), max_length=200)
     company = models.ForeignKey(
@@ -375,7 +384,7 @@ class Opportunity(models.Model):
     mobile_key = models.CharField(max_length=32, editable=False, blank=True)
     # The name as the sort by name compares it (B9): case and accents ignored, so that
     # "Téléphonie" comes before "Tierce" on every database.
-    name_key = models.CharField(max_length=200, editable=False, blank=True)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False, blank=True)
 
     class Meta:
         verbose_name = _("opportunity")
@@ -423,7 +432,7 @@ class Opportunity(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_keys(self) -> None:
-        self.name_key = search_key(self.name)
+        self.name_key = name_sort_key(self.name)
         self.phone_key = phone_search_key(self.phone)
         self.mobile_key = phone_search_key(self.mobile)
 

@@ -40,7 +40,7 @@ def tag_stylesheet() -> str:
     colour that is not a hex colour is left out: it can't break out of the stylesheet."""
     rules = []
     for tag in Tag.objects.filter(kind=TagKind.OPPORTUNITY).only("pk", "color").order_by("pk"):
-        if not _COLOUR.match(tag.color or ""):
+        if not _COLOUR.fullmatch(tag.color or ""):
             continue
         colour = contrast.parse(tag.color)
         light = contrast.hex_of(contrast.ink(colour, *_LIGHT))
@@ -79,7 +79,7 @@ def _clean(name: Any, colour: Any, errors: dict[str, list[str]]) -> tuple[str, s
         errors["name"] = [_("At most %(count)d characters.") % {"count": _NAME_MAX}]
     chosen: str | None = None
     if colour not in (None, ""):
-        if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
+        if not isinstance(colour, str) or not _COLOUR.fullmatch(colour.strip()):
             errors["color"] = [_("A colour written #rrggbb is expected.")]
         else:
             chosen = colour.strip().lower()

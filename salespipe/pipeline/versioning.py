@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.phones import phone_search_key
-from salespipe.lib.text import search_key
 from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import history
 from salespipe.pipeline.errors import StaleVersion
-from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.models import Opportunity, name_sort_key
 
 RELATED = (
     "company",
@@ -78,7 +77,7 @@ def _columns(changes: Mapping[str, Any]) -> dict[str, Any]:
     columns = dict(changes)
     columns.pop("tags", None)
     if "name" in columns:
-        columns["name_key"] = search_key(columns["name"])
+        columns["name_key"] = name_sort_key(columns["name"])
     for name in ("phone", "mobile"):
         if name in columns:
             columns[f"{name}_key"] = phone_search_key(columns[name])

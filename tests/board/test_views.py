@@ -178,6 +178,7 @@ def test_tag_colours_come_as_a_stylesheet_and_an_unsafe_colour_is_left_out(
     from salespipe.pipeline.models import Tag
 
     bad = Tag.objects.create(name="Injected", color="red;}a{")
+    newline = Tag.objects.create(name="Trailing", color="#abc\n")
 
     response = alice_client.get("/board/tags.css")
 
@@ -188,6 +189,7 @@ def test_tag_colours_come_as_a_stylesheet_and_an_unsafe_colour_is_left_out(
     hot = f".tag-{world.tag_hot.pk}{{--tag:#dc2626;--tag-ink:#b62729;--tag-ink-dark:#e07e80}}"
     assert hot in css
     assert f".tag-{bad.pk}" not in css
+    assert f".tag-{newline.pk}" not in css
 
 
 # -- moves (B14) --------------------------------------------------------------------------

@@ -222,3 +222,22 @@ def test_a_salesperson_works_the_board_calendar_and_sheet_with_the_keyboard_alon
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/calendar/\?portfolio=.*#card-"))
     expect(card(page, walked)).to_be_focused()
+
+
+def test_a_right_click_opens_the_card_menu_and_leaves_the_keyboard_working(
+    page: Page, live_server, world_db: World
+):
+    """B22: the context menu is the card's; afterwards Enter still opens the sheet."""
+    w = world_db
+    deal = make_opportunity(w.portfolio_a, account=w.account_a, name="Right clicked")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/board/?portfolio={w.portfolio_a.pk}")
+
+    card(page, deal).locator(".card-account").click(button="right")
+    menu = page.locator("#card-menu")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(card(page, deal)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/opportunities/{deal.pk}/")

@@ -463,6 +463,13 @@ def test_a_renamed_opportunity_sorts_by_its_new_name(world: World):
     assert names(column(result, world.qualification).cards) == ["Mango", "Zéphyr"]
     assert Opportunity.objects.get(pk=first.pk).name_key == "zephyr"
 
+    # Without its accents a name may grow ("ß" is "ss"): its key is cut to its column.
+    long_name = "Straße " + "ß" * 190
+    services.opportunity_update(
+        user=world.alice, opportunity_id=first.pk, version=2, values={"name": long_name}
+    )
+    assert len(Opportunity.objects.get(pk=first.pk).name_key) == 200
+
 
 def test_sort_applies_within_a_card_limit(world: World):
     for day in (5, 1, 3):

@@ -59,6 +59,9 @@ def add_cards(world: World, count: int) -> list[Opportunity]:
                 created_by=world.alice,
             )
         )
+    for row in rows:
+        # What a save derives (the keys searches and sorts read), which bulk_create skips.
+        row.refresh_keys()
     created = Opportunity.objects.bulk_create(rows)
     through = Opportunity.tags.through
     through.objects.bulk_create(

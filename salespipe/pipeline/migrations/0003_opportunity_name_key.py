@@ -18,7 +18,8 @@ def fill_name_keys(apps, schema_editor):
         if not batch:
             return
         for opportunity in batch:
-            opportunity.name_key = search_key(opportunity.name)
+            # Cut to the column: removing accents may lengthen a name ("ß" is "ss").
+            opportunity.name_key = search_key(opportunity.name)[:200]
         Opportunity.objects.bulk_update(batch, ["name_key"])
         last = batch[-1].pk
 

@@ -507,15 +507,22 @@
   // (answers, live changes, *Show more*, live search hiding them): the stops follow.
   const stopOf = new Map();
 
-  function syncStops() {
-    for (const column of columns()) {
-      const cards = visibleCards(column);
-      const stop = cards.find((card) => card.dataset.id === stopOf.get(columnKey(column))) || cards[0];
-      for (const card of column.querySelectorAll("[data-card]")) {
-        const index = card === stop ? 0 : -1;
-        if (card.tabIndex !== index) card.tabIndex = index;
+  // The server draws every card out of the Tab order and what it holds in it, so that a page
+  // whose script didn't run still reaches each sheet; here what a card holds leaves it too.
+  function syncColumn(column) {
+    const cards = visibleCards(column);
+    const stop = cards.find((card) => card.dataset.id === stopOf.get(columnKey(column))) || cards[0];
+    for (const card of column.querySelectorAll("[data-card]")) {
+      const index = card === stop ? 0 : -1;
+      if (card.tabIndex !== index) card.tabIndex = index;
+      for (const control of card.querySelectorAll("a, button")) {
+        if (control.tabIndex !== -1) control.tabIndex = -1;
       }
     }
+  }
+
+  function syncStops() {
+    columns().forEach(syncColumn);
   }
 
   // A board wider than the screen says so: the side more columns scroll in from fades.
@@ -553,7 +560,7 @@
     const column = card && event.target === card ? columnOf(card) : null;
     if (!column) return;
     stopOf.set(columnKey(column), card.dataset.id);
-    syncStops();
+    syncColumn(column);
   });
 
   function neighbourColumn(card, step) {
@@ -592,10 +599,16 @@
       const other = cards[cards.indexOf(card) + (event.key === "ArrowDown" ? 1 : -1)];
       if (other) other.focus();
     } else if (horizontal) {
+      // To the next column that holds a card, over the empty ones; to its current stop.
       event.preventDefault();
-      const column = neighbourColumn(card, step);
-      const first = column ? visibleCards(column)[0] : null;
-      if (first) first.focus();
+      const all = columns();
+      for (let index = all.indexOf(columnOf(card)) + step; index >= 0 && index < all.length; index += step) {
+        const cards = visibleCards(all[index]);
+        if (cards.length) {
+          (cards.find((other) => other.tabIndex === 0) || cards[0]).focus();
+          break;
+        }
+      }
     }
   });
 
@@ -622,7 +635,9 @@
   // menu's key or click. The press that opened it is not also a tap.
   const LONG_PRESS_MS = 500;
   let press = null;
-  let pressedOpen = false;
+  // When a finger's long press opened the menu: the click its release makes, if any, comes
+  // within a second and is not a tap.
+  let pressedOpenAt = 0;
 
   function endPress() {
     if (press) clearTimeout(press.timer);
@@ -634,7 +649,7 @@
   }
 
   board.addEventListener("pointerdown", (event) => {
-    pressedOpen = false;
+    pressedOpenAt = 0;
     if (event.pointerType !== "touch") return;
     const card = event.target.closest("[data-card]");
     if (!card || event.target.closest("a, button")) return;
@@ -644,7 +659,7 @@
       y: event.clientY,
       timer: setTimeout(() => {
         press = null;
-        pressedOpen = true;
+        pressedOpenAt = performance.now();
         menuFromPointer(card);
       }, LONG_PRESS_MS),
     };
@@ -659,14 +674,14 @@
     if (!card || event.target.closest("a")) return;
     event.preventDefault();
     endPress();
-    pressedOpen = true;
     menuFromPointer(card);
   });
   board.addEventListener(
     "click",
     (event) => {
-      if (!pressedOpen) return;
-      pressedOpen = false;
+      const swallow = pressedOpenAt && performance.now() - pressedOpenAt < 1000;
+      pressedOpenAt = 0;
+      if (!swallow) return;
       event.preventDefault();
       event.stopPropagation();
     },
@@ -808,8 +823,10 @@
       if (!select) return;
       if (event.key === "Enter") {
         event.preventDefault();
-        select.dataset.pending = "";
         applyPending(select);
+      } else if (event.altKey || event.key === " ") {
+        // These open the list: what is chosen in it applies at once.
+        keyedSelect = null;
       } else if (KEYS_THAT_CHOOSE.includes(event.key) || event.key.length === 1) {
         keyedSelect = select;
       }
