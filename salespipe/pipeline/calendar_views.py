@@ -199,9 +199,13 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     query = CalendarQuery.from_params(request.GET)
     month = request.POST.get("month", "").strip()
     version = request.POST.get("version", "").strip()
+    # A late card re-dated from the board's menu: the answer is for the board.
+    on_board = request.GET.get("view") == "board"
 
     def answer(*, status: int = 200, message: str = "") -> HttpResponse:
-        return changes_response(request, [pk], status=status, message=message, calendar=True)
+        return changes_response(
+            request, [pk], status=status, message=message, calendar=not on_board
+        )
 
     if not version.isdigit():
         # Out of scope answers 404 before any other reason, as everywhere.
@@ -222,4 +226,6 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
                 "reason": reason,
             }
         return answer(status=422, message=reason)
+    if on_board:
+        return answer(message=_scheduled(scheduled))
     return answer(message=_outside(scheduled, query) or _scheduled(scheduled))

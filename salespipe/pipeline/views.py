@@ -28,10 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salespipe.activities import services as action_services
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import DomainError, InvalidInput
+from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import card_pages, dialogs, rules, selectors, services
 from salespipe.pipeline.board_params import BoardQuery
+from salespipe.pipeline.calendar_presenters import month_label
 from salespipe.pipeline.change_views import changes_response
 from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.errors import (
@@ -95,7 +97,15 @@ def board_context(
         "message": message,
         "today": timezone.localdate(),
         "now": timezone.now(),
+        **redate_offer(),
     }
+
+
+def redate_offer() -> dict[str, str]:
+    """What a late card's menu offers (B2): its expected date moved to this month's end."""
+    month = Month.of(timezone.localdate())
+    label = _("Expected by the end of %(month)s") % {"month": month_label(month, heading=False)}
+    return {"redate_month": str(month), "redate_label": label}
 
 
 def _board_response(

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.pipeline.models import Opportunity, OpportunityStatus, Quote
@@ -743,3 +744,28 @@ def test_the_home_tiles_open_the_boards_of_portfolios_and_groups(
     assert f'href="/board/?portfolio={world.portfolio_b.pk}"' in html
     assert f'href="/board/?group={world.projects.pk}"' in html
     assert alice_client.get(f"/board/?group={world.projects.pk}").status_code == 200
+
+
+def test_a_late_card_is_re_dated_from_the_board_to_this_months_end(
+    world: World, alice_client: Client
+):
+    """B2, C3: a late card's menu offers this month's end; the answer is for the board."""
+    from salespipe.lib.months import Month
+
+    deal = make_opportunity(world.portfolio_a, expected_signature_date=dt.date(2020, 1, 31))
+    page = alice_client.get(f"/board/?portfolio={world.portfolio_a.pk}").content.decode()
+    month = Month.of(timezone.localdate())
+    assert f'data-redate-month="{month}"' in page
+
+    answer = alice_client.post(
+        f"/calendar/opportunities/{deal.pk}/schedule/?portfolio={world.portfolio_a.pk}&view=board",
+        {"version": 1, "month": str(month)},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert answer.status_code == 200
+    deal.refresh_from_db()
+    assert deal.expected_signature_date == month.last_day
+    drawn = placed(answer.content.decode())[deal.pk]
+    assert drawn.column == str(world.qualification.pk)
+    assert 'class="late"' not in drawn.html

@@ -457,3 +457,35 @@ def test_columns_beyond_the_screen_are_signalled_on_the_side_they_scroll_in_from
 
     page.set_viewport_size({"width": 2400, "height": 800})
     expect(columns).not_to_have_class(re.compile(r"\bmore-(before|after)\b"))
+
+
+def test_a_late_card_is_re_dated_from_its_menu(page: Page, live_server, world_db: World):
+    """B2: a late card says how late it is and its menu moves it to this month's end."""
+    import datetime as dt
+
+    w = world_db
+    deal = make_opportunity(
+        w.portfolio_a,
+        account=w.account_a,
+        name="Slipped deal",
+        expected_signature_date=dt.date(2020, 1, 31),
+    )
+    log_in(page, live_server)
+    open_board(page, live_server, w.portfolio_a.pk)
+    expect(card(page, deal).locator("time.late")).to_have_attribute(
+        "title", re.compile(r"days late$")
+    )
+
+    card(page, deal).focus()
+    page.keyboard.press("Shift+F10")
+    page.locator("#card-menu").get_by_role(
+        "button", name=re.compile(r"^Expected by the end of ")
+    ).click()
+
+    expect(card(page, deal).locator("time.late")).to_have_count(0)
+    expect(page.locator("#board-status")).to_contain_text("Slipped deal is now expected in")
+    expect(card(page, deal)).to_be_focused()
+    deal.refresh_from_db()
+    from django.utils import timezone
+
+    assert deal.expected_signature_date >= timezone.localdate()

@@ -185,13 +185,15 @@
   }
 
   // C3: to the last day of `month` ("YYYY-MM"), or without a date ("").
-  function schedule(card, month) {
+  // From the board (`answerFor` "board"), the answer is drawn for the board.
+  function schedule(card, month, answerFor) {
     rememberFocus(card);
     const body = new FormData();
     body.append("version", card.dataset.version);
     body.append("month", month);
     card.setAttribute("aria-busy", "true");
-    return post(`${scheduleBase}${card.dataset.id}/schedule/`, body);
+    const forBoard = answerFor === "board" ? "?view=board" : "";
+    return post(`${scheduleBase}${card.dataset.id}/schedule/${forBoard}`, body);
   }
 
   // -- colleagues' changes (B21) -----------------------------------------------------------
@@ -722,6 +724,10 @@
       const label = format(app.dataset.msgMoveTo, { stage: column.dataset.stageName });
       buttons.push(menuButton(label, "move", { stage: column.dataset.stage }));
     }
+    // A late card is offered a new expected date: the end of this month.
+    if (card.querySelector("time.late") && app.dataset.redateMonth) {
+      buttons.push(menuButton(app.dataset.redateLabel, "redate", { month: app.dataset.redateMonth }));
+    }
     buttons.push(menuButton(app.dataset.labelWon, "win"));
     buttons.push(menuButton(app.dataset.labelLost, "lose"));
     buttons.push(menuButton(app.dataset.labelDelete, "delete"));
@@ -770,6 +776,7 @@
       const card = cardById(menu.dataset.cardId);
       if (!card) return;
       if (action === "actions") openActions(card);
+      else if (action === "redate") schedule(card, button.dataset.month, "board");
       else drop(card, action, button.dataset);
     });
     menu.addEventListener("close", () => {
