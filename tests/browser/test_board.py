@@ -488,4 +488,5 @@ def test_a_late_card_is_re_dated_from_its_menu(page: Page, live_server, world_db
     deal.refresh_from_db()
     from django.utils import timezone
 
+    assert deal.expected_signature_date is not None
     assert deal.expected_signature_date >= timezone.localdate()
