@@ -71,3 +71,37 @@ def test_the_api_tokens_page_is_usable_by_keyboard_and_clean_for_axe(
     page.wait_for_selector(".messages")
     assert page.locator(".token-list").count() == 0
     assert _blocking(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("width", [1440, 360])
+def test_the_admin_pages_the_product_adds_are_clean_for_axe(
+    live_server, page: Page, world_db: World, language: str, width: int
+):
+    """U1: the screens the product configures and saves through its services, with their
+    autocompletes (named by their labels) and inlines (reachable when they scroll on a
+    phone), in both languages, on a wide screen and a phone."""
+    from salespipe.test import make_opportunity
+
+    make_user("root", is_staff=True, is_superuser=True, language=language)
+    deal = make_opportunity(world_db.portfolio_a, account=world_db.account_a)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    found = {}
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:pipeline_opportunity_changelist"),
+        reverse("admin:pipeline_opportunity_change", args=[deal.pk]),
+        reverse("admin:customers_account_changelist"),
+        reverse("admin:customers_account_change", args=[world_db.account_a.pk]),
+        reverse("admin:org_collaborator_changelist"),
+        reverse("admin:org_collaborator_change", args=[world_db.alice.pk]),
+        reverse("admin:pipeline_tag_changelist"),
+    ):
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_load_state("load")
+        found[url] = _blocking(page)
+    assert {url: lines for url, lines in found.items() if lines} == {}
