@@ -1,8 +1,8 @@
 """Every page type reads well with assistive technologies, in French and English, on a wide
 screen and on a phone (U1; WCAG 2.2 AA as axe-core checks it): no critical or serious
 violation on the login, the board of a portfolio and of a group with its card menu, each
-dialog and the won and lost lists, the calendar, the creation form with its errors and each
-tab of the sheet."""
+dialog (move, won, lost, delete, actions, filters, keyboard shortcuts), the won and lost
+lists, the calendar, the creation form with its errors and each tab of the sheet."""
 
 import datetime as dt
 from decimal import Decimal
@@ -86,8 +86,8 @@ def test_every_page_type_has_no_serious_violation(
     world.alice.save(update_fields=["language"])
     empty, late = _cards(world)
     words = {
-        "en": {"won": "Won", "lost": "Lost", "delete": "Delete"},
-        "fr": {"won": "Gagnée", "lost": "Perdue", "delete": "Supprimer"},
+        "en": {"won": "Won", "lost": "Lost", "delete": "Delete", "actions": "Actions…"},
+        "fr": {"won": "Gagnée", "lost": "Perdue", "delete": "Supprimer", "actions": "Actions…"},
     }[language]
     page.set_viewport_size({"width": width, "height": 900})
     found: dict[str, list[str]] = {}
@@ -117,7 +117,7 @@ def test_every_page_type_has_no_serious_violation(
     check("move dialog")
     _closed_dialog(page)
 
-    for name in ("won", "lost", "delete"):
+    for name in ("won", "lost", "delete", "actions"):
         _menu_item(page, late, words[name])
         expect(page.locator("dialog[open]")).to_have_count(1)
         check(f"{name} dialog")
@@ -133,6 +133,17 @@ def test_every_page_type_has_no_serious_violation(
         page.locator(f"[data-open-list={outcome}]").click()
         expect(page.locator("dialog[data-closed-dialog][open]")).to_be_visible()
         check(f"{outcome} list")
+        _closed_dialog(page)
+    page.locator(".filter-button").click()
+    expect(page.locator("#filters-dialog")).to_be_visible()
+    check("filters dialog")
+    _closed_dialog(page)
+    # The keyboard's shortcuts: shown on a screen wide enough for a keyboard.
+    shortcuts = page.locator(".shortcuts-button")
+    if shortcuts.is_visible():
+        shortcuts.click()
+        expect(page.locator("#shortcuts-dialog")).to_be_visible()
+        check("shortcuts dialog")
         _closed_dialog(page)
 
     page.goto(f"{live_server.url}/board/?group={world.projects.pk}")
@@ -154,4 +165,5 @@ def test_every_page_type_has_no_serious_violation(
         check(f"sheet, {tab}")
 
     assert {name: lines for name, lines in found.items() if lines} == {}
-    assert len(found) == (18 if width < 480 else 17)
+    # On a phone, the tools unfolded instead of the keyboard's shortcuts.
+    assert len(found) == 20
