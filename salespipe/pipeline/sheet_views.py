@@ -389,7 +389,7 @@ def activities(request: AuthedRequest, pk: int) -> HttpResponse:
         "notes": request.POST.get("notes", ""),
     }
     try:
-        action_services.action_create(user=request.user, opportunity_id=pk, values=values)
+        created = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
     except InvalidInput as exc:
         context = activities_context(
             opportunity, user=request.user, data=request.POST, errors=exc.errors
@@ -397,7 +397,16 @@ def activities(request: AuthedRequest, pk: int) -> HttpResponse:
         return _tab_response(
             request, opportunity, "activities", context, status=422, error=str(exc)
         )
-    return _tab_response(request, opportunity, "activities")
+    return _activities_said(
+        request, opportunity, _("%(subject)s is planned.") % {"subject": created.subject}
+    )
+
+
+def _activities_said(request: AuthedRequest, opportunity: Opportunity, said: str) -> HttpResponse:
+    """The tab drawn again, with what changed said to a screen reader (U1)."""
+    context = activities_context(opportunity, user=request.user)
+    context["said"] = said
+    return _tab_response(request, opportunity, "activities", context)
 
 
 @login_required
@@ -406,8 +415,10 @@ def action_done(request: AuthedRequest, pk: int, action_id: int) -> HttpResponse
     """S4: an action of this opportunity is done."""
     opportunity = _load(request, pk)
     action = access.get(request.user, Action.objects.filter(opportunity_id=pk), action_id)
-    action_services.action_mark_done(user=request.user, action_id=action.pk)
-    return _tab_response(request, opportunity, "activities")
+    done = action_services.action_mark_done(user=request.user, action_id=action.pk)
+    return _activities_said(
+        request, opportunity, _("%(subject)s is done.") % {"subject": done.subject}
+    )
 
 
 # -- Contacts (S6) --------------------------------------------------------------------------

@@ -340,6 +340,7 @@ def test_an_action_is_added_and_marked_done_from_the_activities_tab(
         headers=SCRIPT,
     )
     assert added.status_code == 200
+    assert "<p hidden data-flash>Show the oven is planned.</p>" in added.content.decode()
     action = Action.objects.get(opportunity=deal)
     assert (action.kind, action.assignee_id, action.done) == (
         ActionKind.DEMO,
@@ -351,6 +352,7 @@ def test_an_action_is_added_and_marked_done_from_the_activities_tab(
     done = bob_client.post(f"/opportunities/{deal.pk}/activities/{action.pk}/done/", headers=SCRIPT)
     assert done.status_code == 200
     assert "Mark as done" not in done.content.decode()
+    assert "<p hidden data-flash>Show the oven is done.</p>" in done.content.decode()
     action.refresh_from_db()
     assert action.done is True
 
