@@ -1,5 +1,6 @@
-"""What every browser test does: log in through the form, find a card."""
+"""What every browser test does: log in through the form, find a card, ask axe-core."""
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page
 
 from salespipe.pipeline.models import Opportunity
@@ -16,3 +17,14 @@ def log_in(page: Page, live_server, username: str = "alice") -> None:
 
 def card(page: Page, opportunity: Opportunity) -> Locator:
     return page.locator(f'[data-card][data-id="{opportunity.pk}"]')
+
+
+def axe_blocking(page: Page) -> list[str]:
+    """axe-core's critical and serious violations on the page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {len(violation['nodes'])} × "
+        f"{violation['nodes'][0]['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"critical", "serious"}
+    ]

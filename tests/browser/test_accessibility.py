@@ -8,30 +8,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.pipeline.models import Tag, TagKind
 from salespipe.test import World, make_opportunity
 
-from .helpers import card, log_in
+from .helpers import axe_blocking, card, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Colours a user may pick for a tag, the light ones hardest to read on their own tint.
 TAG_COLOURS = ("#facc15", "#d97706", "#059669", "#ffffff", "#1e3a8a")
-
-
-def blocking(page: Page) -> list[str]:
-    """axe-core's critical and serious violations on the page, one line each."""
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {len(violation['nodes'])} × "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"critical", "serious"}
-    ]
 
 
 def _cards(world: World):
@@ -93,7 +81,14 @@ def test_every_page_type_has_no_serious_violation(
     found: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        found[name] = blocking(page)
+        found[name] = axe_blocking(page)
+
+    def check_dialog(opener: str, dialog: str, name: str) -> None:
+        """Opens a dialog with its button, checks the page with it open, closes it."""
+        page.locator(opener).click()
+        expect(page.locator(dialog)).to_be_visible()
+        check(name)
+        _closed_dialog(page)
 
     page.goto(f"{live_server.url}/login/")
     check("login")
@@ -130,21 +125,13 @@ def test_every_page_type_has_no_serious_violation(
         expect(page.locator("[data-open-list=won]")).to_be_visible()
         check("board, tools unfolded")
     for outcome in ("won", "lost"):
-        page.locator(f"[data-open-list={outcome}]").click()
-        expect(page.locator("dialog[data-closed-dialog][open]")).to_be_visible()
-        check(f"{outcome} list")
-        _closed_dialog(page)
-    page.locator(".filter-button").click()
-    expect(page.locator("#filters-dialog")).to_be_visible()
-    check("filters dialog")
-    _closed_dialog(page)
+        check_dialog(
+            f"[data-open-list={outcome}]", "dialog[data-closed-dialog][open]", f"{outcome} list"
+        )
+    check_dialog(".filter-button", "#filters-dialog", "filters dialog")
     # The keyboard's shortcuts: shown on a screen wide enough for a keyboard.
-    shortcuts = page.locator(".shortcuts-button")
-    if shortcuts.is_visible():
-        shortcuts.click()
-        expect(page.locator("#shortcuts-dialog")).to_be_visible()
-        check("shortcuts dialog")
-        _closed_dialog(page)
+    if page.locator(".shortcuts-button").is_visible():
+        check_dialog(".shortcuts-button", "#shortcuts-dialog", "shortcuts dialog")
 
     page.goto(f"{live_server.url}/board/?group={world.projects.pk}")
     expect(card(page, late)).to_be_visible()

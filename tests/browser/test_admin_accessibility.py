@@ -2,24 +2,14 @@
 the stage inline too, where mandatory fields are ticked, labels every input)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from salespipe.test import PASSWORD, World, make_user
 
+from .helpers import axe_blocking
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _blocking(page: Page) -> list[str]:
-    """axe-core's critical and serious violations on the page, one line each."""
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {len(violation['nodes'])} × "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"critical", "serious"}
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -37,7 +27,7 @@ def test_the_stage_template_page_labels_every_input_of_its_stage_rows(
     ):
         page.goto(f"{live_server.url}{url}")
         assert page.locator("#stages-group").is_visible()
-        assert _blocking(page) == [], url
+        assert axe_blocking(page) == [], url
         order = page.locator("#id_stages-0-order")
         assert order.get_attribute("aria-label") in {"Order", "Ordre"}
 
@@ -56,7 +46,7 @@ def test_the_api_tokens_page_is_usable_by_keyboard_and_clean_for_axe(
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}{reverse('profile:tokens')}")
-    assert _blocking(page) == []
+    assert axe_blocking(page) == []
     page.focus("#token-name")
     page.keyboard.type("Reporting")
     page.keyboard.press("Tab")
@@ -65,12 +55,12 @@ def test_the_api_tokens_page_is_usable_by_keyboard_and_clean_for_axe(
     issued = page.locator("#api-token")
     assert issued.inner_text().startswith("sp_")
     assert page.locator(".issued[role=status]").is_visible()
-    assert _blocking(page) == []
+    assert axe_blocking(page) == []
     page.get_by_role("button", name="Reporting").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".messages")
     assert page.locator(".token-list").count() == 0
-    assert _blocking(page) == []
+    assert axe_blocking(page) == []
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -103,5 +93,5 @@ def test_the_admin_pages_the_product_adds_are_clean_for_axe(
     ):
         page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("load")
-        found[url] = _blocking(page)
+        found[url] = axe_blocking(page)
     assert {url: lines for url, lines in found.items() if lines} == {}
