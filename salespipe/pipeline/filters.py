@@ -85,6 +85,12 @@ class BoardFilters:
     # The parameters that could not be read, with why; they filter nothing.
     errors: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter or a search leaves some open opportunities out; the sort and
+        unreadable parameters leave none out."""
+        return self != BoardFilters(sort=self.sort)
+
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "BoardFilters":
         errors: dict[str, str] = {}

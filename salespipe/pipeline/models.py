@@ -400,6 +400,13 @@ class Opportunity(models.Model):
             ),
             models.Index(fields=["company", "created_at", "id"], name="opp_company_created"),
             models.Index(fields=["company", "updated_at", "id"], name="opp_company_updated"),
+            # A column's open cards in their default order (B9): where a card goes after a
+            # change (B21) is found by walking back from it, whatever the column's length.
+            models.Index(
+                fields=["portfolio", "stage", "expected_signature_date", "id"],
+                condition=Q(status="open"),
+                name="opp_column_signature",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -451,6 +458,41 @@ class Opportunity(models.Model):
     @property
     def weighted_days(self) -> Decimal | None:
         return weighted(self.days, self.stage.probability)
+
+
+class ColumnTotal(models.Model):
+    """The open opportunities of a portfolio's stage in one currency, counted and summed
+    (SPEC B4): what a board without filters shows in its columns' headers and its summary.
+
+    Kept by database triggers on the opportunities (migration 0004), in the transaction of
+    the change, whatever the door: a board reads a few rows of these instead of summing
+    every open opportunity of the portfolio, so that a move's answer (B21) and the board
+    itself cost the same with 100 cards or 100,000. A column's figures are spread over
+    eight rows, its opportunities' ids modulo 8 (`shard`), so that concurrent moves rarely
+    wait on the same row. Amounts and days are kept in hundredths, as integers: exact on
+    every database, however many changes are added up. Only sums are read from here.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    currency = models.ForeignKey(Currency, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+    # How many of them have an amount: none, and the column has no amount to convert.
+    amounts = models.IntegerField(default=0)
+    amount_cents = models.BigIntegerField(default=0)
+    days_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "stage", "currency", "shard"], name="column_total_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.portfolio_id}/{self.stage_id}/{self.currency_id}#{self.shard}"
 
 
 class Recurrence(models.TextChoices):

@@ -1,6 +1,6 @@
 """The non-trivial reads of the pipeline; their query count never grows with the data."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -22,6 +22,7 @@ from salespipe.org.rates import RateTable
 from salespipe.pipeline.cards import Card, read_cards
 from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import (
+    ColumnTotal,
     Opportunity,
     OpportunityStatus,
     Portfolio,
@@ -205,6 +206,8 @@ class _Scope:
     stages: list[Stage]
     # The open opportunities in this scope that the user may see, before any filter.
     opportunities: QuerySet[Opportunity]
+    # Their totals as the database keeps them, per column and currency.
+    column_totals: QuerySet[ColumnTotal]
     currency: Currency
     can_create: bool
 
@@ -237,6 +240,7 @@ def _resolve_scope(
     if sum(chosen) != 1:
         raise InvalidInput({"__all__": [_("Choose one portfolio, one group or all portfolios.")]})
     visible = access.scoped(user, Opportunity.objects.filter(status=OpportunityStatus.OPEN))
+    kept = access.scoped(user, ColumnTotal.objects.all())
     if portfolio_id is not None:
         portfolio = (
             Portfolio.objects.select_related("company__currency", "template")
@@ -252,6 +256,7 @@ def _resolve_scope(
             template=portfolio.template,
             stages=sorted(stages, key=stage_position),
             opportunities=visible.filter(portfolio=portfolio),
+            column_totals=kept.filter(portfolio=portfolio),
             currency=portfolio.company.currency,
             can_create=portfolio.company_id in company_ids(user),
         )
@@ -266,6 +271,7 @@ def _resolve_scope(
             template=template,
             stages=sorted(stages, key=stage_position),
             opportunities=visible.filter(portfolio__template=template),
+            column_totals=kept.filter(portfolio__template=template),
             currency=_first_company_currency(user, None),
             can_create=False,
         )
@@ -281,6 +287,7 @@ def _resolve_scope(
         template=None,
         stages=stages,
         opportunities=visible,
+        column_totals=kept,
         currency=_first_company_currency(user, None),
         can_create=False,
     )
@@ -340,6 +347,45 @@ def _aggregate(
         .values(bucket, "stage_id", "stage__probability", "currency_id")
         .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
     )
+    return _summed(rows, bucket, table, weighted)
+
+
+def _kept_aggregate(
+    column_totals: QuerySet[ColumnTotal], table: RateTable, weighted: bool
+) -> _Aggregate:
+    """As `_aggregate` by stage for opportunities no filter narrows, from the totals the
+    database keeps: a few rows per column, however many opportunities it holds."""
+    rows = (
+        column_totals.order_by()
+        .values("stage_id", "stage__probability", "currency_id")
+        .annotate(
+            n=Sum("count"),
+            amounts=Sum("amounts"),
+            amount_cents=Sum("amount_cents"),
+            days_cents=Sum("days_cents"),
+        )
+        .filter(n__gt=0)
+    )
+    return _summed(
+        (
+            {
+                **row,
+                "amount_sum": Decimal(row["amount_cents"]).scaleb(-2) if row["amounts"] else None,
+                "days_sum": Decimal(row["days_cents"]).scaleb(-2),
+            }
+            for row in rows
+        ),
+        "stage_id",
+        table,
+        weighted,
+    )
+
+
+def _summed(
+    rows: Iterable[dict[str, Any]], bucket: str, table: RateTable, weighted: bool
+) -> _Aggregate:
+    """The totals of grouped rows, each of one stage and currency: converted into the
+    table's currency, and weighted by the stage's probability when asked."""
     result = _Aggregate(by_bucket={}, by_stage={}, overall=_Sum(), rates=table, missing_rates=[])
     for row in rows:
         amount: Decimal | None = row["amount_sum"]
@@ -389,7 +435,15 @@ def _board_of(
 ) -> Board:
     """The board of `scope` with `cards` in their columns and every total."""
     assert scope.template is not None
-    totals = _aggregate(matching, "stage_id", scope.rates, weighted)
+    totals = (
+        _aggregate(matching, "stage_id", scope.rates, weighted)
+        if filters.narrows
+        else _kept_aggregate(
+            scope.column_totals.filter(stage_id__in=[stage.pk for stage in scope.stages]),
+            scope.rates,
+            weighted,
+        )
+    )
     by_stage: dict[int, list[Card]] = {}
     for card in cards:
         by_stage.setdefault(card.stage_id, []).append(card)
@@ -594,8 +648,12 @@ def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
         return Q(**{f"{_SORT_ALIAS}__isnull": False}) | Q(
             **{f"{_SORT_ALIAS}__isnull": True}, pk__lt=pk
         )
-    before = "gt" if descending else "lt"
-    return Q(**{f"{_SORT_ALIAS}__{before}": value}) | Q(**{_SORT_ALIAS: value}, pk__lt=pk)
+    before, bound = ("gt", "gte") if descending else ("lt", "lte")
+    # The bound says again what the two branches say, as a range the database can walk an
+    # index back from (`opp_column_signature`); an OR alone makes it scan from the end.
+    return Q(**{f"{_SORT_ALIAS}__{bound}": value}) & (
+        Q(**{f"{_SORT_ALIAS}__{before}": value}) | Q(**{_SORT_ALIAS: value}, pk__lt=pk)
+    )
 
 
 def _placed[K](
