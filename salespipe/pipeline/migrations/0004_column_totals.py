@@ -6,10 +6,10 @@ partial index lets a change find the card its card goes after by walking a colum
 it, however long the column.
 """
 
-import django.db.models.deletion
-from django.conf import settings
 from collections.abc import Callable
 
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -216,8 +216,7 @@ def drop(apps, schema_editor):
         schema_editor.execute(POSTGRES_DROP, None)
     elif vendor == "sqlite":
         for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    apps.get_model("pipeline", "ColumnTotal").objects.all().delete()
+            schema_editor.execute(statement, None)
 
 
 class Migration(migrations.Migration):
