@@ -91,7 +91,7 @@ fallback = Router(auth=None)
 @fallback.api_operation(
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:address}", include_in_schema=False
 )
-def unknown_address(request: HttpRequest, address: str) -> HttpResponse:
+def unknown_address(request: HttpRequest, address: str) -> HttpResponse:  # noqa: ARG001 (a view is given its request)
     raise Http404(address)
 
 

@@ -44,7 +44,7 @@ class OfflineSwagger(DocsBase):
         return render(request, "api/docs.html", context)
 
 
-def swagger_asset(request: HttpRequest, name: str) -> FileResponse:
+def swagger_asset(request: HttpRequest, name: str) -> FileResponse:  # noqa: ARG001 (a view is given its request)
     content_type = SWAGGER_ASSETS.get(name)
     if content_type is None:
         raise Http404(name)

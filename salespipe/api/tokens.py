@@ -63,7 +63,10 @@ def _key(token_id: Any) -> int:
 
 @receiver(pre_save, sender=Collaborator)
 def _note_password_change(
-    sender: type, instance: Collaborator, update_fields: Any = None, **_kwargs: Any
+    sender: type,  # noqa: ARG001 (signals pass their arguments by name)
+    instance: Collaborator,
+    update_fields: Any = None,
+    **_kwargs: Any,
 ) -> None:
     """Before a save, whether it changes the password: a new one, or none usable any more;
     not the same password stored with a stronger hash, as logging in may do."""
@@ -81,7 +84,10 @@ def _note_password_change(
 
 @receiver(post_save, sender=Collaborator)
 def _revoke_with_password_or_account(
-    sender: type, instance: Collaborator, created: bool, **_kwargs: Any
+    sender: type,  # noqa: ARG001 (signals pass their arguments by name)
+    instance: Collaborator,
+    created: bool,
+    **_kwargs: Any,
 ) -> None:
     if created:
         return

@@ -76,7 +76,7 @@ def create_customers(
             account.refresh_keys()
             rows.append(account)
         accounts[company.pk] = Account.objects.bulk_create(rows, batch_size=BATCH)
-    contacts = _create_contacts(rng, accounts, reference)
+    contacts = _create_contacts(rng, accounts)
     return Customers(accounts=accounts, contacts=contacts)
 
 
@@ -98,7 +98,7 @@ def _unique_name(rng: random.Random, taken: set[str], swiss: bool) -> str:
 
 
 def _create_contacts(
-    rng: random.Random, accounts: dict[int, list[Account]], reference: dt.date
+    rng: random.Random, accounts: dict[int, list[Account]]
 ) -> dict[int, list[Contact]]:
     rows = []
     for company_accounts in accounts.values():

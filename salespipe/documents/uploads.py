@@ -5,6 +5,8 @@ file never fills the disk or the memory. The handler reads the body as it arrive
 in place before anything reads `request.POST` or `request.FILES`.
 """
 
+from typing import override
+
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
@@ -25,6 +27,7 @@ class SizeLimitHandler(FileUploadHandler):
             raise SkipFile
         return raw_data
 
+    @override
     def file_complete(self, file_size: int) -> None:
         return None
 

@@ -6,7 +6,7 @@ This key costs what the database's own date functions cost. The project runs on 
 PostgreSQL (DESIGN.md); another database gets a clear error rather than a slow query.
 """
 
-from typing import Any
+from typing import Any, override
 
 from django.db import NotSupportedError
 from django.db.models import CharField, Func
@@ -16,6 +16,7 @@ class MonthKey(Func):
     arity = 1
     output_field = CharField()
 
+    @override
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         raise NotSupportedError(f"MonthKey is not written for {connection.vendor}.")
 

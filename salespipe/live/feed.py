@@ -71,7 +71,7 @@ def _subscription(user: Collaborator, query: CalendarQuery) -> Subscription:
     raise Http404
 
 
-def _no_delivery(events: list[Event]) -> None:
+def _no_delivery(_events: list[Event]) -> None:
     raise RuntimeError("A subscription delivers once its stream has started.")
 
 

@@ -190,7 +190,7 @@ def build_form(
     return CreateForm(fields=fields, portfolio=portfolio, stage=stage, errors=leftover)
 
 
-def _context(request: AuthedRequest, setup: Setup, form: CreateForm) -> dict[str, Any]:
+def _context(setup: Setup, form: CreateForm) -> dict[str, Any]:
     back = (
         reverse("customers:account", args=[setup.account.pk]) + "?tab=opportunities"
         if setup.account is not None
@@ -208,7 +208,7 @@ def _context(request: AuthedRequest, setup: Setup, form: CreateForm) -> dict[str
 def _form_response(
     request: AuthedRequest, setup: Setup, form: CreateForm, status: int
 ) -> HttpResponse:
-    context = _context(request, setup, form)
+    context = _context(setup, form)
     if from_script(request):
         response = render(request, "pipeline/_create_form.html", context, status=status)
         response[FRAGMENT_HEADER] = "form"

@@ -159,7 +159,7 @@ def weighted(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def tag_styles(request: AuthedRequest) -> HttpResponse:
+def tag_styles(request: AuthedRequest) -> HttpResponse:  # noqa: ARG001 (a view is given its request)
     """The tags' colours as a stylesheet: the page's policy allows no inline style."""
     response = HttpResponse(tag_stylesheet(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=60"
@@ -189,11 +189,21 @@ def _submitted(request: AuthedRequest) -> bool:
     return request.POST.get("dialog") == "1"
 
 
+# The dialog a refused change opens: built from the errors, and from what the service
+# reported missing when it reported it (a move's dialog asks exactly for that).
+DialogFor = Callable[[dict[str, list[str]], MissingFields | None], Dialog | None]
+
+
+def _same_dialog(dialog: Callable[[dict[str, list[str]]], Dialog]) -> DialogFor:
+    """For a change whose dialog always asks the same steps, whatever is reported missing."""
+    return lambda errors, _missing: dialog(errors)
+
+
 def _run(
     request: AuthedRequest,
     pk: int,
     change: Callable[[], str],
-    dialog: Callable[[dict[str, list[str]], MissingFields | None], Dialog | None],
+    dialog: DialogFor | None,
 ) -> HttpResponse:
     """Applies `change` and answers with what it changed and the sentence that says it; a
     missing or bad value opens the dialog (built from what the service reports missing), a
@@ -202,12 +212,12 @@ def _run(
         done = change()
     except MissingFields as exc:
         errors = dialogs.required_errors(exc.missing) if _submitted(request) else {}
-        shown = dialog(errors, exc)
+        shown = dialog(errors, exc) if dialog is not None else None
         if shown is not None:
             return _dialog_response(request, shown)
         return changes_response(request, [pk], status=409, message=str(exc))
     except InvalidInput as exc:
-        shown = dialog(exc.errors, None)
+        shown = dialog(exc.errors, None) if dialog is not None else None
         if shown is not None and not shown.errors:
             return _dialog_response(request, shown)
         return changes_response(request, [pk], status=409, message=str(exc))
@@ -298,7 +308,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     values = dialogs.posted_values(request.POST)
 
-    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
         steps = builder.stage_steps(dialogs.open_steps_before_win(opportunity))
         asked = {f.name for step in steps for f in step.fields}
@@ -328,7 +338,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return _("%(name)s marked as won.") % {"name": won.name}
 
-    return _run(request, pk, change, dialog)
+    return _run(request, pk, change, _same_dialog(dialog))
 
 
 @login_required
@@ -338,7 +348,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = _load(request, pk)
     query = BoardQuery.from_params(request.GET)
 
-    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
         step = builder.lose_step()
         step.current = True
@@ -366,7 +376,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return _("%(name)s marked as lost.") % {"name": lost.name}
 
-    return _run(request, pk, change, dialog)
+    return _run(request, pk, change, _same_dialog(dialog))
 
 
 @login_required
@@ -402,10 +412,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return _("%(name)s deleted.") % {"name": opportunity.name}
 
-    def no_dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
-        return None
-
-    return _run(request, pk, change, no_dialog)
+    return _run(request, pk, change, None)
 
 
 def _reuse_portfolios(opportunity: Opportunity) -> list[Portfolio]:
@@ -427,7 +434,7 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     data = request.POST if request.method == "POST" else QueryDict()
 
-    def dialog(errors: dict[str, list[str]], missing: MissingFields | None = None) -> Dialog:
+    def dialog(errors: dict[str, list[str]]) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, data, errors)
         account = dialogs.DialogField(
             name="account_name",
@@ -487,7 +494,7 @@ def reuse(request: AuthedRequest, pk: int) -> HttpResponse:
             "stage": reused.stage.name,
         }
 
-    return _run(request, pk, change, dialog)
+    return _run(request, pk, change, _same_dialog(dialog))
 
 
 # -- actions (B20) --------------------------------------------------------------------------

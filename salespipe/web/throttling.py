@@ -64,7 +64,10 @@ def refusal_message() -> str:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: Any = None, credentials: Any = None
+    request: HttpRequest,
+    # django-axes calls its lockout answer with these too.
+    original_response: Any = None,  # noqa: ARG001
+    credentials: Any = None,  # noqa: ARG001
 ) -> HttpResponse:
     """429, with `Retry-After`: JSON for the API, a page for the login forms."""
     response: HttpResponse
@@ -88,7 +91,12 @@ def token_failed(request: HttpRequest) -> None:
 
 
 @receiver(user_logged_in)
-def clear_the_accounts_failures(sender: Any, request: Any, user: Any, **_kwargs: Any) -> None:
+def clear_the_accounts_failures(
+    sender: Any,  # noqa: ARG001 (signals pass their arguments by name)
+    request: Any,  # noqa: ARG001
+    user: Any,
+    **_kwargs: Any,
+) -> None:
     """A success clears the failures counted against that account, and only those.
 
     (django-axes' own reset on success also clears every failure of the address, so that

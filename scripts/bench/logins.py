@@ -12,8 +12,6 @@ from typing import Any
 
 from django.test import Client
 
-from .world import BenchWorld
-
 TRIES = 20
 
 
@@ -27,7 +25,7 @@ def _post_times(client: Client, username: str, tries: int) -> tuple[list[float],
     return times, statuses
 
 
-def measure_logins(world: BenchWorld) -> dict[str, Any]:
+def measure_logins() -> dict[str, Any]:
     from axes.models import AccessAttempt
     from django.conf import settings
 

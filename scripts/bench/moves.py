@@ -164,7 +164,7 @@ def _races(
     lock = threading.Lock()
     current = {"stage": card.stage_id, "version": card.version}
 
-    def racer(index: int) -> None:
+    def racer(_index: int) -> None:
         api = ApiClient(base, token)
         for number in range(rounds):
             barrier.wait()

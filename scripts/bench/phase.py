@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if connection.vendor == "sqlite":
         from .logins import measure_logins
 
-        result["logins"] = measure_logins(world)
+        result["logins"] = measure_logins()
         say(f"logins: a refused try costs {result['logins']['ratio']:.3f}× a normal one")
     if args.moves:
         from .moves import measure_moves

@@ -278,7 +278,9 @@ def _groups() -> QuerySet[StageTemplate]:
     summary="The portfolio groups: each stage template with the portfolios built from it",
 )
 def list_portfolio_groups(
-    request: HttpRequest, filters: Query[NameFilters], page: Query[PageParams]
+    request: HttpRequest,  # noqa: ARG001 (a view is given its request)
+    filters: Query[NameFilters],
+    page: Query[PageParams],
 ) -> PageResult[StageTemplate]:
     return paginate(_groups(), page, Ordering.of(filters.sort))
 
