@@ -6,7 +6,7 @@ header that names the fragment a view answers with.
 from typing import Any
 
 from django.http import QueryDict
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salespipe.live.hub import enabled as live_enabled
@@ -21,14 +21,6 @@ from salespipe.pipeline.models import Portfolio, Tag, TagKind
 
 # The board's script reads it to know whether it got the page's body or a dialog.
 FRAGMENT_HEADER = "X-Fragment"
-
-
-def url_if_defined(name: str) -> str:
-    """The URL of `name`, or "" while that page is not built, so nothing links to a dead end."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 def sort_choices() -> list[tuple[str, str]]:
@@ -77,8 +69,7 @@ def create_url(portfolio: Portfolio | None, can_create: bool) -> str:
     """The *+ Opportunity* button's address: one portfolio of the user's companies only (B7)."""
     if not can_create or portfolio is None:
         return ""
-    base = url_if_defined("pipeline:opportunity_create")
-    return f"{base}?portfolio={portfolio.pk}" if base else ""
+    return f"{reverse('pipeline:opportunity_create')}?portfolio={portfolio.pk}"
 
 
 def header_context(user: Collaborator) -> dict[str, Any]:
@@ -112,7 +103,7 @@ def header_context(user: Collaborator) -> dict[str, Any]:
         "tags": list(Tag.objects.filter(kind=TagKind.OPPORTUNITY)),
         "currencies": list(Currency.objects.all()),
         "sort_choices": sort_choices(),
-        "calendar_url": url_if_defined("pipeline:calendar"),
+        "calendar_url": reverse("pipeline:calendar"),
     }
 
 

@@ -5,7 +5,6 @@ and its markup, whose data attributes let live search and its totals work withou
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -13,12 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.card_html import CardRenderer
 from salespipe.pipeline.cards import Card
+from salespipe.pipeline.selectors import Column
 from salespipe.web.late_fragments import LateFragments
-
-
-class ColumnLike(Protocol):
-    @property
-    def cards(self) -> Sequence[Card]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +26,7 @@ class DrawnCards:
 
 @dataclass(frozen=True)
 class ColumnView:
-    column: Any
+    column: Column
     cards: DrawnCards
     # *Show more*'s address when the column holds more than it draws.
     more_url: str = ""
@@ -64,7 +59,7 @@ def present_cards(
 
 
 def present_columns(
-    columns: Sequence[ColumnLike], rates: RateTable, late: LateFragments
+    columns: Sequence[Column], rates: RateTable, late: LateFragments
 ) -> list[ColumnView]:
     renderer = card_renderer()
     return [

@@ -627,7 +627,7 @@ def calendar(
 class PlacedCard:
     card: Card
     # The column's key: a stage id on the board, a month (None: *No date*) on the calendar.
-    column: Any
+    column: int | Month | None
     # The id of the card just before it in its column's order; None when it comes first.
     after: int | None
 
@@ -656,7 +656,7 @@ def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
     )
 
 
-def _placed[K](
+def _placed[K: int | Month | None](
     scope: _Scope,
     matching: QuerySet[Opportunity],
     partitions: Mapping[K, Q],

@@ -1,8 +1,7 @@
 """How amounts, days and dates read in the user's language (SPEC B2, B3, B6), via Babel.
 
-`{% load display %}` then `{{ amount|money:currency_code }}`, `{{ days|days }}`,
-`{{ day|short_date }}`, and `{% url_if_defined "pipeline:opportunity" id %}`, which gives ""
-while a page is not built yet, so that nothing links to a dead end.
+`{% load display %}` then `{{ amount|money:currency_code }}`, `{{ days|days }}` and
+`{{ day|short_date }}`.
 """
 
 import datetime as dt
@@ -14,7 +13,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_name
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -97,12 +95,3 @@ def plain_number(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(value, "f")
-
-
-@register.simple_tag
-def url_if_defined(name: str, *args: object) -> str:
-    """The URL of `name` with `args`, or "" when no such page exists (yet)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
