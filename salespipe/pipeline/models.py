@@ -470,7 +470,12 @@ class ColumnTotal(models.Model):
     itself cost the same with 100 cards or 100,000. A column's figures are spread over
     eight rows, its opportunities' ids modulo 8 (`shard`), so that concurrent moves rarely
     wait on the same row. Amounts and days are kept in hundredths, as integers: exact on
-    every database, however many changes are added up. Only sums are read from here.
+    every database, however many changes are added up. Only sums are read from here, and
+    nothing but the triggers writes here (`column_totals` refuses a fixture's rows).
+
+    A later migration that rebuilds the opportunities' table must create the triggers again
+    (on SQLite, a rebuild drops them; on PostgreSQL, changing the type of a column they watch
+    is refused): `test_column_totals` checks that they are in place after every migration.
     """
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
@@ -487,7 +492,8 @@ class ColumnTotal(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["portfolio", "stage", "currency", "shard"], name="column_total_key"
+                fields=["company", "portfolio", "stage", "currency", "shard"],
+                name="column_total_key",
             )
         ]
 

@@ -3,11 +3,15 @@ opportunities gives, whatever wrote them, and what a board without filters shows
 
 import datetime as dt
 import importlib
+import re
 import threading
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
@@ -229,3 +233,62 @@ def test_moves_at_once_between_two_columns_both_ways_never_deadlock(world: World
         thread.join()
     assert failures == []
     assert kept() == summed_from_opportunities()
+
+
+@pytest.mark.django_db
+def test_the_triggers_are_in_place_after_every_migration():
+    # The test database is built by running every migration: a later one that rebuilt the
+    # opportunities' table without creating the triggers again is caught here.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'pipeline_opportunity'::regclass "
+                "AND NOT tgisinternal"
+            )
+            expected = {"pipeline_opportunity_column_totals"}
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'pipeline_opportunity'"
+            )
+            expected = {
+                f"pipeline_column_totals_{event}" for event in ("insert", "delete", "update")
+            }
+        assert {row[0] for row in cursor.fetchall()} >= expected
+
+
+def test_an_opportunity_counts_for_its_own_company_after_its_portfolio_changes_hands(
+    world: World,
+):
+    # A portfolio emptied of company A's opportunities, then given to company B: B's new
+    # opportunities are B's in the totals, and A's users see none of them.
+    portfolio = world.portfolio_a2
+    # One in each shard, so that company B's opportunity lands on a row A's left behind.
+    for _ in range(8):
+        make_opportunity(portfolio, amount=Decimal(10), currency_id=world.eur.pk)
+    Opportunity.objects.filter(portfolio=portfolio).delete()
+    portfolio.company = world.company_b
+    portfolio.save()
+    make_opportunity(portfolio, amount=Decimal(30), currency_id=world.eur.pk)
+    assert kept() == summed_from_opportunities()
+    assert set(ColumnTotal.objects.filter(count__gt=0).values_list("company_id", flat=True)) == {
+        world.company_b.pk
+    }
+    seen_by_a = selectors.board(user=world.alice, portfolio_id=portfolio.pk, card_limit=0)
+    assert seen_by_a.summary.count == 0
+    seen_by_b = selectors.board(user=world.charlie, portfolio_id=portfolio.pk, card_limit=0)
+    assert seen_by_b.summary.count == 1
+    # In B's currency, as B's board shows every amount.
+    assert seen_by_b.summary.amount == seen_by_b.rates.convert(Decimal(30), world.eur.pk)
+
+
+def test_a_fixture_carrying_column_totals_is_refused_and_writes_nothing(
+    world: World, tmp_path: Path
+):
+    make_opportunity(world.portfolio_a, amount=Decimal(10))
+    dump = tmp_path / "dump.json"
+    call_command("dumpdata", "pipeline.columntotal", output=str(dump), verbosity=0)
+    ColumnTotal.objects.all().delete()
+    with pytest.raises(ImproperlyConfigured, match=re.escape("--exclude pipeline.columntotal")):
+        call_command("loaddata", str(dump), verbosity=0)
+    assert not ColumnTotal.objects.exists()

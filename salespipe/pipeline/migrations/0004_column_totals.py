@@ -15,8 +15,8 @@ from django.db import migrations, models
 
 # --- The column totals' triggers --------------------------------------------------------------
 #
-# Each change of an opportunity adds itself to the row of its column (portfolio, stage,
-# currency, shard) when it is open, and takes itself out of the row it left. A row is created
+# Each change of an opportunity adds itself to the row of its column (company, portfolio,
+# stage, currency, shard) when it is open, and takes itself out of the row it left. A row is created
 # when a first open opportunity arrives; taking out only updates, so that a table emptied
 # before the opportunities (as tests flush them) is not refilled with negative rows.
 
@@ -36,7 +36,7 @@ BEGIN
             k_company, k_portfolio, k_stage, k_currency, k_shard,
             d_count, d_amounts, d_amount, d_days
         )
-        ON CONFLICT (portfolio_id, stage_id, currency_id, shard) DO UPDATE SET
+        ON CONFLICT (company_id, portfolio_id, stage_id, currency_id, shard) DO UPDATE SET
             count = t.count + EXCLUDED.count,
             amounts = t.amounts + EXCLUDED.amounts,
             amount_cents = t.amount_cents + EXCLUDED.amount_cents,
@@ -47,7 +47,7 @@ BEGIN
             amounts = amounts + d_amounts,
             amount_cents = amount_cents + d_amount,
             days_cents = days_cents + d_days
-        WHERE portfolio_id = k_portfolio AND stage_id = k_stage
+        WHERE company_id = k_company AND portfolio_id = k_portfolio AND stage_id = k_stage
             AND currency_id = k_currency AND shard = k_shard;
     END IF;
 END;
@@ -84,8 +84,8 @@ BEGIN
         RETURN NULL;
     END IF;
     IF OLD.status = 'open' AND NEW.status = 'open'
-        AND (OLD.portfolio_id, OLD.stage_id, OLD.currency_id)
-            = (NEW.portfolio_id, NEW.stage_id, NEW.currency_id) THEN
+        AND (OLD.company_id, OLD.portfolio_id, OLD.stage_id, OLD.currency_id)
+            = (NEW.company_id, NEW.portfolio_id, NEW.stage_id, NEW.currency_id) THEN
         -- The same row: only what changed, and nothing when nothing did.
         IF OLD.amount IS DISTINCT FROM NEW.amount OR OLD.days IS DISTINCT FROM NEW.days THEN
             PERFORM pipeline_column_total_add(
@@ -98,11 +98,11 @@ BEGIN
         END IF;
         RETURN NULL;
     END IF;
-    -- Two rows, always locked in the same order (portfolio, stage, currency): two moves
-    -- between the same columns in opposite directions never wait on each other's row.
+    -- Two rows, always locked in the same order (their key): two moves between the same
+    -- columns in opposite directions never wait on each other's row.
     IF OLD.status = 'open' AND NEW.status = 'open'
-        AND (OLD.portfolio_id, OLD.stage_id, OLD.currency_id)
-            > (NEW.portfolio_id, NEW.stage_id, NEW.currency_id) THEN
+        AND (OLD.company_id, OLD.portfolio_id, OLD.stage_id, OLD.currency_id)
+            > (NEW.company_id, NEW.portfolio_id, NEW.stage_id, NEW.currency_id) THEN
         PERFORM pipeline_column_total_in(NEW);
         PERFORM pipeline_column_total_out(OLD);
         RETURN NULL;
@@ -114,7 +114,8 @@ END;
 $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER pipeline_opportunity_column_totals
-    AFTER INSERT OR DELETE OR UPDATE OF status, portfolio_id, stage_id, currency_id, amount, days
+    AFTER INSERT OR DELETE OR UPDATE OF
+        status, company_id, portfolio_id, stage_id, currency_id, amount, days
     ON pipeline_opportunity
     FOR EACH ROW EXECUTE FUNCTION pipeline_opportunity_column_totals();
 """
@@ -146,7 +147,7 @@ _SQLITE_IN = f"""
     SELECT NEW.company_id, NEW.portfolio_id, NEW.stage_id, NEW.currency_id, NEW.id % {SHARDS},
         1, NEW.amount IS NOT NULL, {_sqlite_cents("NEW.amount")}, {_sqlite_cents("NEW.days")}
     WHERE NEW.status = 'open'
-    ON CONFLICT (portfolio_id, stage_id, currency_id, shard) DO UPDATE SET
+    ON CONFLICT (company_id, portfolio_id, stage_id, currency_id, shard) DO UPDATE SET
         count = count + excluded.count,
         amounts = amounts + excluded.amounts,
         amount_cents = amount_cents + excluded.amount_cents,
@@ -159,7 +160,8 @@ _SQLITE_OUT = f"""
         amounts = amounts - (OLD.amount IS NOT NULL),
         amount_cents = amount_cents - {_sqlite_cents("OLD.amount")},
         days_cents = days_cents - {_sqlite_cents("OLD.days")}
-    WHERE OLD.status = 'open' AND portfolio_id = OLD.portfolio_id
+    WHERE OLD.status = 'open' AND company_id = OLD.company_id
+        AND portfolio_id = OLD.portfolio_id
         AND stage_id = OLD.stage_id AND currency_id = OLD.currency_id
         AND shard = OLD.id % {SHARDS};
 """
@@ -171,7 +173,7 @@ SQLITE_CREATE = [
     f"""CREATE TRIGGER pipeline_column_totals_delete AFTER DELETE ON pipeline_opportunity
     BEGIN {_SQLITE_OUT} END""",
     f"""CREATE TRIGGER pipeline_column_totals_update
-    AFTER UPDATE OF status, portfolio_id, stage_id, currency_id, amount, days
+    AFTER UPDATE OF status, company_id, portfolio_id, stage_id, currency_id, amount, days
     ON pipeline_opportunity
     BEGIN {_SQLITE_OUT} {_SQLITE_IN} END""",
 ]
@@ -188,11 +190,11 @@ INSERT INTO pipeline_columntotal (
     company_id, portfolio_id, stage_id, currency_id, shard,
     count, amounts, amount_cents, days_cents
 )
-SELECT MIN(company_id), portfolio_id, stage_id, currency_id, id % {SHARDS},
+SELECT company_id, portfolio_id, stage_id, currency_id, id % {SHARDS},
     COUNT(*), COUNT(amount), SUM({cents("amount")}), SUM({cents("days")})
 FROM pipeline_opportunity
 WHERE status = 'open'
-GROUP BY portfolio_id, stage_id, currency_id, id % {SHARDS}
+GROUP BY company_id, portfolio_id, stage_id, currency_id, id % {SHARDS}
 """
 
 
@@ -266,7 +268,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='columntotal',
-            constraint=models.UniqueConstraint(fields=('portfolio', 'stage', 'currency', 'shard'), name='column_total_key'),
+            constraint=models.UniqueConstraint(fields=('company', 'portfolio', 'stage', 'currency', 'shard'), name='column_total_key'),
         ),
         migrations.RunPython(create, drop),
     ]
