@@ -16,9 +16,9 @@ from django.db import migrations, models
 # --- The column totals' triggers --------------------------------------------------------------
 #
 # Each change of an opportunity adds itself to the row of its column (company, portfolio,
-# stage, currency, shard) when it is open, and takes itself out of the row it left. A row is created
-# when a first open opportunity arrives; taking out only updates, so that a table emptied
-# before the opportunities (as tests flush them) is not refilled with negative rows.
+# stage, currency, shard) when it is open, and takes itself out of the row it left. A row is
+# created when a first open opportunity arrives; taking out only updates, so that a table
+# emptied before the opportunities (as tests flush them) is not refilled with negative rows.
 
 SHARDS = 8
 
