@@ -57,11 +57,12 @@ test: $(STAMP) messages $(SECRET_KEY_FILE)
 	@scripts/system-packages test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## lint: ruff (lint and format), mypy, migrations up to date
+## lint: ruff (lint and format), mypy (strict), the import contracts, migrations up to date
 lint: $(STAMP) $(SECRET_KEY_FILE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "salespipe.web",
     "salespipe.ops",
     "salespipe.live",
+    # The demo data and `manage.py seed_demo`.
+    "salespipe.demo",
     "axes",
 ]
 

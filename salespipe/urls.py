@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from salespipe.api.api import api
+from salespipe.pipeline.views.home import home
 
 handler400 = "salespipe.web.request_size.bad_request"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("salespipe.pipeline.urls")),

@@ -11,7 +11,7 @@ from ninja.params.models import ParamModel
 from salespipe.api import errors
 from salespipe.api.auth import SessionAuth, TokenAuth
 from salespipe.api.docs import OfflineSwagger, swagger_asset
-from salespipe.api.routers import config, customers, opportunities, opportunity_parts, views
+from salespipe.api.routers import boards, config, customers, opportunities, opportunity_parts
 
 DESCRIPTION = """
 Everything a user does in Salespipe, for integrations and scripts, with the same rules and
@@ -80,7 +80,7 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 api.add_router("/", config.router)
 api.add_router("/", customers.router)
 api.add_router("/", opportunities.router)
-api.add_router("/", views.router)
+api.add_router("/", boards.router)
 api.add_router("/", opportunity_parts.router)
 
 

@@ -30,7 +30,12 @@ from salespipe.api.auth import TooManyFailures
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org.access import OutOfScope
 from salespipe.org.rights import MissingRight
-from salespipe.pipeline.errors import InvalidTransition, MissingFields, NotDeletable, StaleVersion
+from salespipe.pipeline.services.errors import (
+    InvalidTransition,
+    MissingFields,
+    NotDeletable,
+    StaleVersion,
+)
 from salespipe.web import throttling
 from salespipe.web.request_size import too_large_response
 

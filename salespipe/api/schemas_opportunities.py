@@ -23,8 +23,8 @@ from salespipe.api.schemas import (
     omittable,
 )
 from salespipe.lib.money import weighted
-from salespipe.pipeline.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
+from salespipe.pipeline.selectors.filters import DEFAULT_SORT, SORT_KEYS, BoardFilters
 
 # --- numbers, dates, text ---------------------------------------------------------------------
 

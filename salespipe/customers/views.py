@@ -31,7 +31,9 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.rights import MissingRight, Right, has_right
-from salespipe.pipeline.lookup_views import (
+from salespipe.pipeline.models import CLOSED_STATUSES, Opportunity, OpportunityStatus, Portfolio
+from salespipe.web.http import AuthedRequest
+from salespipe.web.lookups import (
     SUGGESTIONS,
     everything,
     from_script,
@@ -39,8 +41,6 @@ from salespipe.pipeline.lookup_views import (
     suggestions,
     typed,
 )
-from salespipe.pipeline.models import CLOSED_STATUSES, Opportunity, OpportunityStatus, Portfolio
-from salespipe.web.http import AuthedRequest
 
 LIST_LIMIT = 50
 ACCOUNT_TABS = ("opportunities", "actions")

@@ -25,9 +25,9 @@ from salespipe.documents.services import max_bytes, too_large_message
 from salespipe.documents.uploads import SizeLimitHandler, limit_upload_size
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
-from salespipe.pipeline.lookup_views import from_script
 from salespipe.pipeline.models import Opportunity
 from salespipe.web.http import AuthedRequest
+from salespipe.web.lookups import from_script
 
 FRAGMENT_HEADER = "X-Fragment"
 # What a multipart body may hold beside the file itself: boundaries, headers, the token.

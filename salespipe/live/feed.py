@@ -43,7 +43,7 @@ from salespipe.live.hub import (
 )
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.calendar_params import CalendarQuery
+from salespipe.pipeline.forms.calendar_params import CalendarQuery
 from salespipe.pipeline.models import Portfolio, StageTemplate
 from salespipe.web.http import AuthedRequest
 

@@ -28,7 +28,7 @@ from django.db import close_old_connections, connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from salespipe.live.models import Change
+from salespipe.live.models import CHANNEL, Change
 from salespipe.pipeline.models import Portfolio
 
 log = logging.getLogger(__name__)
@@ -246,8 +246,6 @@ class Hub:
     def _listen(self) -> None:
         """PostgreSQL: wakes the reader the moment a change commits, in any process."""
         import psycopg
-
-        from salespipe.live.publish import CHANNEL
 
         while True:
             try:

@@ -11,6 +11,10 @@ class ChangeKind(models.TextChoices):
     DELETED = "deleted", _("deleted")
 
 
+# PostgreSQL's channel, which the feed's trigger notifies: every reader listens to it.
+CHANNEL = "salespipe_live"
+
+
 class Change(models.Model):
     """An opportunity created, changed or deleted: what an open page needs to ask for it.
 

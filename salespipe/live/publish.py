@@ -14,9 +14,6 @@ from django.db import transaction
 
 from salespipe.live.models import Change, ChangeKind
 
-# PostgreSQL's channel, which the feed's trigger notifies: every reader listens to it.
-CHANNEL = "salespipe_live"
-
 # The page a request comes from (the `X-Live-Origin` header its script sends), told to the
 # readers so that the page that made a change does not ask again for what it drew.
 origin: ContextVar[str] = ContextVar("live_origin", default="")

@@ -8,7 +8,7 @@ and a `RateTable` reports the pair in `missing` and gives None, so that totals l
 amount out and say so instead of guessing.
 
 `MissingRate` is defined here, below the pipeline, and re-exported by
-`salespipe.pipeline.errors` with the other domain errors.
+`salespipe.pipeline.services.errors` with the other domain errors.
 """
 
 import datetime as dt

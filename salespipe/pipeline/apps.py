@@ -9,4 +9,4 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the refusal to load column totals from a fixture.
-        from salespipe.pipeline import column_totals  # noqa: F401
+        from salespipe.pipeline.services import column_totals  # noqa: F401

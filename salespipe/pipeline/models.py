@@ -471,7 +471,7 @@ class ColumnTotal(models.Model):
     eight rows, its opportunities' ids modulo 8 (`shard`), so that concurrent moves rarely
     wait on the same row. Amounts and days are kept in hundredths, as integers: exact on
     every database, however many changes are added up. Only sums are read from here, and
-    nothing but the triggers writes here (`column_totals` refuses a fixture's rows).
+    nothing but the triggers writes here (`services.column_totals` refuses a fixture's rows).
 
     A later migration that rebuilds the opportunities' table must create the triggers again
     (on SQLite, a rebuild drops them; on PostgreSQL, changing the type of a column they watch

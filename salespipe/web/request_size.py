@@ -9,6 +9,7 @@ in the language of the request.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,14 +17,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request as django_bad_request
 
-from salespipe.documents.services import max_bytes
-
 # Room for the form fields and multipart boundaries around the largest document.
 FORM_MARGIN_BYTES = 1024 * 1024
 
 
 def max_request_bytes() -> int:
-    return max_bytes() + FORM_MARGIN_BYTES
+    # The setting, not the documents' service: the request's cap sits below every app.
+    return int(settings.DOCUMENT_MAX_BYTES) + FORM_MARGIN_BYTES
 
 
 def too_large_message() -> str:

@@ -1,10 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from salespipe.web import views
-
+# The site's shell: signing in and out. The home page is the pipeline's (`pipeline.views.home`).
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(

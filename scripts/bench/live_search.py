@@ -20,8 +20,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from playwright.sync_api import Page, Route, sync_playwright
 
-from salespipe.pipeline import card_pages
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
+from salespipe.pipeline.selectors import card_pages
 
 from .pages import client_for
 from .timing import percentile, ratio

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from salespipe.lib.months import Month
 from salespipe.org.access import company_ids
-from salespipe.pipeline.card_pages import FIRST_CARDS
+from salespipe.pipeline.selectors.card_pages import FIRST_CARDS
 
 from . import baseline
 from .timing import median_seconds, ratio

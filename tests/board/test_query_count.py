@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from salespipe.activities.models import Action, ActionKind
-from salespipe.pipeline.card_pages import FIRST_CARDS
+from salespipe.pipeline.selectors.card_pages import FIRST_CARDS
 from salespipe.test import World, make_account, make_contact, make_opportunity
 
 

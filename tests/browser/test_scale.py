@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from salespipe.pipeline import card_pages
 from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.selectors import card_pages
 from salespipe.test import World, make_account, make_opportunity
 
 from .helpers import card, log_in

@@ -195,7 +195,8 @@ EIGHT_MOVERS = """
     from django.db import connection
     from salespipe.lib.errors import DomainError
     from salespipe.org.models import Collaborator
-    from salespipe.pipeline import rules, services
+    from salespipe.pipeline.services import rules
+    from salespipe.pipeline import services
     from salespipe.pipeline.models import Opportunity, OpportunityStatus
 
     alice = Collaborator.objects.get(username="alice")

@@ -11,9 +11,9 @@ from django.utils import timezone
 from salespipe.activities.models import Action, ActionKind
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator, Currency
-from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
 from salespipe.pipeline.selectors import board, board_more
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_contact, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
 

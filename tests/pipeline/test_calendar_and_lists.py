@@ -9,9 +9,9 @@ from django.utils import timezone
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import OpportunityStatus
 from salespipe.pipeline.selectors import calendar, closed_list
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
-from salespipe.pipeline.card_html import CardRenderer
-from salespipe.pipeline.cards import Card, NextAction
+from salespipe.pipeline.presenters.card_html import CardRenderer
+from salespipe.pipeline.selectors.cards import Card, NextAction
 
 NOW = timezone.now()
 TODAY = timezone.localdate()

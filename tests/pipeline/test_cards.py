@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.months import Month
-from salespipe.pipeline.cards import Card
 from salespipe.pipeline.models import Tag, TagKind
 from salespipe.pipeline.selectors import board, calendar
+from salespipe.pipeline.selectors.cards import Card
 from salespipe.test import World, make_account, make_contact, make_opportunity
 
 

@@ -16,8 +16,8 @@ from django.db import connection
 from django.db.models import Sum
 
 from salespipe.pipeline import selectors, services
-from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import ColumnTotal, Opportunity, OpportunityStatus
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_opportunity
 
 # (portfolio, stage, currency code)

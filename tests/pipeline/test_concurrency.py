@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection
 
-from salespipe.pipeline import rules, services
-from salespipe.pipeline.errors import StaleVersion
+from salespipe.pipeline import services
 from salespipe.pipeline.models import HistoryEntry, Opportunity
+from salespipe.pipeline.services import rules
+from salespipe.pipeline.services.errors import StaleVersion
 from salespipe.test import World, make_opportunity
 from tests.pipeline.conftest import state
 

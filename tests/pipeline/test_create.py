@@ -8,8 +8,8 @@ import pytest
 
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline import services
-from salespipe.pipeline.errors import InvalidInput, MissingFields
 from salespipe.pipeline.models import HistoryEntry, Opportunity, OpportunityStatus
+from salespipe.pipeline.services.errors import InvalidInput, MissingFields
 from salespipe.test import World, make_account, make_contact, make_user
 from tests.pipeline.conftest import history_rows
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from salespipe.org.models import Currency, ExchangeRate
 from salespipe.org.rates import MissingRate, RateTable, convert
-from salespipe.pipeline import errors
+from salespipe.pipeline.services import errors
 from salespipe.test import World
 
 # The day the rates are read for, in the site's time zone.

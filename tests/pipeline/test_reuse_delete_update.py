@@ -9,13 +9,18 @@ from salespipe.activities.models import Action, ActionKind
 from salespipe.customers.models import Account, Contact
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline import services
-from salespipe.pipeline.errors import InvalidInput, InvalidTransition, NotDeletable, StaleVersion
 from salespipe.pipeline.models import (
     HistoryEntry,
     Opportunity,
     OpportunityStatus,
     Order,
     Quote,
+)
+from salespipe.pipeline.services.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotDeletable,
+    StaleVersion,
 )
 from salespipe.test import World, make_opportunity, make_user
 from tests.pipeline.conftest import history_rows, reload, state
@@ -413,8 +418,8 @@ def test_a_month_that_cant_be_read_or_a_missing_version_changes_nothing(world: W
 
 
 def test_the_history_is_read_by_the_opportunitys_company_only_even_once_deleted(world: World):
-    from salespipe.pipeline.history import history_of
     from salespipe.pipeline.selectors import opportunity_detail
+    from salespipe.pipeline.services.history import history_of
 
     opportunity = make_opportunity(world.portfolio_a, amount=Decimal(1))
     assert opportunity_detail(user=world.bob, opportunity_id=opportunity.pk) == opportunity

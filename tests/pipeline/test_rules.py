@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from salespipe.pipeline import rules
+from salespipe.pipeline.services import rules
 from salespipe.test import World, make_opportunity, make_stage
 
 

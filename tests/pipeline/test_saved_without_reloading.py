@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import services
 from salespipe.pipeline.models import Opportunity, OpportunityStatus, Tag, TagKind
-from salespipe.pipeline.versioning import load
+from salespipe.pipeline.services.versioning import load
 from salespipe.test import World, make_contact, make_opportunity
 
 

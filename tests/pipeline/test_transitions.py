@@ -7,8 +7,8 @@ import pytest
 
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline import services
-from salespipe.pipeline.errors import InvalidInput, InvalidTransition, MissingFields
 from salespipe.pipeline.models import LossReason, OpportunityStatus
+from salespipe.pipeline.services.errors import InvalidInput, InvalidTransition, MissingFields
 from salespipe.test import World, make_account, make_contact, make_opportunity
 from tests.pipeline.conftest import history_rows, reload, state
 

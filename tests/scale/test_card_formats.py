@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from salespipe.pipeline.card_formats import CardFormats
+from salespipe.pipeline.presenters.card_formats import CardFormats
 from salespipe.web.templatetags.display import days, money, short_date
 
 AMOUNTS = [Decimal("0"), Decimal("0.5"), Decimal("12"), Decimal("1234.5"), Decimal("1000.005")]

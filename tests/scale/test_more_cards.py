@@ -13,9 +13,9 @@ from django.utils import timezone
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org.access import OutOfScope
-from salespipe.pipeline.filters import SORT_KEYS, BoardFilters
 from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.selectors import board, board_more, calendar, calendar_more
+from salespipe.pipeline.selectors.filters import SORT_KEYS, BoardFilters
 from salespipe.test import World, make_account, make_opportunity
 
 from .conftest import add_cards

@@ -11,10 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from salespipe.lib.months import Month
-from salespipe.pipeline import card_pages
-from salespipe.pipeline.filters import BoardFilters
 from salespipe.pipeline.models import Opportunity
-from salespipe.pipeline.selectors import board
+from salespipe.pipeline.selectors import board, card_pages
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_opportunity
 
 from .conftest import add_cards

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from salespipe.lib.months import Month
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.card_pages import FIRST_CARDS
 from salespipe.pipeline.selectors import board, calendar
+from salespipe.pipeline.selectors.card_pages import FIRST_CARDS
 from salespipe.test import World
 
 from .conftest import add_cards

@@ -6,8 +6,6 @@ import pytest
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
-from salespipe.pipeline import estimate
-from salespipe.pipeline.errors import InvalidTransition, StaleVersion
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateMode,
@@ -15,6 +13,8 @@ from salespipe.pipeline.models import (
     Opportunity,
     Recurrence,
 )
+from salespipe.pipeline.services import estimate
+from salespipe.pipeline.services.errors import InvalidTransition, StaleVersion
 from salespipe.test import World, make_opportunity
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.documents import services as documents
-from salespipe.pipeline import estimate, services
+from salespipe.pipeline import services
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -22,6 +22,7 @@ from salespipe.pipeline.models import (
     OpportunityContact,
     Quote,
 )
+from salespipe.pipeline.services import estimate
 from salespipe.test import World, make_contact, make_opportunity
 
 SCRIPT = {"HX-Request": "true"}

@@ -4,8 +4,8 @@ import pytest
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
-from salespipe.pipeline import tags
 from salespipe.pipeline.models import Tag, TagKind
+from salespipe.pipeline.services import tags
 from salespipe.test import World
 
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from salespipe.org.models import Currency
-from salespipe.pipeline.card_formats import CardFormats
+from salespipe.pipeline.presenters.card_formats import CardFormats
 from salespipe.web.templatetags.display import currency_name, percent, short_date
 
 

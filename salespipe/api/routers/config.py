@@ -29,7 +29,6 @@ from salespipe.api.schemas import (
 )
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Department, Team
-from salespipe.pipeline import tags as tag_services
 from salespipe.pipeline.models import (
     LossReason,
     LossStatus,
@@ -42,6 +41,7 @@ from salespipe.pipeline.models import (
     Tag,
     TagKind,
 )
+from salespipe.pipeline.services import tags as tag_services
 
 router = Router()
 

@@ -40,7 +40,7 @@ from salespipe.api.schemas_opportunities import (
 )
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
-from salespipe.pipeline import history, selectors, services
+from salespipe.pipeline import selectors, services
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_NAMES,
     HistoryEntry,
@@ -48,6 +48,7 @@ from salespipe.pipeline.models import (
     Opportunity,
     OpportunityStatus,
 )
+from salespipe.pipeline.services import history
 
 router = Router(tags=["opportunities"])
 

@@ -38,7 +38,7 @@ from salespipe.documents.models import Document
 from salespipe.documents.uploads import SizeLimitHandler, limit_upload_size
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
-from salespipe.pipeline import contact_links, estimate, selectors
+from salespipe.pipeline import selectors
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateMode,
@@ -46,6 +46,8 @@ from salespipe.pipeline.models import (
     OpportunityContact,
     Recurrence,
 )
+from salespipe.pipeline.presenters import contact_links
+from salespipe.pipeline.services import estimate
 
 router = Router(tags=["opportunity sheet"])
 

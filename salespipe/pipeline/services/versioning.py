@@ -20,9 +20,9 @@ from salespipe.lib.phones import phone_search_key
 from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline import history
-from salespipe.pipeline.errors import StaleVersion
 from salespipe.pipeline.models import Opportunity, name_sort_key
+from salespipe.pipeline.services import history
+from salespipe.pipeline.services.errors import StaleVersion
 
 RELATED = (
     "company",

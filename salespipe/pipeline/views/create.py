@@ -36,12 +36,10 @@ from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator, Company
 from salespipe.org.rights import Right, has_right
-from salespipe.pipeline import dialogs, services
-from salespipe.pipeline.dialogs import DialogBuilder, DialogStep
-from salespipe.pipeline.errors import MissingFields
-from salespipe.pipeline.lookup_views import from_script
-from salespipe.pipeline.models import Opportunity, Portfolio, Stage
-from salespipe.pipeline.sheet_forms import (
+from salespipe.pipeline import services
+from salespipe.pipeline.forms import dialogs
+from salespipe.pipeline.forms.dialogs import DialogBuilder, DialogStep
+from salespipe.pipeline.forms.sheet import (
     CREATE_FIELDS,
     FieldsBuilder,
     FormField,
@@ -49,8 +47,11 @@ from salespipe.pipeline.sheet_forms import (
     stage_choices,
     unchosen_errors,
 )
-from salespipe.pipeline.values import clean_values
+from salespipe.pipeline.models import Opportunity, Portfolio, Stage
+from salespipe.pipeline.services.errors import MissingFields
+from salespipe.pipeline.services.values import clean_values
 from salespipe.web.http import AuthedRequest
+from salespipe.web.lookups import from_script
 
 FRAGMENT_HEADER = "X-Fragment"
 _NOT_CARRIED = frozenset({"csrfmiddlewaretoken", "dialog", "fallback"})

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from salespipe.org.rates import RateTable
-from salespipe.pipeline.card_html import CardRenderer
-from salespipe.pipeline.cards import Card
+from salespipe.pipeline.presenters.card_html import CardRenderer
 from salespipe.pipeline.selectors import Column
+from salespipe.pipeline.selectors.cards import Card
 from salespipe.web.late_fragments import LateFragments
 
 

@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from salespipe.pipeline.card_formats import CardFormats
-from salespipe.pipeline.cards import Card, NextAction
+from salespipe.pipeline.presenters.card_formats import CardFormats
+from salespipe.pipeline.selectors.cards import Card, NextAction
 
 # An id no opportunity has, reversed once and replaced by each card's id.
 _PLACEHOLDER = 987654321

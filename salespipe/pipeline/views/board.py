@@ -5,7 +5,7 @@ Every view that changes something answers with one of two fragments, named by th
 
 - `changes`: what the change changed on the page, as out-of-band swaps (200 done, 409
   refused: stale version, a transition not allowed, a refused delete, with the message and
-  the card as it really is); see `change_views`;
+  the card as it really is); see `views.changes`;
 - `dialog`: a `<dialog>` asking for what is missing (422), or opened on request (200).
 """
 
@@ -31,20 +31,14 @@ from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline import card_pages, dialogs, rules, selectors, services
-from salespipe.pipeline.board_params import BoardQuery
-from salespipe.pipeline.calendar_presenters import month_label
-from salespipe.pipeline.change_views import changes_response
-from salespipe.pipeline.dialogs import Dialog, DialogBuilder, DialogStep
-from salespipe.pipeline.errors import (
-    InvalidTransition,
-    MissingFields,
-    NotDeletable,
-    StaleVersion,
-)
+from salespipe.pipeline import selectors, services
+from salespipe.pipeline.forms import dialogs
+from salespipe.pipeline.forms.board_params import BoardQuery
+from salespipe.pipeline.forms.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage
-from salespipe.pipeline.more_views import board_more_url
-from salespipe.pipeline.page_context import (
+from salespipe.pipeline.presenters.board import present_columns
+from salespipe.pipeline.presenters.calendar import month_label
+from salespipe.pipeline.presenters.page_context import (
     FRAGMENT_HEADER,
     create_url,
     default_board_query,
@@ -52,8 +46,17 @@ from salespipe.pipeline.page_context import (
     live_url,
     remember_weighted,
 )
-from salespipe.pipeline.presenters import present_columns
-from salespipe.pipeline.tags import tag_stylesheet
+from salespipe.pipeline.selectors import card_pages
+from salespipe.pipeline.services import rules
+from salespipe.pipeline.services.errors import (
+    InvalidTransition,
+    MissingFields,
+    NotDeletable,
+    StaleVersion,
+)
+from salespipe.pipeline.services.tags import tag_stylesheet
+from salespipe.pipeline.views.changes import changes_response
+from salespipe.pipeline.views.more import board_more_url
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
 from salespipe.web.late_fragments import LateFragments, render_with_late

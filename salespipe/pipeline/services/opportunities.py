@@ -49,13 +49,6 @@ from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
 from salespipe.org.rights import Right, has_right
-from salespipe.pipeline import history, rules
-from salespipe.pipeline.errors import (
-    InvalidTransition,
-    MissingFields,
-    NotDeletable,
-    StaleVersion,
-)
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_NAMES,
     EstimateMode,
@@ -67,9 +60,16 @@ from salespipe.pipeline.models import (
     Quote,
     Stage,
 )
-from salespipe.pipeline.rules import is_empty
-from salespipe.pipeline.values import WRITABLE_FIELDS, clean_values
-from salespipe.pipeline.versioning import as_int, check_version, load, save
+from salespipe.pipeline.services import history, rules
+from salespipe.pipeline.services.errors import (
+    InvalidTransition,
+    MissingFields,
+    NotDeletable,
+    StaleVersion,
+)
+from salespipe.pipeline.services.rules import is_empty
+from salespipe.pipeline.services.values import WRITABLE_FIELDS, clean_values
+from salespipe.pipeline.services.versioning import as_int, check_version, load, save
 
 __all__ = [
     "opportunity_create",

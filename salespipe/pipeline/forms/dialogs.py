@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from salespipe.customers.models import Contact
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline import rules
 from salespipe.pipeline.models import (
     MANDATORY_FIELD_CHOICES,
     LossReason,
@@ -30,7 +29,8 @@ from salespipe.pipeline.models import (
     Tag,
     TagKind,
 )
-from salespipe.pipeline.rules import StageFields
+from salespipe.pipeline.services import rules
+from salespipe.pipeline.services.rules import StageFields
 
 # Lazy: read in the language of each request, not of the process at import.
 _LABELS = dict(MANDATORY_FIELD_CHOICES)

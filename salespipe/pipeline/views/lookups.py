@@ -1,12 +1,6 @@
-"""The small JSON endpoints behind the autocompletes of the creation form and the sheet (O2).
+"""The small JSON endpoints behind the autocompletes of the creation form and the sheet (O2):
+salespeople and tags, answered in the shape `salespipe.web.lookups` describes."""
 
-Each answers `{"results": [{"id", "label", "detail", "data"}], "create": text or null}`:
-`create` is the label of the *Create* choice, offered when what was typed matches no
-suggestion exactly and the user may create it. Writes answer the created record in the
-same shape, 422 with `{"detail", "errors"}` for bad input, 403 for a missing right.
-"""
-
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,35 +12,10 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.org.rights import MissingRight
-from salespipe.pipeline import tags as tag_services
 from salespipe.pipeline.models import Tag
+from salespipe.pipeline.services import tags as tag_services
 from salespipe.web.http import AuthedRequest
-
-SUGGESTIONS = 10
-
-
-def from_script(request: HttpRequest) -> bool:
-    """Whether the page's script sent the request (it names itself as htmx does)."""
-    return bool(getattr(request, "htmx", False))
-
-
-def suggestions(results: Iterable[dict[str, Any]], create: str | None = None) -> JsonResponse:
-    return JsonResponse({"results": list(results), "create": create})
-
-
-def refused(error: InvalidInput | MissingRight) -> JsonResponse:
-    if isinstance(error, MissingRight):
-        return JsonResponse({"detail": str(error)}, status=403)
-    return JsonResponse({"detail": str(error), "errors": error.errors}, status=422)
-
-
-def typed(request: HttpRequest) -> str:
-    return request.GET.get("q", "").strip()
-
-
-def everything(request: HttpRequest) -> bool:
-    return request.GET.get("all") == "1"
+from salespipe.web.lookups import SUGGESTIONS, everything, refused, suggestions, typed
 
 
 def _company_id(request: HttpRequest) -> int | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salespipe.org.admin_scope import NoWrites, ScopedAdmin, ScopedInline
 from salespipe.org.admin_services import ServiceSavedAdmin
-from salespipe.pipeline.admin_forms import (
+from salespipe.pipeline.admin.model_forms import (
     HEX_COLOUR,
     OpportunityAdminForm,
     PortfolioForm,

@@ -31,12 +31,11 @@ from salespipe.activities import services as action_services
 from salespipe.activities.models import Action
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
-from salespipe.pipeline import contact_links, estimate, selectors, services
-from salespipe.pipeline.errors import InvalidTransition, NotDeletable, StaleVersion
-from salespipe.pipeline.lookup_views import from_script
+from salespipe.pipeline import selectors, services
+from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
-from salespipe.pipeline.sheet_forms import changed_values, sheet_fields, unchosen_errors
-from salespipe.pipeline.sheet_tabs import (
+from salespipe.pipeline.presenters import contact_links
+from salespipe.pipeline.presenters.sheet_tabs import (
     TABS,
     activities_context,
     amounts_context,
@@ -45,7 +44,10 @@ from salespipe.pipeline.sheet_tabs import (
     tab_context,
     tab_labels,
 )
+from salespipe.pipeline.services import estimate
+from salespipe.pipeline.services.errors import InvalidTransition, NotDeletable, StaleVersion
 from salespipe.web.http import AuthedRequest
+from salespipe.web.lookups import from_script
 
 FRAGMENT_HEADER = "X-Fragment"
 _TAB_TEMPLATES = {

@@ -30,8 +30,6 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
-from salespipe.pipeline import rules
-from salespipe.pipeline.errors import InvalidTransition
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateLineField,
@@ -41,7 +39,9 @@ from salespipe.pipeline.models import (
     SaleType,
     SaleTypeMode,
 )
-from salespipe.pipeline.versioning import check_version, load, save
+from salespipe.pipeline.services import rules
+from salespipe.pipeline.services.errors import InvalidTransition
+from salespipe.pipeline.services.versioning import check_version, load, save
 
 __all__ = [
     "LINE_FIELDS",

@@ -1,4 +1,4 @@
-"""What each tab of the sheet draws (SPEC S3-S6, S8): reads only, for `sheet_views`."""
+"""What each tab of the sheet draws (SPEC S3-S6, S8): reads only, for `views.sheet`."""
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
@@ -18,8 +18,7 @@ from salespipe.documents.services import documents_of, max_bytes
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.org.rights import Right, has_right
-from salespipe.pipeline import estimate, history
-from salespipe.pipeline.contact_links import linked_contacts
+from salespipe.pipeline.forms.sheet import FIGURES, sheet_fields
 from salespipe.pipeline.models import (
     EstimateLine,
     EstimateMode,
@@ -31,7 +30,8 @@ from salespipe.pipeline.models import (
     SaleType,
     SaleTypeMode,
 )
-from salespipe.pipeline.sheet_forms import FIGURES, sheet_fields
+from salespipe.pipeline.presenters.contact_links import linked_contacts
+from salespipe.pipeline.services import estimate, history
 from salespipe.web.templatetags.display import plain_amount, short_date
 
 TABS: tuple[str, ...] = ("amounts", "activities", "documents", "contacts", "history")

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.months import Month
 from salespipe.org.rates import RateTable
-from salespipe.pipeline.calendar_params import FRAMES_AFTER
-from salespipe.pipeline.presenters import DrawnCards, card_renderer, present_cards
+from salespipe.pipeline.forms.calendar_params import FRAMES_AFTER
+from salespipe.pipeline.presenters.board import DrawnCards, card_renderer, present_cards
 from salespipe.pipeline.selectors import MonthColumn
 from salespipe.web.late_fragments import LateFragments
 from salespipe.web.templatetags.display import current_locale

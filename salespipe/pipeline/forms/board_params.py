@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.selectors.filters import BoardFilters
 
 SELLER_KINDS = ("salesperson", "team", "department")
 # Live searches are drawn in the page and never sent; the closed lists use their own `q`.

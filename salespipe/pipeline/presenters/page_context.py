@@ -14,10 +14,10 @@ from salespipe.live.hub import latest_id
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency, Department, Team
 from salespipe.pipeline import selectors
-from salespipe.pipeline.board_params import BoardQuery
-from salespipe.pipeline.calendar_params import CalendarQuery
-from salespipe.pipeline.filters import SORT_KEYS
+from salespipe.pipeline.forms.board_params import BoardQuery
+from salespipe.pipeline.forms.calendar_params import CalendarQuery
 from salespipe.pipeline.models import Portfolio, Tag, TagKind
+from salespipe.pipeline.selectors.filters import SORT_KEYS
 
 # The board's script reads it to know whether it got the page's body or a dialog.
 FRAGMENT_HEADER = "X-Fragment"

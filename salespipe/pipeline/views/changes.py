@@ -24,15 +24,15 @@ from django.views.decorators.http import require_GET
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.pipeline import selectors
-from salespipe.pipeline.board_params import BoardQuery
-from salespipe.pipeline.calendar_params import CalendarQuery
-from salespipe.pipeline.page_context import (
+from salespipe.pipeline.forms.board_params import BoardQuery
+from salespipe.pipeline.forms.calendar_params import CalendarQuery
+from salespipe.pipeline.presenters.board import card_renderer, present_cards
+from salespipe.pipeline.presenters.page_context import (
     FRAGMENT_HEADER,
     create_url,
     default_board_query,
     default_calendar_query,
 )
-from salespipe.pipeline.presenters import card_renderer, present_cards
 from salespipe.web.http import AuthedRequest
 
 # A live page asks for at most this many cards at once; more, and it draws itself again.

@@ -2,7 +2,7 @@
 selector and the schedule service.
 
 It shares the board's header, cards, summary, dialogs and script. A drop answers as the
-board's changes do (`change_views`): what it changed on the calendar, named `changes` in the
+board's changes do (`views.changes`): what it changed on the calendar, named `changes` in the
 `X-Fragment` header (200 done; 409 refused: a stale version or a closed opportunity; 422 a
 value refused, such as a date a stage made mandatory; the message is in the answer).
 """
@@ -22,18 +22,15 @@ from django.views.decorators.http import require_GET, require_POST
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org import access
-from salespipe.pipeline import card_pages, selectors, services
-from salespipe.pipeline.calendar_params import CalendarQuery
-from salespipe.pipeline.calendar_presenters import (
+from salespipe.pipeline import selectors, services
+from salespipe.pipeline.forms.calendar_params import CalendarQuery
+from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.presenters.calendar import (
     month_frames,
     month_label,
     present_month_columns,
 )
-from salespipe.pipeline.change_views import changes_response
-from salespipe.pipeline.errors import InvalidTransition, StaleVersion
-from salespipe.pipeline.models import Opportunity
-from salespipe.pipeline.more_views import calendar_more_url
-from salespipe.pipeline.page_context import (
+from salespipe.pipeline.presenters.page_context import (
     FRAGMENT_HEADER,
     create_url,
     default_calendar_query,
@@ -41,6 +38,10 @@ from salespipe.pipeline.page_context import (
     live_url,
     remember_weighted,
 )
+from salespipe.pipeline.selectors import card_pages
+from salespipe.pipeline.services.errors import InvalidTransition, StaleVersion
+from salespipe.pipeline.views.changes import changes_response
+from salespipe.pipeline.views.more import calendar_more_url
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
 from salespipe.web.late_fragments import LateFragments, render_with_late

@@ -1,3 +1,5 @@
+"""The home page: the portfolios and groups the user can open (SPEC B7)."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render

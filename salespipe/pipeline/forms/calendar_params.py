@@ -17,9 +17,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from salespipe.lib.months import Month
-from salespipe.pipeline.board_params import BoardQuery
-from salespipe.pipeline.filters import BoardFilters
+from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.selectors import MAX_CALENDAR_MONTHS
+from salespipe.pipeline.selectors.filters import BoardFilters
 
 DEFAULT_MONTHS = 4
 # C3: quick-drop frames on the right, for the month before the first shown and these after

@@ -26,12 +26,12 @@ from django.views.decorators.http import require_GET
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org.rates import RateTable
-from salespipe.pipeline import card_pages, selectors
-from salespipe.pipeline.board_params import BoardQuery
-from salespipe.pipeline.calendar_params import CalendarQuery
-from salespipe.pipeline.filters import BoardFilters
-from salespipe.pipeline.presenters import DrawnCards, present_cards
-from salespipe.pipeline.selectors import MoreCards
+from salespipe.pipeline import selectors
+from salespipe.pipeline.forms.board_params import BoardQuery
+from salespipe.pipeline.forms.calendar_params import CalendarQuery
+from salespipe.pipeline.presenters.board import DrawnCards, present_cards
+from salespipe.pipeline.selectors import MoreCards, card_pages
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.web.http import AuthedRequest
 
 NO_DATE_KEY = "none"

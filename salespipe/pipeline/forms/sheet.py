@@ -34,8 +34,8 @@ from salespipe.pipeline.models import (
     Tag,
     TagKind,
 )
-from salespipe.pipeline.rules import open_stages
-from salespipe.pipeline.values import WRITABLE_FIELDS
+from salespipe.pipeline.services.rules import open_stages
+from salespipe.pipeline.services.values import WRITABLE_FIELDS
 from salespipe.web.templatetags.display import currency_name, days, money, short_date
 
 # P4's writable fields after the name and the account, in the order both pages draw them.

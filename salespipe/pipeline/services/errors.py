@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.org.rates import MissingRate
 from salespipe.pipeline.models import MANDATORY_FIELD_CHOICES
-from salespipe.pipeline.rules import StageFields
+from salespipe.pipeline.services.rules import StageFields
 
 if TYPE_CHECKING:
     from salespipe.pipeline.models import Opportunity

@@ -1,0 +1,94 @@
+"""The won and lost lists (B19), and one opportunity as its sheet shows it."""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.text import search_key
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+from salespipe.pipeline.models import (
+    Opportunity,
+    OpportunityStatus,
+    Portfolio,
+    StageTemplate,
+)
+from salespipe.pipeline.selectors.filters import BoardFilters
+from salespipe.pipeline.selectors.scope import CARD_RELATIONS, as_id
+
+# --- Won and lost lists (B19) ---------------------------------------------------------------
+
+ClosedOutcome = Literal["won", "lost"]
+_OUTCOME_STATUSES: dict[str, list[str]] = {
+    "won": [OpportunityStatus.WON],
+    "lost": [
+        OpportunityStatus.LOST,
+        OpportunityStatus.ABANDONED,
+        OpportunityStatus.OUT_OF_TARGET,
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ClosedList:
+    outcome: ClosedOutcome
+    rows: list[Opportunity]
+    # How many match, of which at most `limit` are in `rows`.
+    total: int
+    limit: int
+
+
+def closed_list(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    outcome: ClosedOutcome,
+    search: str = "",
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    limit: int = 200,
+) -> ClosedList:
+    """B19: the won, or the lost (lost, abandoned, out of target), opportunities.
+
+    Of a portfolio, a group, or (neither given) every portfolio; only the user's companies.
+    `search` matches the start of the call name, the account's name or the contact's name.
+    Newest outcome first; `filters` narrow as on the board, their sort is not used.
+    """
+    if outcome not in _OUTCOME_STATUSES:
+        raise InvalidInput({"outcome": [_("Won or lost is expected.")]})
+    if isinstance(limit, bool) or limit < 1:
+        raise InvalidInput({"limit": [_("A number of one or more is expected.")]})
+    queryset = access.scoped(
+        user, Opportunity.objects.filter(status__in=_OUTCOME_STATUSES[outcome])
+    )
+    if portfolio_id is not None:
+        queryset = queryset.filter(portfolio_id=as_id(portfolio_id, Portfolio))
+    elif group_id is not None:
+        queryset = queryset.filter(portfolio__template_id=as_id(group_id, StageTemplate))
+    key = search_key(search)
+    if key:
+        queryset = queryset.filter(
+            Q(name__istartswith=search.strip())
+            | Q(account__name_key__startswith=key)
+            | Q(contact__name_key__startswith=key)
+        )
+    queryset = filters.apply(queryset, user)
+    outcome_day = "signed_on" if outcome == "won" else "lost_on"
+    rows = list(
+        queryset.select_related(*CARD_RELATIONS, "loss_reason")
+        .prefetch_related("tags")
+        .order_by(F(outcome_day).desc(nulls_last=True), "-updated_at", "-id")[:limit]
+    )
+    total = len(rows) if len(rows) < limit else queryset.count()
+    return ClosedList(outcome=outcome, rows=rows, total=total, limit=limit)
+
+
+def opportunity_detail(*, user: Collaborator, opportunity_id: Any) -> Opportunity:
+    """One opportunity with what its sheet shows loaded; `OutOfScope` if not the user's."""
+    queryset = Opportunity.objects.select_related(
+        *CARD_RELATIONS, "company", "loss_reason", "created_by", "stage__template"
+    ).prefetch_related("tags")
+    return access.get(user, queryset, opportunity_id)

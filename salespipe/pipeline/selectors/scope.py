@@ -1,0 +1,134 @@
+"""What a board or calendar shows before any filter: a portfolio, a group or every portfolio,
+its open stages, the open opportunities the user may see, and its display currency."""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from salespipe.lib.errors import InvalidInput
+from salespipe.org import access
+from salespipe.org.access import OutOfScope, company_ids
+from salespipe.org.models import Collaborator, Company, Currency
+from salespipe.org.rates import RateTable
+from salespipe.pipeline.models import (
+    ColumnTotal,
+    Opportunity,
+    OpportunityStatus,
+    Portfolio,
+    Stage,
+    StageStatus,
+    StageTemplate,
+)
+from salespipe.pipeline.services.rules import stage_position
+
+
+@dataclass(frozen=True)
+class Scope:
+    label: str
+    portfolio: Portfolio | None
+    template: StageTemplate | None
+    # The open stages shown, in order (of every template shown when several).
+    stages: list[Stage]
+    # The open opportunities in this scope that the user may see, before any filter.
+    opportunities: QuerySet[Opportunity]
+    # Their totals as the database keeps them, per column and currency.
+    column_totals: QuerySet[ColumnTotal]
+    currency: Currency
+    can_create: bool
+
+    @cached_property
+    def rates(self) -> RateTable:
+        """The rates into the scope's currency, for its totals and its sort by amount: one
+        table, read at most once."""
+        return RateTable.load(self.currency)
+
+
+def _first_company_currency(user: Collaborator, fallback: Company | None) -> Currency:
+    first = access.companies(user).select_related("currency").order_by("name", "id").first()
+    if first is not None:
+        return first.currency
+    if fallback is not None:
+        return fallback.currency
+    currency = Currency.objects.order_by("code").first()
+    if currency is None:
+        raise InvalidInput({"__all__": [_("No currency is configured.")]})
+    return currency
+
+
+def resolve_scope(
+    user: Collaborator,
+    portfolio_id: Any,
+    group_id: Any,
+    all_portfolios: bool = False,
+) -> Scope:
+    chosen = [portfolio_id is not None, group_id is not None, all_portfolios]
+    if sum(chosen) != 1:
+        raise InvalidInput({"__all__": [_("Choose one portfolio, one group or all portfolios.")]})
+    visible = access.scoped(user, Opportunity.objects.filter(status=OpportunityStatus.OPEN))
+    kept = access.scoped(user, ColumnTotal.objects.all())
+    if portfolio_id is not None:
+        portfolio = (
+            Portfolio.objects.select_related("company__currency", "template")
+            .filter(pk=as_id(portfolio_id, Portfolio))
+            .first()
+        )
+        if portfolio is None:
+            raise OutOfScope(Portfolio, portfolio_id)
+        stages = list(portfolio.template.stages.filter(status=StageStatus.OPEN))
+        return Scope(
+            label=portfolio.name,
+            portfolio=portfolio,
+            template=portfolio.template,
+            stages=sorted(stages, key=stage_position),
+            opportunities=visible.filter(portfolio=portfolio),
+            column_totals=kept.filter(portfolio=portfolio),
+            currency=portfolio.company.currency,
+            can_create=portfolio.company_id in company_ids(user),
+        )
+    if group_id is not None:
+        template = StageTemplate.objects.filter(pk=as_id(group_id, StageTemplate)).first()
+        if template is None:
+            raise OutOfScope(StageTemplate, group_id)
+        stages = list(template.stages.filter(status=StageStatus.OPEN))
+        return Scope(
+            label=_("%(template)s: all portfolios") % {"template": template.name},
+            portfolio=None,
+            template=template,
+            stages=sorted(stages, key=stage_position),
+            opportunities=visible.filter(portfolio__template=template),
+            column_totals=kept.filter(portfolio__template=template),
+            currency=_first_company_currency(user, None),
+            can_create=False,
+        )
+    stages = list(
+        Stage.objects.filter(status=StageStatus.OPEN, template__portfolios__isnull=False)
+        .select_related("template")
+        .distinct()
+        .order_by("template__name", "template_id", "order", "id")
+    )
+    return Scope(
+        label=_("All portfolios"),
+        portfolio=None,
+        template=None,
+        stages=stages,
+        opportunities=visible,
+        column_totals=kept,
+        currency=_first_company_currency(user, None),
+        can_create=False,
+    )
+
+
+def as_id(raw: Any, model: type[models.Model]) -> int:
+    """An id from an int or digits; anything else can't name an object: `OutOfScope`."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    raise OutOfScope(model, raw)
+
+
+CARD_RELATIONS = ("account", "salesperson", "currency", "stage", "contact", "portfolio")
