@@ -26,12 +26,12 @@ from salespipe.api.schemas_opportunities import (
     Month,
     OpportunityOut,
     ScopeOut,
-    SortName,
 )
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month as CalendarMonth
 from salespipe.pipeline import selectors
 from salespipe.pipeline.selectors import Card, Totals
+from salespipe.pipeline.selectors.filters import SortName
 
 router = Router(tags=["board and calendar"])
 

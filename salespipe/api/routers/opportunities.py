@@ -48,6 +48,7 @@ from salespipe.pipeline.models import (
     Opportunity,
     OpportunityStatus,
 )
+from salespipe.pipeline.selectors.filters import SortName
 from salespipe.pipeline.services import history
 
 router = Router(tags=["opportunities"])
@@ -55,22 +56,8 @@ router = Router(tags=["opportunities"])
 
 # --- the list ---------------------------------------------------------------------------------
 
-ListSort = Literal[
-    "id",
-    "-id",
-    "signature",
-    "-signature",
-    "amount",
-    "-amount",
-    "name",
-    "-name",
-    "account",
-    "-account",
-    "created",
-    "-created",
-    "updated",
-    "-updated",
-]
+# The board's sorts, and the id the list pages on by default.
+ListSort = Literal["id", "-id", SortName]
 # What each sort pages on, and whether its value may be empty (then it comes last).
 _LIST_SORTS: dict[str, tuple[str, bool]] = {
     "id": ("id", False),

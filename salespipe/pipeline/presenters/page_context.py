@@ -17,7 +17,7 @@ from salespipe.pipeline import selectors
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.forms.calendar_params import CalendarQuery
 from salespipe.pipeline.models import Portfolio, Tag, TagKind
-from salespipe.pipeline.selectors.filters import SORT_KEYS
+from salespipe.pipeline.selectors.filters import SORT_NAMES
 
 # The board's script reads it to know whether it got the page's body or a dialog.
 FRAGMENT_HEADER = "X-Fragment"
@@ -33,9 +33,12 @@ def sort_choices() -> list[tuple[str, str]]:
         "updated": _("Last change"),
     }
     choices: list[tuple[str, str]] = []
-    for key in SORT_KEYS:
-        choices.append((key, str(labels.get(key, key))))
-        choices.append((f"-{key}", _("%(sort)s, descending") % {"sort": labels.get(key, key)}))
+    for name in SORT_NAMES:
+        key = name.removeprefix("-")
+        label = str(labels[key])
+        choices.append(
+            (name, label if name == key else _("%(sort)s, descending") % {"sort": label})
+        )
     return choices
 
 

@@ -28,8 +28,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, get_args
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import Cast
@@ -50,6 +51,25 @@ SORT_KEYS: dict[str, Any] = {
     "created": F("created_at"),
     "updated": F("updated_at"),
 }
+# Every sort of a board, a calendar and the API (B9), written once: a leading "-" reverses
+# one. The API's schemas and the pages' choices read it; `SORT_KEYS` says what each compares.
+SortName = Literal[
+    "signature",
+    "-signature",
+    "amount",
+    "-amount",
+    "name",
+    "-name",
+    "account",
+    "-account",
+    "created",
+    "-created",
+    "updated",
+    "-updated",
+]
+SORT_NAMES: tuple[SortName, ...] = get_args(SortName)
+if {name.removeprefix("-") for name in SORT_NAMES} != set(SORT_KEYS):
+    raise ImproperlyConfigured("Each sort of `SortName` needs its key in `SORT_KEYS`.")
 DEFAULT_SORT = "signature"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
