@@ -28,6 +28,7 @@ from salespipe.customers.selectors import (
     visible_contacts,
 )
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.rights import MissingRight, Right, has_right
@@ -158,7 +159,7 @@ def _account_item(record: Account) -> dict[str, Any]:
 
 def _company_id(request: AuthedRequest) -> int | None:
     raw = request.GET.get("company", "") or request.POST.get("company", "")
-    return int(raw) if raw.isdigit() else None
+    return integer(raw)
 
 
 @login_required

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 
+from salespipe.lib.parse import integer
 from salespipe.live.hub import (
     GAP_SECONDS,
     Event,
@@ -75,18 +76,13 @@ def _no_delivery(_events: list[Event]) -> None:
     raise RuntimeError("A subscription delivers once its stream has started.")
 
 
-def _number(raw: str) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
-
-
 def _resumed(request: AuthedRequest) -> int | None:
     """The last event a reconnecting browser had (`Last-Event-ID`), if any."""
-    return _number(request.headers.get("Last-Event-ID", ""))
+    return integer(request.headers.get("Last-Event-ID", ""))
 
 
 def _since(request: AuthedRequest) -> int:
-    found = _number(request.GET.get("since", ""))
+    found = integer(request.GET.get("since", ""))
     return found if found is not None else latest_id()
 
 

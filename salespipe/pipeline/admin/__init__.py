@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from salespipe.lib.parse import integer
 from salespipe.org.admin_scope import NoWrites, ScopedAdmin, ScopedInline
 from salespipe.org.admin_services import ServiceSavedAdmin
 from salespipe.pipeline.admin.model_forms import (
@@ -171,8 +172,9 @@ class StageFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(stage_id=int(value))
+        stage_id = integer(value)
+        if stage_id is not None:
+            return queryset.filter(stage_id=stage_id)
         return queryset
 
 

@@ -11,18 +11,12 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from salespipe.lib.parse import integer
 from salespipe.pipeline.selectors.filters import BoardFilters
 
 SELLER_KINDS = ("salesperson", "team", "department")
 # Live searches are drawn in the page and never sent; the closed lists use their own `q`.
 _CLIENT_ONLY = ("q", "reach")
-
-
-def _id(text: str | None) -> int | None:
-    if text is None:
-        return None
-    text = text.strip()
-    return int(text) if text.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,7 @@ class BoardQuery:
         scope = params.get("scope", "")
         if ":" in scope:
             kind, _sep, value = scope.partition(":")
-            if kind in ("portfolio", "group") and _id(value) is not None:
+            if kind in ("portfolio", "group") and integer(value) is not None:
                 params.pop("portfolio", None)
                 params.pop("group", None)
                 params[kind] = value
@@ -46,12 +40,12 @@ class BoardQuery:
             for kind in SELLER_KINDS:
                 params.pop(kind, None)
             kind, _sep, value = seller.partition(":")
-            if kind in SELLER_KINDS and _id(value) is not None:
+            if kind in SELLER_KINDS and integer(value) is not None:
                 params[kind] = value
         for name in _CLIENT_ONLY:
             params.pop(name, None)
-        portfolio_id = _id(params.get("portfolio"))
-        group_id = None if portfolio_id is not None else _id(params.get("group"))
+        portfolio_id = integer(params.get("portfolio"))
+        group_id = None if portfolio_id is not None else integer(params.get("group"))
         return cls(portfolio_id, group_id, BoardFilters.from_params(params))
 
     @property

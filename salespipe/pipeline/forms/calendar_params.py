@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from salespipe.lib.months import Month
+from salespipe.lib.parse import integer
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.selectors import MAX_CALENDAR_MONTHS
 from salespipe.pipeline.selectors.filters import BoardFilters
@@ -39,9 +40,9 @@ def fits(start: Month, months: int) -> bool:
 def _months(text: str | None, errors: dict[str, str]) -> int | None:
     if text is None or not text.strip():
         return None
-    text = text.strip()
-    if text.isdigit() and 1 <= int(text) <= MAX_CALENDAR_MONTHS:
-        return int(text)
+    months = integer(text)
+    if months is not None and 1 <= months <= MAX_CALENDAR_MONTHS:
+        return months
     errors["months"] = _("Between 1 and %(max)s months.") % {"max": MAX_CALENDAR_MONTHS}
     return None
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from salespipe.lib.parse import integer
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.pipeline.models import (
     EstimateMode,
@@ -331,7 +332,7 @@ class FieldsBuilder:
 
 
 def _tags_of(ids: str) -> list[Tag]:
-    keys = [int(item) for item in _id_set(ids) if item.isdigit()]
+    keys = [key for key in map(integer, _id_set(ids)) if key is not None]
     return list(Tag.objects.filter(pk__in=keys, kind=TagKind.OPPORTUNITY).order_by("name"))
 
 

@@ -37,6 +37,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action
+from salespipe.lib.parse import integer
 from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator
@@ -123,8 +124,9 @@ class BoardFilters:
             text = first(name)
             if text is None:
                 return None
-            if text.isdigit():
-                return int(text)
+            found = integer(text)
+            if found is not None:
+                return found
             errors[name] = _("An id is expected.")
             return None
 
@@ -166,8 +168,9 @@ class BoardFilters:
         for text in _values(params, "tags"):
             for part in text.split(","):
                 part = part.strip()
-                if part.isdigit():
-                    tags.append(int(part))
+                tag_id = integer(part)
+                if tag_id is not None:
+                    tags.append(tag_id)
                 elif part:
                     errors["tags"] = _("Tag ids are expected.")
         currency = first("currency")

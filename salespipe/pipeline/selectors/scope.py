@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.access import OutOfScope, company_ids
 from salespipe.org.models import Collaborator, Company, Currency
@@ -124,11 +125,10 @@ def resolve_scope(
 
 def as_id(raw: Any, model: type[models.Model]) -> int:
     """An id from an int or digits; anything else can't name an object: `OutOfScope`."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    raise OutOfScope(model, raw)
+    found = integer(raw)
+    if found is None:
+        raise OutOfScope(model, raw)
+    return found
 
 
 CARD_RELATIONS = ("account", "salesperson", "currency", "stage", "contact", "portfolio")

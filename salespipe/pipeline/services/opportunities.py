@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
+from salespipe.lib.parse import integer
 from salespipe.live.models import ChangeKind
 from salespipe.live.publish import publish
 from salespipe.org import access
@@ -69,7 +70,7 @@ from salespipe.pipeline.services.errors import (
 )
 from salespipe.pipeline.services.rules import is_empty
 from salespipe.pipeline.services.values import WRITABLE_FIELDS, clean_values
-from salespipe.pipeline.services.versioning import as_int, check_version, load, save
+from salespipe.pipeline.services.versioning import check_version, load, save
 
 __all__ = [
     "opportunity_create",
@@ -93,7 +94,7 @@ def _require_open(opportunity: Opportunity) -> None:
 
 def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
     """A portfolio the user may create in: one of a company it is scoped on."""
-    key = as_int(portfolio_id)
+    key = integer(portfolio_id)
     portfolio = (
         access.held(
             user,
@@ -110,7 +111,7 @@ def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
 
 
 def _stage(stage_id: Any, field: str = "stage") -> Stage:
-    key = as_int(stage_id)
+    key = integer(stage_id)
     stage = Stage.objects.select_related("template").filter(pk=key).first() if key else None
     if stage is None:
         if stage_id is None or stage_id == "":
@@ -175,7 +176,7 @@ def opportunity_create(
     default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
     target = default
     if stage_id is not None:
-        key = as_int(stage_id)
+        key = integer(stage_id)
         chosen = next((s for s in stages if s.pk == key), None)
         if chosen is None:
             raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
@@ -229,7 +230,7 @@ def opportunity_update(
     portfolio_id = fields.pop("portfolio", None)
     changes = clean_values(fields, user=user, company=opportunity.company, opportunity=opportunity)
     _refuse_totals_of_lines(opportunity, changes)
-    if has_portfolio and as_int(portfolio_id) != opportunity.portfolio_id:
+    if has_portfolio and integer(portfolio_id) != opportunity.portfolio_id:
         changes["portfolio"] = _other_portfolio(user, opportunity, portfolio_id)
     if opportunity.is_open:
         _refuse_emptying(opportunity, rules.fields_required_up_to(opportunity.stage), changes)
@@ -324,7 +325,7 @@ def opportunity_schedule(
 # move.
 def _stage_of_its_template(opportunity: Opportunity, stage_id: Any) -> Stage:
     """`stage_id` among the stages of the opportunity's template, loaded with it."""
-    key = as_int(stage_id)
+    key = integer(stage_id)
     found = next((s for s in opportunity.stage.template.stages.all() if s.pk == key), None)
     if found is None:
         _stage(stage_id)  # No such stage at all: its own message.
@@ -433,7 +434,7 @@ def opportunity_lose(
     _require_open(opportunity)
     errors: dict[str, list[str]] = {}
     lost = _date(lost_on, "lost_on", errors)
-    key = as_int(reason_id)
+    key = integer(reason_id)
     reason = LossReason.objects.filter(pk=key).first() if key is not None else None
     if reason is None:
         errors["reason"] = (
@@ -504,7 +505,7 @@ def opportunity_delete(
     )
     if locked is None:
         raise OutOfScope(Opportunity, opportunity_id)
-    if version is not None and locked != as_int(version):
+    if version is not None and locked != integer(version):
         raise StaleVersion(load(user, opportunity.pk))
     _refuse_if_referenced(opportunity)
     history.record_deleted(opportunity, user)

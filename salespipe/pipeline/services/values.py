@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.lib.validators import validate_phone
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Currency
@@ -47,17 +48,6 @@ WRITABLE_FIELDS: tuple[str, ...] = (
 CONTACT_DETAILS: tuple[str, ...] = ("phone", "mobile", "function", "email")
 _TEXT_FIELDS = frozenset({"name", "phone", "mobile", "function", "email", "description"})
 _REQUIRED_ON_CREATE = ("name", "account")
-
-
-def _id(raw: Any) -> int:
-    """An integer id from an int or a string of digits; ValueError otherwise."""
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    raise ValueError(raw)
 
 
 def _decimal_text(raw: Any) -> Any:
@@ -126,10 +116,7 @@ class _Cleaner:
         if raw is None or raw == "":
             self.fail("account", _("The account is required."))
             return None
-        try:
-            key = _id(raw)
-        except ValueError:
-            key = None
+        key = integer(raw)
         # The account it already has stays, even closed; another must be one the user's rights open.
         already = self.opportunity is not None and self.opportunity.account_id == key
         accounts = (
@@ -150,10 +137,7 @@ class _Cleaner:
     def contact(self, raw: Any) -> Contact | None:
         if raw is None or raw == "":
             return None
-        try:
-            key = _id(raw)
-        except ValueError:
-            key = None
+        key = integer(raw)
         already = self.opportunity is not None and self.opportunity.contact_id == key
         contacts = (
             Contact.objects.all()
@@ -170,10 +154,7 @@ class _Cleaner:
         if raw is None or raw == "":
             self.fail("salesperson", _("The salesperson is required."))
             return None
-        try:
-            key = _id(raw)
-        except ValueError:
-            key = None
+        key = integer(raw)
         found = (
             Collaborator.objects.filter(pk=key, companies=self.company, is_active=True).first()
             if key
@@ -203,11 +184,11 @@ class _Cleaner:
         if isinstance(raw, str) or not isinstance(raw, list | tuple):
             self.fail("tags", _("A list of tag ids is expected."))
             return None
-        try:
-            keys = list(dict.fromkeys(_id(item) for item in raw))
-        except ValueError:
+        parsed = [integer(item) for item in raw]
+        if None in parsed:
             self.fail("tags", _("A list of tag ids is expected."))
             return None
+        keys = list(dict.fromkeys(key for key in parsed if key is not None))
         found = {tag.pk: tag for tag in Tag.objects.filter(pk__in=keys)}
         tags = []
         for key in keys:

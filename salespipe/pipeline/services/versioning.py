@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.lib.phones import phone_search_key
 from salespipe.live.publish import publish
 from salespipe.org import access
@@ -53,18 +54,8 @@ def load(
     return access.get(user, queryset, opportunity_id)
 
 
-def as_int(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    return None
-
-
 def check_version(opportunity: Opportunity, version: Any) -> int:
-    expected = as_int(version)
+    expected = integer(version)
     if expected is None:
         raise InvalidInput({"version": [_("The version last read is required.")]})
     if opportunity.version != expected:

@@ -29,6 +29,7 @@ from salespipe.activities import services as action_services
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.lib.months import Month
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import selectors, services
@@ -229,11 +230,6 @@ def _run(
     return changes_response(request, [pk], message=done)
 
 
-def _number(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
-
-
 def _version(request: AuthedRequest) -> str:
     return request.POST.get("version", "")
 
@@ -243,7 +239,7 @@ def _posted_ids(request: AuthedRequest, *names: str) -> dict[str, int]:
     found: dict[str, int] = {}
     errors: dict[str, list[str]] = {}
     for name in names:
-        value = _number(request.POST.get(name))
+        value = integer(request.POST.get(name))
         if value is None:
             errors[name] = [_("This field is required.")]
         else:
@@ -279,7 +275,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
     def dialog(errors: dict[str, list[str]], missing: MissingFields | None) -> Dialog | None:
         # Read only when a dialog is shown: a move that succeeds reads it once, in the service.
         opportunity = _load(request, pk)
-        target = Stage.objects.filter(pk=_number(stage_id) or 0).first()
+        target = Stage.objects.filter(pk=integer(stage_id) or 0).first()
         if target is None or target.template_id != opportunity.stage.template_id:
             return None
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
@@ -411,7 +407,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def change() -> str:
         services.opportunity_delete(
-            user=request.user, opportunity_id=pk, version=_number(_version(request))
+            user=request.user, opportunity_id=pk, version=integer(_version(request))
         )
         return _("%(name)s deleted.") % {"name": opportunity.name}
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms.calendar_params import CalendarQuery
@@ -208,7 +209,7 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
             request, [pk], status=status, message=message, calendar=not on_board
         )
 
-    if not version.isdigit():
+    if integer(version) is None:
         # Out of scope answers 404 before any other reason, as everywhere.
         access.get(request.user, Opportunity, pk)
         return answer(status=422, message=_("The version last read is required."))

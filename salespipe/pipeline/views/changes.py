@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.pipeline import selectors
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.forms.calendar_params import CalendarQuery
@@ -123,11 +124,7 @@ def changes_response(
 
 def _ids(raw: str) -> list[int]:
     parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if (
-        not parts
-        or len(parts) > MAX_IDS
-        or not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts)
-    ):
+    if not parts or len(parts) > MAX_IDS or not all(integer(part) is not None for part in parts):
         raise InvalidInput(
             {"ids": [_("From 1 to %(max)s ids, separated by commas.") % {"max": MAX_IDS}]}
         )

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from salespipe.customers.models import Account
 from salespipe.customers.selectors import visible_accounts
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator, Company
@@ -239,7 +240,7 @@ def _dialog(
     errors = dialogs.required_errors(missing.missing) if submitted else {}
     # Only what the contact choices need: the account chosen, if any.
     draft = Opportunity(company=setup.company)
-    draft.account_id = setup.account.pk if setup.account else (_number(data.get("account")) or 0)
+    draft.account_id = setup.account.pk if setup.account else (integer(data.get("account")) or 0)
     builder = DialogBuilder(request.user, draft, data, errors)
     steps = dialogs.open_on_first_fault(builder.stage_steps(missing.missing), submitted)
     asked = {name for item in missing.missing for name in item.fields}
@@ -274,10 +275,6 @@ def _dialog_response(request: AuthedRequest, dialog: CreateDialog) -> HttpRespon
     return response
 
 
-def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
-
-
 def _stage(stage_id: int | None) -> Stage | None:
     return Stage.objects.filter(pk=stage_id).first() if stage_id is not None else None
 
@@ -307,7 +304,7 @@ def _create(request: AuthedRequest, setup: Setup) -> HttpResponse:
         values["account"] = str(setup.account.pk)
     # Without the right the stage field is not drawn; a stage posted all the same goes to the
     # service, which refuses any but the default (O3).
-    stage_id = _number(data.get("stage"))
+    stage_id = integer(data.get("stage"))
     unchosen = unchosen_errors(data)
     if setup.account is not None:
         unchosen.pop("account", None)

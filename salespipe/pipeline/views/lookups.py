@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.models import Collaborator
@@ -20,7 +21,7 @@ from salespipe.web.lookups import SUGGESTIONS, everything, refused, suggestions,
 
 def _company_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("company", "")
-    return int(raw) if raw.isdigit() else None
+    return integer(raw)
 
 
 def _matches(person: Collaborator, key: str) -> bool:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
+from salespipe.lib.parse import integer
 from salespipe.org.rates import RateTable
 from salespipe.pipeline import selectors
 from salespipe.pipeline.forms.board_params import BoardQuery
@@ -35,11 +36,6 @@ from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.web.http import AuthedRequest
 
 NO_DATE_KEY = "none"
-
-
-def _id(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def month_key(month: Month | None) -> str:
@@ -71,7 +67,7 @@ def _anchors[K](request: AuthedRequest, key_of: Callable[[str], K]) -> dict[K, i
     anchors: dict[K, int | None] = {}
     for pair in request.GET.getlist("after"):
         key, _sep, last = pair.partition(":")
-        anchors[key_of(key.strip())] = _id(last)
+        anchors[key_of(key.strip())] = integer(last)
     return anchors
 
 
@@ -118,7 +114,7 @@ def _found_response(request: AuthedRequest, found: Mapping[str, MoreCards]) -> H
 def board_more(request: AuthedRequest) -> HttpResponse:
     """*Show more*: the next cards of one board column, after `after` (a card id)."""
     query = BoardQuery.from_params(request.GET)
-    stage_id = _id(request.GET.get("column"))
+    stage_id = integer(request.GET.get("column"))
     try:
         if stage_id is None:
             raise InvalidInput({"column": [_("A stage id is expected.")]})
@@ -128,7 +124,7 @@ def board_more(request: AuthedRequest) -> HttpResponse:
             group_id=query.group_id,
             filters=query.filters,
             weighted=request.user.show_weighted,
-            after={stage_id: _id(request.GET.get("after"))},
+            after={stage_id: integer(request.GET.get("after"))},
             limit=card_pages.MORE_CARDS,
         )[stage_id]
     except InvalidInput as error:
@@ -143,7 +139,7 @@ def board_found(request: AuthedRequest) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     filters = _searched(query.filters, request)
     try:
-        anchors = _anchors(request, lambda key: _id(key) or 0)
+        anchors = _anchors(request, lambda key: integer(key) or 0)
         if not (filters.search or filters.reach.strip()):
             anchors = {}
         found = selectors.board_more(
@@ -194,7 +190,7 @@ def calendar_more(request: AuthedRequest) -> HttpResponse:
             request,
             query,
             query.filters,
-            {month: _id(request.GET.get("after"))},
+            {month: integer(request.GET.get("after"))},
             card_pages.MORE_CARDS,
         )[month]
     except InvalidInput as error:

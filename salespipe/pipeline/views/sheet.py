@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from salespipe.activities import services as action_services
 from salespipe.activities.models import Action
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
@@ -187,7 +188,7 @@ def save_fields(request: AuthedRequest, pk: int) -> HttpResponse:
     values = changed_values(request.POST)
     errors = unchosen_errors(request.POST)
     version = request.POST.get("version", "").strip()
-    if not version.isdigit():
+    if integer(version) is None:
         errors["version"] = [_("The version last read is required.")]
     if errors:
         return _fields_response(request, opportunity, status=422, errors=errors)
@@ -225,7 +226,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
         services.opportunity_delete(
             user=request.user,
             opportunity_id=pk,
-            version=int(version) if version and version.isdigit() else None,
+            version=integer(version),
         )
     except (NotDeletable, StaleVersion) as exc:
         if not from_script(request):
