@@ -7,7 +7,6 @@ same dialog comes back after a refused *Save*, with what was typed and each erro
 its field, opened on the first step at fault.
 """
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -279,12 +278,6 @@ def open_steps_before_win(opportunity: Opportunity) -> list[StageFields]:
     if not stages:
         return []
     return rules.missing_for_move(opportunity, stages[-1])
-
-
-def due_default() -> dt.datetime:
-    """Tomorrow at nine: when a new action is usually due."""
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0)))
 
 
 __all__ = [

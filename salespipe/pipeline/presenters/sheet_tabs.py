@@ -18,6 +18,7 @@ from salespipe.documents.services import documents_of, max_bytes
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.org.rights import Right, has_right
+from salespipe.pipeline.forms.actions import due_default
 from salespipe.pipeline.forms.sheet import FIGURES, sheet_fields
 from salespipe.pipeline.models import (
     EstimateLine,
@@ -132,22 +133,6 @@ def amounts_context(
 
 
 # -- Activities (S4) ------------------------------------------------------------------------
-
-
-def due_default() -> dt.datetime:
-    """Tomorrow at nine: when a new action is usually due."""
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0)))
-
-
-def posted_due_at(data: QueryDict) -> dt.datetime | str:
-    """The date and time inputs as one local datetime, or "" for the service to refuse."""
-    day = data.get("due_date", "").strip()
-    time = data.get("due_time", "").strip() or "09:00"
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
-    except ValueError:
-        return ""
 
 
 def activities_context(

@@ -10,7 +10,6 @@ Every view that changes something answers with one of two fragments, named by th
 """
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms import dialogs
+from salespipe.pipeline.forms.actions import due_default, posted_action
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.forms.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage
@@ -514,7 +514,7 @@ def _action_dialog(
         .order_by("due_at", "id")
         .first()
     )
-    due = timezone.localtime(dialogs.due_default())
+    due = timezone.localtime(due_default())
     assignees = access.scoped(request.user, Collaborator.objects.filter(is_active=True)).filter(
         companies=opportunity.company_id
     )
@@ -547,15 +547,6 @@ def _action_dialog(
     return response
 
 
-def _due_at(data: QueryDict) -> dt.datetime | str:
-    """The date and time inputs as one local datetime, or the raw text for the service to refuse."""
-    day, time = data.get("due_date", "").strip(), data.get("due_time", "").strip() or "09:00"
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
-    except ValueError:
-        return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def actions(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -564,13 +555,7 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     if request.method == "GET":
         return _action_dialog(request, opportunity, query, data=QueryDict(), errors={}, status=200)
-    values = {
-        "kind": request.POST.get("kind", ""),
-        "subject": request.POST.get("subject", ""),
-        "due_at": _due_at(request.POST),
-        "assignee": request.POST.get("assignee", ""),
-        "notes": request.POST.get("notes", ""),
-    }
+    values = posted_action(request.POST)
     try:
         planned = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
     except InvalidInput as exc:

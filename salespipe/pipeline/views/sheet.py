@@ -33,6 +33,7 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
+from salespipe.pipeline.forms.actions import posted_action
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
 from salespipe.pipeline.presenters import contact_links
@@ -41,7 +42,6 @@ from salespipe.pipeline.presenters.sheet_tabs import (
     activities_context,
     amounts_context,
     contacts_context,
-    posted_due_at,
     tab_context,
     tab_labels,
 )
@@ -384,13 +384,7 @@ def activities(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = _load(request, pk)
     if request.method == "GET":
         return _tab_response(request, opportunity, "activities")
-    values = {
-        "kind": request.POST.get("kind", ""),
-        "subject": request.POST.get("subject", ""),
-        "due_at": posted_due_at(request.POST),
-        "assignee": request.POST.get("assignee", ""),
-        "notes": request.POST.get("notes", ""),
-    }
+    values = posted_action(request.POST)
     try:
         created = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
     except InvalidInput as exc:
