@@ -4,7 +4,8 @@ import re
 
 import phonenumbers
 
-_NON_DIGITS = re.compile(r"\D+")
+# ASCII digits only, as the browser's `\D` reads them (`pipeline/search_keys.js`).
+_NON_DIGITS = re.compile(r"[^0-9]+")
 
 
 def phone_search_key(value: str | None) -> str:

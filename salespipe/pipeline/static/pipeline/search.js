@@ -16,25 +16,7 @@
   let places = { columns: [], stages: [], overall: null };
   let framePending = false;
 
-  // The same key as the server's search_key: no accents, lower case, single spaces.
-  function searchKey(text) {
-    return text
-      .normalize("NFKD")
-      .replace(/\p{M}/gu, "")
-      .toLowerCase()
-      .split(/\s+/)
-      .filter(Boolean)
-      .join(" ");
-  }
-
-  // The same key as the server's phone_search_key: digits, without +33, 0033 or 0 first.
-  function phoneKey(text) {
-    const digits = text.replace(/\D+/g, "");
-    if (text.trim().startsWith("+")) return digits.startsWith("33") ? digits.slice(2) : digits;
-    if (digits.startsWith("0033")) return digits.slice(4);
-    if (digits.startsWith("0")) return digits.slice(1);
-    return digits;
-  }
+  const { searchKey, phoneKey } = window.SalespipeSearchKeys;
 
   function build() {
     index = Array.from(board.querySelectorAll("[data-card]"), (el) => ({
