@@ -11,8 +11,9 @@ from django.utils import timezone
 from salespipe.activities.models import Action, ActionKind
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator, Currency
+from salespipe.pipeline import selectors
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
-from salespipe.pipeline.selectors import board, board_more
+from salespipe.pipeline.selectors import ByStage, board
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_contact, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
@@ -423,9 +424,9 @@ def test_sort_by_amount_compares_the_amounts_in_the_boards_currency_at_its_rates
         card_limit=1,
     )
     drawn = column(first, world.qualification).cards
-    more = board_more(
+    more = selectors.more(
         user=world.alice,
-        portfolio_id=world.portfolio_a.pk,
+        layout=ByStage(world.portfolio_a.pk),
         filters=BoardFilters(sort="-amount"),
         after={world.qualification.pk: drawn[0].id},
         limit=10,

@@ -13,8 +13,9 @@ from django.utils import timezone
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org.access import OutOfScope
+from salespipe.pipeline import selectors
 from salespipe.pipeline.models import Opportunity
-from salespipe.pipeline.selectors import board, board_more, calendar, calendar_more
+from salespipe.pipeline.selectors import ByMonth, ByStage, board, calendar
 from salespipe.pipeline.selectors.filters import SORT_KEYS, BoardFilters
 from salespipe.test import World, make_account, make_opportunity
 
@@ -42,9 +43,9 @@ def test_show_more_gives_the_rest_of_each_column_in_its_sort_page_after_page(
         shown = ids(column.cards)
         remaining = column.remaining
         while remaining:
-            more = board_more(
+            more = selectors.more(
                 user=world.alice,
-                portfolio_id=world.portfolio_a.pk,
+                layout=ByStage(world.portfolio_a.pk),
                 filters=filters,
                 after={column.stage.pk: shown[-1]},
                 limit=7,
@@ -78,9 +79,9 @@ def test_the_search_brings_the_matching_cards_not_drawn_and_only_those(world: Wo
     column = drawn.columns[0]
     assert near.pk in ids(column.cards)
     assert far.pk not in ids(column.cards)
-    found = board_more(
+    found = selectors.more(
         user=world.alice,
-        portfolio_id=world.portfolio_a.pk,
+        layout=ByStage(world.portfolio_a.pk),
         filters=dataclasses.replace(BoardFilters(), search="zanz"),
         after={
             stage.pk: board_column.cards[-1].id
@@ -98,9 +99,9 @@ def test_a_gone_anchor_starts_the_column_again(world: World):
     first = board(user=world.alice, portfolio_id=world.portfolio_a.pk, card_limit=2).columns[0]
     anchor = Opportunity.objects.get(pk=first.cards[-1].id)
     anchor.delete()
-    more = board_more(
+    more = selectors.more(
         user=world.alice,
-        portfolio_id=world.portfolio_a.pk,
+        layout=ByStage(world.portfolio_a.pk),
         after={first.stage.pk: anchor.pk},
         limit=3,
     )[first.stage.pk]
@@ -116,11 +117,9 @@ def test_more_cards_of_the_calendar_come_by_month(world: World):
     start = Month.of(timezone.localdate())
     first = calendar(user=world.alice, all_portfolios=True, start=start, months=6, card_limit=2)
     no_date, this_month = first.columns[0], first.columns[1]
-    more = calendar_more(
+    more = selectors.more(
         user=world.alice,
-        all_portfolios=True,
-        start=start,
-        months=6,
+        layout=ByMonth(start, 6, all_portfolios=True),
         after={None: no_date.cards[-1].id, start: this_month.cards[-1].id},
         limit=4,
     )
@@ -134,19 +133,21 @@ def test_more_cards_refuse_what_cant_be_read_and_what_isnt_the_users(world: Worl
     """P8: a column not shown or a bad limit says why; another company's group shows none."""
     add_cards(world, 10)
     with pytest.raises(InvalidInput):
-        board_more(user=world.alice, portfolio_id=world.portfolio_a.pk, after={0: None}, limit=5)
+        selectors.more(
+            user=world.alice, layout=ByStage(world.portfolio_a.pk), after={0: None}, limit=5
+        )
     with pytest.raises(InvalidInput):
-        board_more(
+        selectors.more(
             user=world.alice,
-            portfolio_id=world.portfolio_a.pk,
+            layout=ByStage(world.portfolio_a.pk),
             after={world.qualification.pk: None},
             limit=0,
         )
     with pytest.raises(OutOfScope):
-        board_more(user=world.alice, portfolio_id=999999, after={}, limit=5)
-    seen = board_more(
+        selectors.more(user=world.alice, layout=ByStage(999999), after={}, limit=5)
+    seen = selectors.more(
         user=world.charlie,
-        portfolio_id=world.portfolio_a.pk,
+        layout=ByStage(world.portfolio_a.pk),
         after={world.qualification.pk: None},
         limit=50,
     )

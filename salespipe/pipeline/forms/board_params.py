@@ -13,6 +13,7 @@ from django.http import QueryDict
 
 from salespipe.lib.parse import integer
 from salespipe.pipeline.selectors.filters import BoardFilters
+from salespipe.pipeline.selectors.layouts import ByStage
 
 SELLER_KINDS = ("salesperson", "team", "department")
 # Live searches are drawn in the page and never sent; the closed lists use their own `q`.
@@ -47,6 +48,10 @@ class BoardQuery:
         portfolio_id = integer(params.get("portfolio"))
         group_id = None if portfolio_id is not None else integer(params.get("group"))
         return cls(portfolio_id, group_id, BoardFilters.from_params(params))
+
+    def layout(self) -> ByStage:
+        """The board this address shows, for the selectors."""
+        return ByStage(self.portfolio_id, self.group_id)
 
     @property
     def scope_value(self) -> str:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from salespipe.lib.months import Month
 from salespipe.lib.parse import integer
 from salespipe.pipeline.forms.board_params import BoardQuery
-from salespipe.pipeline.selectors import MAX_CALENDAR_MONTHS
 from salespipe.pipeline.selectors.filters import BoardFilters
+from salespipe.pipeline.selectors.layouts import MAX_CALENDAR_MONTHS, ByMonth
 
 DEFAULT_MONTHS = 4
 # C3: quick-drop frames on the right, for the month before the first shown and these after
@@ -122,6 +122,17 @@ class CalendarQuery:
 
     def first_month(self, today: dt.date) -> Month:
         return self.start or Month.of(today)
+
+    def layout(self, today: dt.date) -> ByMonth:
+        """The calendar this address shows, for the selectors (months refused in the address
+        are the default ones: see `errors`)."""
+        return ByMonth(
+            self.first_month(today),
+            self.month_count,
+            self.portfolio_id,
+            self.group_id,
+            self.all_portfolios,
+        )
 
     def for_portfolio(self, portfolio_id: int) -> "CalendarQuery":
         return replace(self, scope=BoardQuery(portfolio_id, None, self.filters))

@@ -73,10 +73,9 @@ def board_context(
 ) -> dict[str, Any]:
     """What `#board` draws: columns of cards, totals and summary, for `query`."""
     user = request.user
-    board = selectors.board(
+    board = selectors.columns(
         user=user,
-        portfolio_id=query.portfolio_id,
-        group_id=query.group_id,
+        layout=query.layout(),
         filters=query.filters,
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,

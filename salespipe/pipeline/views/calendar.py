@@ -59,13 +59,9 @@ def calendar_context(
     user = request.user
     today = timezone.localdate()
     start = query.first_month(today)
-    calendar = selectors.calendar(
+    calendar = selectors.columns(
         user=user,
-        portfolio_id=query.portfolio_id,
-        group_id=query.group_id,
-        all_portfolios=query.all_portfolios,
-        start=start,
-        months=query.month_count,
+        layout=query.layout(today),
         filters=query.filters,
         weighted=user.show_weighted,
         card_limit=card_pages.FIRST_CARDS,

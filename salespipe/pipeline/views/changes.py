@@ -11,7 +11,6 @@ The answer is for the page the change came from: its address (the board's, or th
 with `view=calendar`) says what it shows, so that its filters, sort and months apply.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -40,58 +39,37 @@ from salespipe.web.http import AuthedRequest
 MAX_IDS = 100
 
 
-def _stage_key(stage_id: Any) -> str:
-    return str(stage_id)
-
-
-def _month_key(month: Any) -> str:
-    return "none" if month is None else str(month)
-
-
 def changes_context(
     request: AuthedRequest, ids: list[int], *, calendar: bool | None = None
 ) -> dict[str, Any]:
     """What the page at the request's address now shows of the opportunities `ids`: the
     calendar's when `calendar` says so, or else when the address says `view=calendar`."""
     user = request.user
-    changes: selectors.Changes[Any]
-    key_of: Callable[[Any], str]
     if calendar is None:
         calendar = request.GET.get("view") == "calendar"
     if calendar:
-        calendar_query = default_calendar_query(user, CalendarQuery.from_params(request.GET))
-        changes = selectors.calendar_changes(
-            user=user,
-            portfolio_id=calendar_query.portfolio_id,
-            group_id=calendar_query.group_id,
-            all_portfolios=calendar_query.all_portfolios,
-            start=calendar_query.first_month(timezone.localdate()),
-            months=calendar_query.month_count,
-            filters=calendar_query.filters,
-            weighted=user.show_weighted,
-            ids=ids,
-        )
-        query: BoardQuery | CalendarQuery = calendar_query
-        totals = [(_month_key(c.month), c.totals) for c in changes.view.columns]
-        key_of = _month_key
-    else:
-        query = default_board_query(user, BoardQuery.from_params(request.GET))
-        changes = selectors.board_changes(
-            user=user,
-            portfolio_id=query.portfolio_id,
-            group_id=query.group_id,
-            filters=query.filters,
-            weighted=user.show_weighted,
-            ids=ids,
-        )
-        totals = [(str(c.stage.pk), c.totals) for c in changes.view.columns]
-        key_of = _stage_key
+        on_calendar = default_calendar_query(user, CalendarQuery.from_params(request.GET))
+        return _context(request, on_calendar, on_calendar.layout(timezone.localdate()), ids)
+    on_board = default_board_query(user, BoardQuery.from_params(request.GET))
+    return _context(request, on_board, on_board.layout(), ids)
+
+
+def _context[K, V: (selectors.Board, selectors.Calendar)](
+    request: AuthedRequest,
+    query: BoardQuery | CalendarQuery,
+    layout: selectors.Layout[K, V],
+    ids: list[int],
+) -> dict[str, Any]:
+    user = request.user
+    changes = selectors.changes(
+        user=user, layout=layout, filters=query.filters, weighted=user.show_weighted, ids=ids
+    )
     view = changes.view
     renderer = card_renderer()
     placed = [
         {
             "id": item.card.id,
-            "column": key_of(item.column),
+            "column": layout.key(item.column),
             "after": item.after,
             "html": present_cards([item.card], view.rates, renderer).html,
         }
@@ -102,7 +80,7 @@ def changes_context(
         "query": query,
         "placed": placed,
         "gone": changes.gone,
-        "totals": totals,
+        "totals": [(column.key, column.totals) for column in view.columns],
         "create_url": create_url(view.portfolio, view.can_create),
     }
 

@@ -13,6 +13,7 @@ made by the same card renderer as the page.
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -35,16 +36,16 @@ from salespipe.pipeline.selectors import MoreCards, card_pages
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.web.http import AuthedRequest
 
-NO_DATE_KEY = "none"
 
-
-def month_key(month: Month | None) -> str:
-    """A calendar column's key in addresses: "2026-05", or "none" for *No date*."""
-    return NO_DATE_KEY if month is None else str(month)
+def _stage(text: str) -> int:
+    found = integer(text)
+    if found is None:
+        raise InvalidInput({"column": [_("A stage id is expected.")]})
+    return found
 
 
 def _month(text: str) -> Month | None:
-    if text == NO_DATE_KEY:
+    if text == selectors.NO_DATE_KEY:
         return None
     try:
         return Month.parse(text)
@@ -58,7 +59,8 @@ def board_more_url(query: BoardQuery, stage_id: int, last_id: int | None) -> str
 
 
 def calendar_more_url(query: CalendarQuery, month: Month | None, last_id: int | None) -> str:
-    params = {**query.params(), "column": month_key(month), "after": str(last_id or "")}
+    column = selectors.NO_DATE_KEY if month is None else str(month)
+    params = {**query.params(), "column": column, "after": str(last_id or "")}
     return f"{reverse('pipeline:calendar_more')}?{urlencode(params)}"
 
 
@@ -109,69 +111,19 @@ def _found_response(request: AuthedRequest, found: Mapping[str, MoreCards]) -> H
     return render(request, "pipeline/_found_cards.html", {"columns": columns})
 
 
-@login_required
-@require_GET
-def board_more(request: AuthedRequest) -> HttpResponse:
-    """*Show more*: the next cards of one board column, after `after` (a card id)."""
-    query = BoardQuery.from_params(request.GET)
-    stage_id = integer(request.GET.get("column"))
-    try:
-        if stage_id is None:
-            raise InvalidInput({"column": [_("A stage id is expected.")]})
-        more = selectors.board_more(
-            user=request.user,
-            portfolio_id=query.portfolio_id,
-            group_id=query.group_id,
-            filters=query.filters,
-            weighted=request.user.show_weighted,
-            after={stage_id: integer(request.GET.get("after"))},
-            limit=card_pages.MORE_CARDS,
-        )[stage_id]
-    except InvalidInput as error:
-        return _refused(error)
-    return _more_response(request, more, lambda last: board_more_url(query, stage_id, last))
-
-
-@login_required
-@require_GET
-def board_found(request: AuthedRequest) -> HttpResponse:
-    """The live search's matching cards not drawn yet, of the columns named by `after`."""
-    query = BoardQuery.from_params(request.GET)
-    filters = _searched(query.filters, request)
-    try:
-        anchors = _anchors(request, lambda key: integer(key) or 0)
-        if not (filters.search or filters.reach.strip()):
-            anchors = {}
-        found = selectors.board_more(
-            user=request.user,
-            portfolio_id=query.portfolio_id,
-            group_id=query.group_id,
-            filters=filters,
-            weighted=request.user.show_weighted,
-            after=anchors,
-            limit=card_pages.FOUND_CARDS,
-        )
-    except InvalidInput as error:
-        return _refused(error)
-    return _found_response(request, {str(key): more for key, more in found.items()})
-
-
-def _calendar_call(
+def _next_cards[K](
     request: AuthedRequest,
-    query: CalendarQuery,
+    query: BoardQuery | CalendarQuery,
+    layout: selectors.Layout[K, Any],
     filters: BoardFilters,
-    after: Mapping[Month | None, int | None],
+    after: Mapping[K, int | None],
     limit: int,
-) -> dict[Month | None, MoreCards]:
-    if query.errors:
+) -> dict[K, MoreCards]:
+    if isinstance(query, CalendarQuery) and query.errors:
         raise InvalidInput({name: [why] for name, why in query.errors.items()})
-    return selectors.calendar_more(
+    return selectors.more(
         user=request.user,
-        portfolio_id=query.portfolio_id,
-        group_id=query.group_id,
-        all_portfolios=query.all_portfolios,
-        start=query.first_month(timezone.localdate()),
-        months=query.month_count,
+        layout=layout,
         filters=filters,
         weighted=request.user.show_weighted,
         after=after,
@@ -179,23 +131,75 @@ def _calendar_call(
     )
 
 
+def _show_more[K](
+    request: AuthedRequest,
+    query: BoardQuery | CalendarQuery,
+    layout: selectors.Layout[K, Any],
+    column_of: Callable[[str], K],
+    more_url: Callable[[K, int], str],
+) -> HttpResponse:
+    """*Show more* of one column: the cards after `after` (a card id) in it."""
+    try:
+        column = column_of(request.GET.get("column", "").strip())
+        after = {column: integer(request.GET.get("after"))}
+        more = _next_cards(request, query, layout, query.filters, after, card_pages.MORE_CARDS)
+    except InvalidInput as error:
+        return _refused(error)
+    return _more_response(request, more[column], lambda last: more_url(column, last))
+
+
+def _found[K](
+    request: AuthedRequest,
+    query: BoardQuery | CalendarQuery,
+    layout: selectors.Layout[K, Any],
+    column_of: Callable[[str], K],
+) -> HttpResponse:
+    """The live search's matching cards not drawn yet, of the columns named by `after`."""
+    filters = _searched(query.filters, request)
+    try:
+        anchors = _anchors(request, column_of)
+        if not (filters.search or filters.reach.strip()):
+            anchors = {}
+        found = _next_cards(request, query, layout, filters, anchors, card_pages.FOUND_CARDS)
+    except InvalidInput as error:
+        return _refused(error)
+    return _found_response(request, {layout.key(key): more for key, more in found.items()})
+
+
+@login_required
+@require_GET
+def board_more(request: AuthedRequest) -> HttpResponse:
+    """*Show more* of one board column: a stage."""
+    query = BoardQuery.from_params(request.GET)
+    return _show_more(
+        request,
+        query,
+        query.layout(),
+        _stage,
+        lambda stage, last: board_more_url(query, stage, last),
+    )
+
+
+@login_required
+@require_GET
+def board_found(request: AuthedRequest) -> HttpResponse:
+    """The live search's matching cards not drawn yet, of the board columns named."""
+    query = BoardQuery.from_params(request.GET)
+    return _found(request, query, query.layout(), lambda key: integer(key) or 0)
+
+
 @login_required
 @require_GET
 def calendar_more(request: AuthedRequest) -> HttpResponse:
     """*Show more* of one calendar column: a month, or *No date*."""
     query = CalendarQuery.from_params(request.GET)
-    try:
-        month = _month(request.GET.get("column", "").strip())
-        more = _calendar_call(
-            request,
-            query,
-            query.filters,
-            {month: integer(request.GET.get("after"))},
-            card_pages.MORE_CARDS,
-        )[month]
-    except InvalidInput as error:
-        return _refused(error)
-    return _more_response(request, more, lambda last: calendar_more_url(query, month, last))
+    return _show_more(
+        request,
+        query,
+        query.layout(timezone.localdate()),
+        _month,
+        lambda month, last: calendar_more_url(query, month, last),
+    )
 
 
 @login_required
@@ -203,12 +207,4 @@ def calendar_more(request: AuthedRequest) -> HttpResponse:
 def calendar_found(request: AuthedRequest) -> HttpResponse:
     """The live search's matching cards not drawn yet, of the calendar columns named."""
     query = CalendarQuery.from_params(request.GET)
-    filters = _searched(query.filters, request)
-    try:
-        anchors = _anchors(request, _month)
-        if not (filters.search or filters.reach.strip()):
-            anchors = {}
-        found = _calendar_call(request, query, filters, anchors, card_pages.FOUND_CARDS)
-    except InvalidInput as error:
-        return _refused(error)
-    return _found_response(request, {month_key(month): more for month, more in found.items()})
+    return _found(request, query, query.layout(timezone.localdate()), _month)

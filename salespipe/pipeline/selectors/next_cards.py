@@ -1,26 +1,17 @@
 """The next cards of a column: *Show more*, and live search beyond the cards drawn (B11, P6)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
-from salespipe.lib.months import Month
 from salespipe.org.models import Collaborator, Currency
-from salespipe.pipeline.models import (
-    Opportunity,
-)
 from salespipe.pipeline.selectors.cards import Card, read_cards
-from salespipe.pipeline.selectors.columns import (
-    board_frame,
-    calendar_frame,
-    month_of,
-)
 from salespipe.pipeline.selectors.filters import BoardFilters
-from salespipe.pipeline.selectors.scope import Scope
+from salespipe.pipeline.selectors.layouts import Layout
 
 # --- More cards of a column: Show more, and live search beyond the cards drawn ------------------
 #
@@ -55,16 +46,21 @@ def _after_anchor(value: Any, pk: int, descending: bool) -> Q:
     )
 
 
-def _more[K](
-    scope: Scope,
-    matching: QuerySet[Opportunity],
-    partitions: Mapping[K, Q],
+def more[K, V](
+    *,
+    user: Collaborator,
+    layout: Layout[K, V],
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    weighted: bool = False,
     after: Mapping[K, int | None],
-    filters: BoardFilters,
-    weighted: bool,
     limit: int,
-    column_of: Callable[[Card], K],
 ) -> dict[K, MoreCards]:
+    """The next cards of the columns of the board or calendar that `layout` lays out:
+    `after` maps a column (a stage id, or a month and None for *No date*) to the id of the
+    last card drawn in it (None: from the first), and `limit` caps each column. `filters` may
+    hold a live search (`search`, `reach`): then only the matching cards not drawn yet come."""
+    frame = layout.frame(user, filters)
+    scope, matching, partitions = frame.scope, frame.matching, frame.partitions
     if isinstance(limit, bool) or not 1 <= limit <= MAX_MORE_CARDS:
         raise InvalidInput({"limit": [_("Between 1 and %(max)s cards.") % {"max": MAX_MORE_CARDS}]})
     unknown = [key for key in after if key not in partitions]
@@ -97,7 +93,7 @@ def _more[K](
     )
     by_column: dict[K, list[Card]] = {}
     for card in cards:
-        by_column.setdefault(column_of(card), []).append(card)
+        by_column.setdefault(layout.column_of(card), []).append(card)
     return {
         key: MoreCards(
             cards=by_column.get(key, []),
@@ -109,42 +105,3 @@ def _more[K](
 
 
 MAX_MORE_CARDS = 500
-
-
-def board_more(
-    *,
-    user: Collaborator,
-    portfolio_id: int | None = None,
-    group_id: int | None = None,
-    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
-    weighted: bool = False,
-    after: Mapping[int, int | None],
-    limit: int,
-) -> dict[int, MoreCards]:
-    """The next cards of board columns: `after` maps a stage id to the id of the last card
-    drawn in it (None: from the first), and `limit` caps each column. `filters` may hold a
-    live search (`search`, `reach`): then only the matching cards not drawn yet come."""
-    scope, matching, partitions = board_frame(user, portfolio_id, group_id, filters)
-    return _more(
-        scope, matching, partitions, after, filters, weighted, limit, lambda card: card.stage_id
-    )
-
-
-def calendar_more(
-    *,
-    user: Collaborator,
-    portfolio_id: int | None = None,
-    group_id: int | None = None,
-    all_portfolios: bool = False,
-    start: Month,
-    months: int,
-    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
-    weighted: bool = False,
-    after: Mapping[Month | None, int | None],
-    limit: int,
-) -> dict[Month | None, MoreCards]:
-    """As `board_more`, for calendar columns: a month shown, or None for *No date*."""
-    scope, _shown, matching, partitions = calendar_frame(
-        user, portfolio_id, group_id, all_portfolios, start, months, filters
-    )
-    return _more(scope, matching, partitions, after, filters, weighted, limit, month_of)

@@ -1,30 +1,17 @@
 """What a change changed on a board or calendar (B21): the cards named, each with its place,
 the ids no longer shown, and every total."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from salespipe.lib.months import Month
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.models import (
-    Opportunity,
-)
 from salespipe.pipeline.selectors.cards import Card, read_cards
-from salespipe.pipeline.selectors.columns import (
-    Board,
-    Calendar,
-    board_frame,
-    board_of,
-    calendar_frame,
-    calendar_of,
-    month_of,
-)
 from salespipe.pipeline.selectors.filters import BoardFilters
-from salespipe.pipeline.selectors.more import SORT_ALIAS
-from salespipe.pipeline.selectors.scope import Scope
+from salespipe.pipeline.selectors.layouts import Frame, Layout
+from salespipe.pipeline.selectors.next_cards import SORT_ALIAS
 
 # --- What changed on a board or calendar (B21, and the answer to a change) -------------------
 #
@@ -35,20 +22,20 @@ from salespipe.pipeline.selectors.scope import Scope
 
 
 @dataclass(frozen=True)
-class PlacedCard:
+class PlacedCard[K]:
     card: Card
-    # The column's key: a stage id on the board, a month (None: *No date*) on the calendar.
-    column: int | Month | None
+    # Its column: a stage id on the board, a month (None: *No date*) on the calendar.
+    column: K
     # The id of the card just before it in its column's order; None when it comes first.
     after: int | None
 
 
 @dataclass(frozen=True)
-class Changes[V]:
+class Changes[K, V]:
     # The page's totals and summary; its columns hold no cards.
     view: V
     # The cards named that the page shows, in an order where each one's `after` comes first.
-    placed: list[PlacedCard]
+    placed: list[PlacedCard[K]]
     # The ids named that the page no longer shows (moved out, closed, deleted, filtered out).
     gone: list[int]
 
@@ -67,20 +54,18 @@ def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
     )
 
 
-def _placed[K: int | Month | None](
-    scope: Scope,
-    matching: QuerySet[Opportunity],
-    partitions: Mapping[K, Q],
+def _placed[K](
+    frame: Frame[K],
     ids: list[int],
     filters: BoardFilters,
     weighted: bool,
     column_of: Callable[[Card], K],
-) -> list[PlacedCard]:
+) -> list[PlacedCard[K]]:
     if not ids:
         return []
     descending = filters.sort.startswith("-")
-    keyed = matching.annotate(**{SORT_ALIAS: filters.sort_key(scope.rates)})
-    ordering = filters.ordering(scope.rates)
+    keyed = frame.matching.annotate(**{SORT_ALIAS: filters.sort_key(frame.scope.rates)})
+    ordering = filters.ordering(frame.scope.rates)
     named = keyed.filter(pk__in=ids)
     values = dict(named.values_list("pk", SORT_ALIAS))
     cards = read_cards(named, [], ordering, None, weighted)
@@ -89,7 +74,9 @@ def _placed[K: int | Month | None](
     for card in cards:
         column = column_of(card)
         before = (
-            keyed.filter(partitions[column], _before_anchor(values[card.id], card.id, descending))
+            keyed.filter(
+                frame.partitions[column], _before_anchor(values[card.id], card.id, descending)
+            )
             .order_by(*ordering)
             .reverse()
             .values_list("pk", flat=True)[:1]
@@ -98,48 +85,20 @@ def _placed[K: int | Month | None](
     return placed
 
 
-def board_changes(
+def changes[K, V](
     *,
     user: Collaborator,
-    portfolio_id: int | None = None,
-    group_id: int | None = None,
+    layout: Layout[K, V],
     filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
     weighted: bool = False,
     ids: list[int],
-) -> Changes[Board]:
-    """What the board of `portfolio_id` or `group_id` now shows of the opportunities `ids`."""
-    scope, matching, partitions = board_frame(user, portfolio_id, group_id, filters)
-    placed = _placed(
-        scope, matching, partitions, ids, filters, weighted, lambda card: card.stage_id
-    )
+) -> Changes[K, V]:
+    """What the board or calendar that `layout` lays out now shows of the opportunities `ids`."""
+    frame = layout.frame(user, filters)
+    placed = _placed(frame, ids, filters, weighted, layout.column_of)
     shown = {item.card.id for item in placed}
     return Changes(
-        view=board_of(scope, matching, filters, weighted, []),
+        view=layout.assemble(frame, filters, weighted, []),
         placed=placed,
         gone=[pk for pk in ids if pk not in shown],
-    )
-
-
-def calendar_changes(
-    *,
-    user: Collaborator,
-    portfolio_id: int | None = None,
-    group_id: int | None = None,
-    all_portfolios: bool = False,
-    start: Month,
-    months: int,
-    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
-    weighted: bool = False,
-    ids: list[int],
-) -> Changes[Calendar]:
-    """As `board_changes`, for the calendar of `months` months from `start`."""
-    scope, shown, matching, partitions = calendar_frame(
-        user, portfolio_id, group_id, all_portfolios, start, months, filters
-    )
-    placed = _placed(scope, matching, partitions, ids, filters, weighted, month_of)
-    found = {item.card.id for item in placed}
-    return Changes(
-        view=calendar_of(scope, shown, matching, filters, weighted, []),
-        placed=placed,
-        gone=[pk for pk in ids if pk not in found],
     )
