@@ -86,14 +86,14 @@ def documents_of(user: Collaborator, opportunity: Opportunity) -> QuerySet[Docum
     )
 
 
-def document_get(*, user: Collaborator, document_id: Any) -> Document:
+def document_get(*, user: Collaborator, document_id: int) -> Document:
     """A document the user may read; `OutOfScope` otherwise."""
     return access.get(user, Document, document_id)
 
 
 @transaction.atomic
 def document_upload(
-    *, user: Collaborator, opportunity_id: Any, upload: UploadedFile[bytes] | None
+    *, user: Collaborator, opportunity_id: int, upload: UploadedFile[bytes] | None
 ) -> Document:
     """Stores `upload` as a document of the opportunity, in the opportunity's company."""
     opportunity = access.get(user, Opportunity, opportunity_id)
@@ -126,7 +126,7 @@ def document_upload(
 
 
 @transaction.atomic
-def document_delete(*, user: Collaborator, document_id: Any) -> None:
+def document_delete(*, user: Collaborator, document_id: int) -> None:
     """Removes a document; its file goes once the removal is committed."""
     document = access.get(user, Document, document_id, for_update=True)
     storage, name = document.file.storage, document.file.name

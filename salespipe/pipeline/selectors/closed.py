@@ -1,7 +1,7 @@
 """The won and lost lists (B19), and one opportunity as its sheet shows it."""
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -86,7 +86,7 @@ def closed_list(
     return ClosedList(outcome=outcome, rows=rows, total=total, limit=limit)
 
 
-def opportunity_detail(*, user: Collaborator, opportunity_id: Any) -> Opportunity:
+def opportunity_detail(*, user: Collaborator, opportunity_id: int) -> Opportunity:
     """One opportunity with what its sheet shows loaded; `OutOfScope` if not the user's."""
     queryset = Opportunity.objects.select_related(
         *CARD_RELATIONS, "company", "loss_reason", "created_by", "stage__template"

@@ -3,7 +3,6 @@ its open stages, the open opportunities the user may see, and its display curren
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -62,8 +61,8 @@ def _first_company_currency(user: Collaborator, fallback: Company | None) -> Cur
 
 def resolve_scope(
     user: Collaborator,
-    portfolio_id: Any,
-    group_id: Any,
+    portfolio_id: int | None,
+    group_id: int | None,
     all_portfolios: bool = False,
 ) -> Scope:
     chosen = [portfolio_id is not None, group_id is not None, all_portfolios]
@@ -123,7 +122,7 @@ def resolve_scope(
     )
 
 
-def as_id(raw: Any, model: type[models.Model]) -> int:
+def as_id(raw: object, model: type[models.Model]) -> int:
     """An id from an int or digits; anything else can't name an object: `OutOfScope`."""
     found = integer(raw)
     if found is None:

@@ -238,7 +238,7 @@ def _next_position(opportunity: Opportunity) -> int:
 
 
 def _lines_editable(
-    user: Collaborator, opportunity_id: Any, version: int | str
+    user: Collaborator, opportunity_id: Any, version: int | None
 ) -> tuple[Opportunity, int]:
     """The opportunity whose lines change, with the version checked: it must be detailed."""
     opportunity = load(user, opportunity_id)
@@ -256,7 +256,7 @@ def line_add(
     *,
     user: Collaborator,
     opportunity_id: int,
-    version: int | str,
+    version: int | None,
     values: Mapping[str, Any] | None = None,
 ) -> EstimateLine:
     """*+ Line*: a new line at the end of the table; the first sale type unless one is given."""
@@ -276,7 +276,7 @@ def line_add(
 
 @transaction.atomic
 def line_update(
-    *, user: Collaborator, line_id: int, version: int | str, values: Mapping[str, Any]
+    *, user: Collaborator, line_id: int, version: int | None, values: Mapping[str, Any]
 ) -> EstimateLine:
     """Changes the given fields of a line; the opportunity's totals follow."""
     line = _line(user, line_id)
@@ -288,7 +288,7 @@ def line_update(
 
 
 @transaction.atomic
-def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> EstimateLine:
+def line_duplicate(*, user: Collaborator, line_id: int, version: int | None) -> EstimateLine:
     """A copy of a line, right below it."""
     original = _line(user, line_id)
     opportunity, checked = _lines_editable(user, original.opportunity_id, version)
@@ -304,7 +304,7 @@ def line_duplicate(*, user: Collaborator, line_id: int, version: int | str) -> E
 
 
 @transaction.atomic
-def line_delete(*, user: Collaborator, line_id: int, version: int | str) -> Opportunity:
+def line_delete(*, user: Collaborator, line_id: int, version: int | None) -> Opportunity:
     """Deletes a line (the page asks for a confirmation first)."""
     line = _line(user, line_id)
     opportunity, checked = _lines_editable(user, line.opportunity_id, version)
@@ -317,7 +317,7 @@ def line_delete(*, user: Collaborator, line_id: int, version: int | str) -> Oppo
 
 @transaction.atomic
 def estimate_use_detailed(
-    *, user: Collaborator, opportunity_id: int, version: int | str
+    *, user: Collaborator, opportunity_id: int, version: int | None
 ) -> Opportunity:
     """The table of lines; the general values stay in its TOTAL row until lines are entered."""
     opportunity = load(user, opportunity_id)
@@ -329,7 +329,7 @@ def estimate_use_detailed(
 
 @transaction.atomic
 def estimate_use_general(
-    *, user: Collaborator, opportunity_id: int, version: int | str
+    *, user: Collaborator, opportunity_id: int, version: int | None
 ) -> Opportunity:
     """Back to a general estimate: the lines are discarded, their totals stay as the estimate."""
     opportunity = load(user, opportunity_id)
@@ -342,7 +342,7 @@ def estimate_use_general(
 
 @transaction.atomic
 def estimate_set_currency(
-    *, user: Collaborator, opportunity_id: int, version: int | str, currency: str
+    *, user: Collaborator, opportunity_id: int, version: int | None, currency: str
 ) -> Opportunity:
     """The currency of the whole table, chosen from its TOTAL row (amounts are not converted)."""
     opportunity = load(user, opportunity_id)

@@ -33,6 +33,7 @@ What each service allows:
 - `opportunity_delete` (B18): refused while a quote or an order refers to it.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -377,7 +378,7 @@ def opportunity_win(
     opportunity_id: int,
     version: int,
     stage_id: int,
-    signed_on: Any,
+    signed_on: dt.date | str | None,
     values: Mapping[str, Any] | None = None,
 ) -> Opportunity:
     """B16: into a won stage of the template, on `signed_on` (a date or "YYYY-MM-DD").
@@ -426,7 +427,7 @@ def opportunity_lose(
     opportunity_id: int,
     version: int,
     reason_id: int,
-    lost_on: Any,
+    lost_on: dt.date | str | None,
 ) -> Opportunity:
     """B17: with a loss reason, whose status it takes, and the day it was lost. Nothing else."""
     opportunity = load(user, opportunity_id)

@@ -9,7 +9,6 @@ accents ignored, so that "Hot" and "hot" can't both exist.
 """
 
 import re
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -71,7 +70,7 @@ def _require_active(user: Collaborator) -> None:
         raise OutOfScope(Tag, None)
 
 
-def _clean(name: Any, colour: Any, errors: dict[str, list[str]]) -> tuple[str, str | None]:
+def _clean(name: object, colour: object, errors: dict[str, list[str]]) -> tuple[str, str | None]:
     text = name.strip() if isinstance(name, str) else ""
     if not text:
         errors["name"] = [_("Give the tag a name.")]
@@ -104,7 +103,7 @@ def _save(tag: Tag) -> Tag:
 
 
 @transaction.atomic
-def tag_create(*, user: Collaborator, name: Any, color: Any = None) -> Tag:
+def tag_create(*, user: Collaborator, name: str, color: str | None = None) -> Tag:
     """A new opportunity tag, grey unless a colour is given."""
     _require_active(user)
     errors: dict[str, list[str]] = {}
@@ -117,7 +116,9 @@ def tag_create(*, user: Collaborator, name: Any, color: Any = None) -> Tag:
 
 
 @transaction.atomic
-def tag_update(*, user: Collaborator, tag_id: Any, name: Any = None, color: Any = None) -> Tag:
+def tag_update(
+    *, user: Collaborator, tag_id: int, name: str | None = None, color: str | None = None
+) -> Tag:
     """A new name or colour for an opportunity tag; `OutOfScope` for a tag of another kind."""
     _require_active(user)
     try:

@@ -40,7 +40,7 @@ RELATED = (
 
 def load(
     user: Collaborator,
-    opportunity_id: Any,
+    opportunity_id: int,
     *,
     related: Sequence[str] = RELATED,
     prefetch: Sequence[str | Prefetch[str]] = ("tags",),
@@ -54,7 +54,7 @@ def load(
     return access.get(user, queryset, opportunity_id)
 
 
-def check_version(opportunity: Opportunity, version: Any) -> int:
+def check_version(opportunity: Opportunity, version: int | None) -> int:
     expected = integer(version)
     if expected is None:
         raise InvalidInput({"version": [_("The version last read is required.")]})

@@ -249,14 +249,14 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
 def _estimate(
     request: AuthedRequest,
     pk: int,
-    change: Callable[[str], object],
+    change: Callable[[int | None], object],
     *,
     line_id: int | None = None,
 ) -> HttpResponse:
     """Runs one change of the estimate and draws the tab again, as it is now."""
     version = request.POST.get("version", "")
     try:
-        change(version)
+        change(integer(version))
     except InvalidInput as exc:
         opportunity = _load(request, pk)
         context = amounts_context(
@@ -290,7 +290,7 @@ def estimate_mode(request: AuthedRequest, pk: int) -> HttpResponse:
     detailed = request.POST.get("mode") == "detailed"
     switch = estimate.estimate_use_detailed if detailed else estimate.estimate_use_general
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return switch(user=request.user, opportunity_id=pk, version=version)
 
     return _estimate(request, pk, change)
@@ -302,7 +302,7 @@ def estimate_currency(request: AuthedRequest, pk: int) -> HttpResponse:
     """The currency of the whole table, from its TOTAL row."""
     _load(request, pk)
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return estimate.estimate_set_currency(
             user=request.user,
             opportunity_id=pk,
@@ -323,7 +323,7 @@ def line_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """*+ Line*."""
     _load(request, pk)
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return estimate.line_add(
             user=request.user,
             opportunity_id=pk,
@@ -340,7 +340,7 @@ def line_update(request: AuthedRequest, pk: int, line_id: int) -> HttpResponse:
     """A line's fields, saved as soon as one changes."""
     _line(request, pk, line_id)
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return estimate.line_update(
             user=request.user,
             line_id=line_id,
@@ -356,7 +356,7 @@ def line_update(request: AuthedRequest, pk: int, line_id: int) -> HttpResponse:
 def line_duplicate(request: AuthedRequest, pk: int, line_id: int) -> HttpResponse:
     _line(request, pk, line_id)
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return estimate.line_duplicate(user=request.user, line_id=line_id, version=version)
 
     return _estimate(request, pk, change)
@@ -368,7 +368,7 @@ def line_delete(request: AuthedRequest, pk: int, line_id: int) -> HttpResponse:
     """Deletes a line (confirmed first)."""
     _line(request, pk, line_id)
 
-    def change(version: str) -> object:
+    def change(version: int | None) -> object:
         return estimate.line_delete(user=request.user, line_id=line_id, version=version)
 
     return _estimate(request, pk, change)
