@@ -37,6 +37,7 @@ from salespipe.pipeline.services.errors import (
     StaleVersion,
 )
 from salespipe.web import throttling
+from salespipe.web.refusals import refusal
 from salespipe.web.request_size import too_large_response
 
 logger = logging.getLogger(__name__)
@@ -132,16 +133,8 @@ def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAP
 
 
 def invalid_input(request: HttpRequest, exc: InvalidInput, *, api: NinjaAPI) -> HttpResponse:
-    errors = [
-        {
-            "loc": ["body"] if field == "__all__" else ["body", field],
-            "msg": message,
-            "type": "invalid",
-        }
-        for field, messages in exc.errors.items()
-        for message in messages
-    ]
-    return _json(api, request, 422, {"detail": str(exc), "errors": errors})
+    status, body = refusal(exc)
+    return _json(api, request, status, body)
 
 
 def domain_error(request: HttpRequest, exc: DomainError, *, api: NinjaAPI) -> HttpResponse:

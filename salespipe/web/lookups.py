@@ -3,7 +3,8 @@
 An autocomplete answers `{"results": [{"id", "label", "detail", "data"}], "create": text or
 null}`: `create` is the label of the *Create* choice, offered when what was typed matches
 no suggestion exactly and the user may create it. Writes answer the created record in the
-same shape, 422 with `{"detail", "errors"}` for bad input, 403 for a missing right.
+same shape, and a refusal as the API does (`salespipe.web.refusals`): 422 with `{"detail",
+"errors"}` for bad input, 403 for a missing right.
 """
 
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.rights import MissingRight
+from salespipe.web.refusals import refusal
 
 SUGGESTIONS = 10
 
@@ -27,9 +29,9 @@ def suggestions(results: Iterable[dict[str, Any]], create: str | None = None) ->
 
 
 def refused(error: InvalidInput | MissingRight) -> JsonResponse:
-    if isinstance(error, MissingRight):
-        return JsonResponse({"detail": str(error)}, status=403)
-    return JsonResponse({"detail": str(error), "errors": error.errors}, status=422)
+    """A write refused, in the API's shape (`salespipe.web.refusals`)."""
+    status, body = refusal(error)
+    return JsonResponse(body, status=status)
 
 
 def typed(request: HttpRequest) -> str:
