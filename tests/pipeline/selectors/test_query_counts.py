@@ -16,8 +16,7 @@ from salespipe.org.models import Collaborator
 from salespipe.pipeline.selectors import board, calendar
 from salespipe.pipeline.selectors.card_pages import FIRST_CARDS
 from salespipe.test import World
-
-from .conftest import add_cards
+from tests.pipeline.scale import add_cards
 
 SIZES = [40, 600]
 BOARD_SELECTOR_QUERIES = 8

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from salespipe.test import World, make_opportunity
-from tests.board.test_query_count import add_opportunities
 from tests.changes import placed
+from tests.pipeline.views.test_board_queries import add_opportunities
 
 # What the page shows of one card: the user's companies, the portfolio and its stages, the
 # card's sort value, the card, its tags and next action, its place in the column and the

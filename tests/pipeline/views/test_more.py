@@ -15,8 +15,7 @@ from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.selectors import board, card_pages
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_opportunity
-
-from .conftest import add_cards
+from tests.pipeline.scale import add_cards
 
 CARD_IDS = re.compile(r'data-card data-id="(\d+)"')
 MORE_URL = re.compile(r'data-more-url="([^"]+)"')

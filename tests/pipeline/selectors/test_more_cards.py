@@ -18,8 +18,7 @@ from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.selectors import ByMonth, ByStage, board, calendar
 from salespipe.pipeline.selectors.filters import SORT_KEYS, BoardFilters
 from salespipe.test import World, make_account, make_opportunity
-
-from .conftest import add_cards
+from tests.pipeline.scale import add_cards
 
 SORTS = [sort for key in SORT_KEYS for sort in (key, f"-{key}")]
 

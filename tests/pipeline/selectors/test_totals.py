@@ -17,8 +17,7 @@ from salespipe.lib.months import Month, month_range
 from salespipe.org.models import ExchangeRate
 from salespipe.pipeline.selectors import Totals, board, calendar
 from salespipe.test import World
-
-from .conftest import add_cards
+from tests.pipeline.scale import add_cards
 
 CENT = Decimal("0.01")
 SIZES = [40, 400]
