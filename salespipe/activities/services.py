@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.live.publish import publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
@@ -43,9 +44,8 @@ def _clean_assignee(
 ) -> Collaborator | None:
     if value is None or value == "":
         return user
-    try:
-        key = int(value)
-    except (TypeError, ValueError):
+    key = integer(value)
+    if key is None:
         errors["assignee"] = [_("Choose a collaborator.")]
         return None
     # The assignee must work for the opportunity's company, or the action would be invisible to them.

@@ -61,6 +61,7 @@ ADDRESSES = [
     "/board/?portfolio={portfolio}&salesperson={}",
     "/board/?portfolio={portfolio}&tags={}",
     "/opportunities/lookup/salespeople/?company={}&q=a",
+    "/opportunities/new/?portfolio={}",
 ]
 
 

@@ -46,8 +46,7 @@ from salespipe.pipeline.models import (
     OpportunityContact,
     Recurrence,
 )
-from salespipe.pipeline.presenters import contact_links
-from salespipe.pipeline.services import estimate
+from salespipe.pipeline.services import contact_links, estimate
 
 router = Router(tags=["opportunity sheet"])
 

@@ -31,8 +31,8 @@ from salespipe.pipeline.models import (
     SaleType,
     SaleTypeMode,
 )
-from salespipe.pipeline.presenters.contact_links import linked_contacts
 from salespipe.pipeline.services import estimate, history
+from salespipe.pipeline.services.contact_links import linked_contacts
 from salespipe.web.templatetags.display import plain_amount, short_date
 
 TABS: tuple[str, ...] = ("amounts", "activities", "documents", "contacts", "history")

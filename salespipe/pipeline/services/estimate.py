@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.pipeline.models import (
@@ -171,10 +172,7 @@ def _text(name: str, raw: Any, errors: dict[str, list[str]]) -> str:
 
 
 def _sale_type(raw: Any, errors: dict[str, list[str]]) -> SaleType | None:
-    try:
-        key = int(raw)
-    except (TypeError, ValueError):
-        key = None
+    key = integer(raw)
     found = SaleType.objects.filter(pk=key).first() if key is not None else None
     if found is None:
         errors["sale_type"] = [_("Choose a sale type.")]

@@ -98,9 +98,10 @@ def _setup(user: Collaborator, query: QueryDict, posted: QueryDict | None = None
             wanted = posted.get("portfolio", "")
         chosen = next((p for p in choices if str(p.pk) == wanted), choices[0])
         return Setup("account", chosen, choices, account)
-    if not wanted.isdigit():
+    key = integer(wanted)
+    if key is None:
         raise OutOfScope(Portfolio, wanted)
-    portfolio = access.held(user, _portfolios()).filter(pk=int(wanted)).first()
+    portfolio = access.held(user, _portfolios()).filter(pk=key).first()
     if portfolio is None:
         raise OutOfScope(Portfolio, wanted)
     return Setup("board", portfolio, [portfolio])

@@ -36,7 +36,6 @@ from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms.actions import posted_action
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
-from salespipe.pipeline.presenters import contact_links
 from salespipe.pipeline.presenters.sheet_tabs import (
     TABS,
     activities_context,
@@ -45,7 +44,7 @@ from salespipe.pipeline.presenters.sheet_tabs import (
     tab_context,
     tab_labels,
 )
-from salespipe.pipeline.services import estimate
+from salespipe.pipeline.services import contact_links, estimate
 from salespipe.pipeline.services.errors import InvalidTransition, NotDeletable, StaleVersion
 from salespipe.web.http import AuthedRequest
 from salespipe.web.lookups import from_script

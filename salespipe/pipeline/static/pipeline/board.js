@@ -199,7 +199,7 @@
   // -- colleagues' changes (B21) -----------------------------------------------------------
 
   const live = (function () {
-    // As many as the server answers for at once (change_views.MAX_IDS).
+    // As many as the server answers for at once (views/changes.py, MAX_IDS).
     const MAX_IDS = 100;
     let source = null;
     let address = "";

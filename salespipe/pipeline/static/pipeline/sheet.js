@@ -2,7 +2,7 @@
 // shows while something is unsaved (and a warning before leaving then); tabs whose forms are
 // sent without leaving the page, each answer being the part of the page to draw again.
 //
-// The server names what it sends in `X-Fragment` (see sheet_views.py). A change of the
+// The server names what it sends in `X-Fragment` (see views/sheet.py). A change of the
 // estimate bumps the opportunity's version: the left column takes the new version and figures
 // only if it was drawn at the version the change started from, so that a save of the left
 // column still detects what someone else changed in between.

@@ -5,7 +5,7 @@ import pytest
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline.models import OpportunityContact
-from salespipe.pipeline.presenters import contact_links
+from salespipe.pipeline.services import contact_links
 from salespipe.test import World, make_account, make_contact, make_opportunity
 
 

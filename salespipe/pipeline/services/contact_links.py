@@ -7,8 +7,6 @@ if they did not exist. Links are not among the tracked fields of the history and
 change the opportunity's version.
 """
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from salespipe.customers.models import Contact
 from salespipe.customers.selectors import visible_contacts
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.org.rights import Right, has_right
@@ -42,13 +41,13 @@ def linked_contacts(user: Collaborator, opportunity: Opportunity) -> list[Opport
 
 
 @transaction.atomic
-def contact_link(*, user: Collaborator, opportunity_id: Any, contact_id: Any) -> OpportunityContact:
-    """Links a contact of the opportunity's company; InvalidInput if it can't be, or already is."""
+def contact_link(
+    *, user: Collaborator, opportunity_id: int, contact_id: int | str | None
+) -> OpportunityContact:
+    """Links a contact of the opportunity's company; InvalidInput if it can't be, or already is.
+    `contact_id`: an id, or the text a page received."""
     opportunity = access.get(user, Opportunity, opportunity_id)
-    try:
-        key = int(contact_id)
-    except (TypeError, ValueError):
-        key = None
+    key = integer(contact_id)
     contact = (
         visible_contacts(user)
         .filter(pk=key, account__company_id=opportunity.company_id)
@@ -90,7 +89,7 @@ def _already_text(contact: Contact) -> str:
 
 
 @transaction.atomic
-def contact_unlink(*, user: Collaborator, opportunity_id: Any, link_id: Any) -> None:
+def contact_unlink(*, user: Collaborator, opportunity_id: int, link_id: int) -> None:
     """Removes a link of this opportunity; the contact itself stays."""
     opportunity = access.get(user, Opportunity, opportunity_id)
     link = access.get(user, _visible_links(user).filter(opportunity=opportunity), link_id)
