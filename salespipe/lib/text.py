@@ -3,7 +3,9 @@
 The board's live search computes the same keys in the browser (`pipeline/search_keys.js`),
 from what the user types, and matches them against the cards' keys made here: the two
 must agree character for character, so the definition uses only what both languages
-have, and a browser test compares them on a corpus of names from many scripts.
+have, and a browser test compares them on a corpus of names from many scripts. (Python and
+the browser may know different Unicode versions: characters added since the older one can
+key differently; names in use are older than that.)
 """
 
 import re
@@ -14,7 +16,7 @@ import unicodedata
 _DROPPED_MARKS = frozenset({"Mn", "Me"})
 # What lower case leaves apart that a search should not: Unicode's case folding for these.
 _FOLDS = str.maketrans({"ß": "ss", "ς": "σ"})
-# Python's white space and JavaScript's `\s` together.
+# Python's white space and JavaScript's `\s` together (the browser adds U+001C-U+001F, U+0085).
 _SPACES = re.compile(r"[\s\ufeff]+")
 
 

@@ -34,7 +34,7 @@ NAMES = [
     "東京 ソフト",
     "Ｆｕｌｌｗｉｄｔｈ",
     "José\u00a0María",
-    "tab\there\u2003em",
+    "tab\there\u2003em\x85next",
     "①②③ ²",
     "ꭰꮳꮃ Ꭰ",
     "µ ſ ŉ",

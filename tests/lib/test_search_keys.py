@@ -10,6 +10,8 @@ from salespipe.customers.models import Account
 from salespipe.lib.stored_keys import refresh_stored_keys
 from salespipe.lib.text import search_key
 from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.selectors import board
+from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_opportunity
 
 
@@ -50,3 +52,16 @@ def test_stored_keys_are_written_again_only_where_they_differ(world: World):
     migration.refresh_keys(apps, None)
     deal.refresh_from_db()
     assert deal.name_key == "grosse sache"
+
+
+def test_other_digits_in_a_phone_search_match_no_card(world: World):
+    """B12: phone keys hold ASCII digits; "٠٦١٢" is not a phone's start, and matches none."""
+    make_opportunity(world.portfolio_a, phone="06 12 34 56 78")
+    found = board(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, filters=BoardFilters(reach="٠٦١٢")
+    )
+    assert found.summary.count == 0
+    by_digits = board(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, filters=BoardFilters(reach="06 12")
+    )
+    assert by_digits.summary.count == 1

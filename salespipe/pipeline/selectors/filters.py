@@ -327,7 +327,8 @@ def _reach_condition(text: str) -> Q:
     text = text.strip()
     if not text:
         return Q()
-    looks_like_phone = all(ch.isdigit() or ch in " +.-()" for ch in text)
+    # ASCII digits, as phone keys and the browser's search read them.
+    looks_like_phone = all(ch in "0123456789 +.-()" for ch in text)
     if looks_like_phone:
         key = query_phone_key(text)
         return (

@@ -12,7 +12,7 @@
       .toLowerCase()
       .replace(/ß/g, "ss")
       .replace(/ς/g, "σ")
-      .split(/[\s\x1c-\x1f]+/)
+      .split(/[\s\x1c-\x1f\x85]+/)
       .filter(Boolean)
       .join(" ");
   }
