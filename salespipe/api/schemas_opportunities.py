@@ -24,7 +24,7 @@ from salespipe.api.schemas import (
 )
 from salespipe.lib.money import weighted
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
-from salespipe.pipeline.selectors.filters import DEFAULT_SORT, BoardFilters
+from salespipe.pipeline.selectors.filters import DEFAULT_SORT, FILTER_PARAMS, BoardFilters
 
 # --- numbers, dates, text ---------------------------------------------------------------------
 
@@ -439,21 +439,8 @@ class CardFilters(Schema):
 
     def board_filters(self, sort: str = DEFAULT_SORT) -> BoardFilters:
         """The same filters as the pipeline's selectors take them."""
-        return BoardFilters(
-            salesperson=self.salesperson,
-            team=self.team,
-            department=self.department,
-            tags=tuple(dict.fromkeys(self.tags)),
-            currency=self.currency,
-            amount_min=self.amount_min,
-            amount_max=self.amount_max,
-            signature_from=self.signature_from,
-            signature_to=self.signature_to,
-            planned_action=self.planned,
-            created_by_me=self.mine,
-            search=self.q or "",
-            reach=self.reach or "",
-            sort=sort,
+        return BoardFilters.from_typed(
+            {param.name: getattr(self, param.name) for param in FILTER_PARAMS}, sort
         )
 
 

@@ -87,6 +87,44 @@ def _values(params: Mapping[str, Any], name: str) -> list[str]:
     return [str(item).strip() for item in raw if item is not None and str(item).strip()]
 
 
+FilterKind = Literal["id", "ids", "currency", "amount", "date", "yes_no", "switch", "text"]
+
+
+@dataclass(frozen=True)
+class FilterParam:
+    # Its name in a page's address and in the API.
+    name: str
+    # The attribute of `BoardFilters` it sets.
+    attribute: str
+    # How it is read and written back: an id, ids (repeated or comma-separated), a currency
+    # code, an amount, a date, yes/no (or unset), a switch (on or off), text.
+    kind: FilterKind
+
+
+# Every filter of the board, the calendar, the lists and the API (B8-B12), written once, in
+# the order of a page's address: the pages read and write them through `BoardFilters`, the
+# API's `CardFilters` declares a field of each name (a test holds them equal).
+FILTER_PARAMS: tuple[FilterParam, ...] = (
+    FilterParam("salesperson", "salesperson", "id"),
+    FilterParam("team", "team", "id"),
+    FilterParam("department", "department", "id"),
+    FilterParam("currency", "currency", "currency"),
+    FilterParam("amount_min", "amount_min", "amount"),
+    FilterParam("amount_max", "amount_max", "amount"),
+    FilterParam("signature_from", "signature_from", "date"),
+    FilterParam("signature_to", "signature_to", "date"),
+    FilterParam("tags", "tags", "ids"),
+    FilterParam("planned", "planned_action", "yes_no"),
+    FilterParam("mine", "created_by_me", "switch"),
+    FilterParam("q", "search", "text"),
+    FilterParam("reach", "reach", "text"),
+)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
 class BoardFilters:
     salesperson: int | None = None
@@ -130,6 +168,18 @@ class BoardFilters:
             errors[name] = _("An id is expected.")
             return None
 
+        def ids(name: str) -> tuple[int, ...]:
+            found: list[int] = []
+            for text in _values(params, name):
+                for part in text.split(","):
+                    part = part.strip()
+                    value = integer(part)
+                    if value is not None:
+                        found.append(value)
+                    elif part:
+                        errors[name] = _("Tag ids are expected.")
+            return tuple(dict.fromkeys(found))
+
         def a_decimal(name: str) -> Decimal | None:
             text = first(name)
             if text is None:
@@ -164,66 +214,65 @@ class BoardFilters:
             errors[name] = _("Yes or no is expected.")
             return None
 
-        tags: list[int] = []
-        for text in _values(params, "tags"):
-            for part in text.split(","):
-                part = part.strip()
-                tag_id = integer(part)
-                if tag_id is not None:
-                    tags.append(tag_id)
-                elif part:
-                    errors["tags"] = _("Tag ids are expected.")
-        currency = first("currency")
-        if currency is not None and not (len(currency) == 3 and currency.isalpha()):
-            errors["currency"] = _("A currency code such as EUR is expected.")
-            currency = None
+        def a_currency(name: str) -> str | None:
+            text = first(name)
+            if text is None:
+                return None
+            if len(text) == 3 and text.isalpha():
+                return text.upper()
+            errors[name] = _("A currency code such as EUR is expected.")
+            return None
+
+        readers: dict[FilterKind, Any] = {
+            "id": an_id,
+            "ids": ids,
+            "currency": a_currency,
+            "amount": a_decimal,
+            "date": a_date,
+            "yes_no": a_flag,
+            "switch": lambda name: bool(a_flag(name)),
+            "text": lambda name: first(name) or "",
+        }
+        values = {param.attribute: readers[param.kind](param.name) for param in FILTER_PARAMS}
         sort = first("sort") or DEFAULT_SORT
         if sort.removeprefix("-") not in SORT_KEYS:
             errors["sort"] = _("Unknown sort order.")
             sort = DEFAULT_SORT
+        return cls(**values, sort=sort, errors=errors)
+
+    @classmethod
+    def from_typed(cls, values: Mapping[str, Any], sort: str = DEFAULT_SORT) -> "BoardFilters":
+        """The filters from values already read (the API's), named as in `FILTER_PARAMS`;
+        a name not given is not set."""
+        normal: dict[FilterKind, Any] = {
+            "ids": lambda value: tuple(dict.fromkeys(value or ())),
+            "switch": bool,
+            "text": lambda value: value or "",
+        }
         return cls(
-            salesperson=an_id("salesperson"),
-            team=an_id("team"),
-            department=an_id("department"),
-            tags=tuple(dict.fromkeys(tags)),
-            currency=currency.upper() if currency else None,
-            amount_min=a_decimal("amount_min"),
-            amount_max=a_decimal("amount_max"),
-            signature_from=a_date("signature_from"),
-            signature_to=a_date("signature_to"),
-            planned_action=a_flag("planned"),
-            created_by_me=bool(a_flag("mine")),
-            search=first("q") or "",
-            reach=first("reach") or "",
+            **{
+                param.attribute: normal.get(param.kind, _same)(values.get(param.name))
+                for param in FILTER_PARAMS
+            },
             sort=sort,
-            errors=errors,
         )
 
     def to_params(self) -> dict[str, str]:
         """The query string that gives these filters back, without the defaults."""
         params: dict[str, str] = {}
-        for name, value in [
-            ("salesperson", self.salesperson),
-            ("team", self.team),
-            ("department", self.department),
-            ("currency", self.currency),
-            ("amount_min", self.amount_min),
-            ("amount_max", self.amount_max),
-            ("signature_from", self.signature_from),
-            ("signature_to", self.signature_to),
-        ]:
-            if value is not None:
-                params[name] = str(value)
-        if self.tags:
-            params["tags"] = ",".join(str(tag) for tag in self.tags)
-        if self.planned_action is not None:
-            params["planned"] = "yes" if self.planned_action else "no"
-        if self.created_by_me:
-            params["mine"] = "1"
-        if self.search:
-            params["q"] = self.search
-        if self.reach:
-            params["reach"] = self.reach
+        for param in FILTER_PARAMS:
+            value = getattr(self, param.attribute)
+            # Unset: None, nothing, a switch off; an amount or an id of 0 and a "no" are set.
+            if value is None or (param.kind in ("ids", "switch", "text") and not value):
+                continue
+            if param.kind == "ids":
+                params[param.name] = ",".join(str(item) for item in value)
+            elif param.kind == "yes_no":
+                params[param.name] = "yes" if value else "no"
+            elif param.kind == "switch":
+                params[param.name] = "1"
+            else:
+                params[param.name] = str(value)
         if self.sort != DEFAULT_SORT:
             params["sort"] = self.sort
         return params

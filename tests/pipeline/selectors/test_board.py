@@ -504,3 +504,66 @@ def test_the_boards_query_count_does_not_grow_with_the_opportunities(
         grouped = board(user=alice, group_id=world.projects.pk, weighted=True, card_limit=10)
     assert grouped.summary.count == size
     assert [len(c.cards) for c in grouped.columns] == [10, 10, 10, 10]
+
+
+# Every filter set, an amount of zero included: zero is a bound, not "no bound".
+EVERY_FILTER = BoardFilters(
+    salesperson=4,
+    team=5,
+    department=6,
+    tags=(7, 8),
+    currency="USD",
+    amount_min=Decimal("0"),
+    amount_max=Decimal("1500.50"),
+    signature_from=dt.date(2026, 1, 1),
+    signature_to=dt.date(2026, 12, 31),
+    planned_action=True,
+    created_by_me=True,
+    search="Dupont",
+    reach="0612",
+    sort="-updated",
+)
+
+
+def test_each_filter_is_named_once_for_the_pages_and_the_api():
+    """B8-B12: `FILTER_PARAMS` lists every filter; `BoardFilters` has an attribute for each
+    and the API's `CardFilters` a field of each name, and nothing else."""
+    from dataclasses import fields
+
+    from salespipe.api.schemas_opportunities import CardFilters
+    from salespipe.pipeline.selectors.filters import FILTER_PARAMS
+
+    names = [param.name for param in FILTER_PARAMS]
+    assert len(set(names)) == len(names)
+    assert set(CardFilters.model_fields) == set(names)
+    attributes = {param.attribute for param in FILTER_PARAMS}
+    assert {f.name for f in fields(BoardFilters)} == attributes | {"sort", "errors"}
+    # Every filter is set in the example below, so that the round trips try each one.
+    assert all(getattr(EVERY_FILTER, attribute) != BoardFilters() for attribute in attributes)
+    assert EVERY_FILTER.to_params() == {
+        "salesperson": "4",
+        "team": "5",
+        "department": "6",
+        "currency": "USD",
+        "amount_min": "0",
+        "amount_max": "1500.50",
+        "signature_from": "2026-01-01",
+        "signature_to": "2026-12-31",
+        "tags": "7,8",
+        "planned": "yes",
+        "mine": "1",
+        "q": "Dupont",
+        "reach": "0612",
+        "sort": "-updated",
+    }
+    assert BoardFilters.from_params(EVERY_FILTER.to_params()) == EVERY_FILTER
+
+
+def test_the_api_reads_the_same_filters_as_the_pages_address():
+    from salespipe.api.schemas_opportunities import CardFilters
+
+    api = CardFilters.model_validate(
+        {**EVERY_FILTER.to_params(), "tags": [7, 8, 7], "planned": True, "mine": True}
+    )
+    assert api.board_filters(sort="-updated") == EVERY_FILTER
+    assert CardFilters().board_filters() == BoardFilters()
