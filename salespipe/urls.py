@@ -15,5 +15,4 @@ urlpatterns = [
     path("", include("salespipe.documents.urls")),
     path("", include("salespipe.api.urls")),
     path("", include("salespipe.web.urls")),
-    path("", include("salespipe.live.urls")),
 ]

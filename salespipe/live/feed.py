@@ -1,6 +1,7 @@
 """The live feed of an open board or calendar (SPEC B21), as server-sent events.
 
-`GET /live/?portfolio=ID` (or `group=ID`, or `scope=all`, as the page's own address says)
+A page's feed (`GET /live/?portfolio=ID`, or `group=ID`, or `scope=all`, as the page's own
+address says; the pipeline's view says which portfolios that is, as a `Subscription`)
 streams an event for each change of an opportunity of the user's companies in the
 portfolios shown: its id and version and what happened, nothing more; the page then asks
 for what it shows of it, through the board's own reads. `since` (or the `Last-Event-ID`
@@ -25,13 +26,11 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.views.decorators.http import require_GET
 
 from salespipe.lib.parse import integer
 from salespipe.live.hub import (
@@ -44,8 +43,6 @@ from salespipe.live.hub import (
 )
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.forms.calendar_params import CalendarQuery
-from salespipe.pipeline.models import Portfolio, StageTemplate
 from salespipe.web.http import AuthedRequest
 
 HEARTBEAT_SECONDS = 20.0
@@ -54,26 +51,6 @@ MAX_REPLAY = 100
 STREAM_SECONDS = 300.0
 # How long the browser waits before opening a feed again after it ended.
 RETRY_MILLISECONDS = 1000
-
-
-def _subscription(user: Collaborator, query: CalendarQuery) -> Subscription:
-    companies = access.company_ids(user)
-    if query.portfolio_id is not None:
-        if not Portfolio.objects.filter(pk=query.portfolio_id).exists():
-            raise Http404
-        return Subscription(companies, frozenset([query.portfolio_id]), _no_delivery)
-    if query.group_id is not None:
-        if not StageTemplate.objects.filter(pk=query.group_id).exists():
-            raise Http404
-        members = Portfolio.objects.filter(template_id=query.group_id).values_list("pk", flat=True)
-        return Subscription(companies, frozenset(members), _no_delivery, query.group_id)
-    if query.all_portfolios:
-        return Subscription(companies, None, _no_delivery)
-    raise Http404
-
-
-def _no_delivery(_events: list[Event]) -> None:
-    raise RuntimeError("A subscription delivers once its stream has started.")
 
 
 def _resumed(request: AuthedRequest) -> int | None:
@@ -272,14 +249,13 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
         hub.unsubscribe(stream.subscription)
 
 
-@login_required
-@require_GET
-def live_feed(request: AuthedRequest) -> StreamingHttpResponse:
-    query = CalendarQuery.from_params(request.GET)
+def stream_response(request: AuthedRequest, subscription: Subscription) -> StreamingHttpResponse:
+    """The feed of the page `subscription` describes: what it missed since the address's
+    `since` (or the `Last-Event-ID` of a browser reconnecting), then each change as it comes."""
     resumed = _resumed(request)
     stream = _Stream(
         request,
-        _subscription(request.user, query),
+        subscription,
         resumed if resumed is not None else _since(request),
         resumed=resumed is not None,
     )

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -29,7 +29,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from salespipe.live.models import CHANNEL, Change
-from salespipe.pipeline.models import Portfolio
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +87,10 @@ def latest_id() -> int:
     return Change.objects.aggregate(latest=Max("id"))["latest"] or 0
 
 
+def _not_started(_events: list[Event]) -> None:
+    raise RuntimeError("A subscription delivers once its stream has started.")
+
+
 @dataclass(eq=False)
 class Subscription:
     """An open page: the companies its user is scoped on, and the portfolios it shows.
@@ -98,10 +101,12 @@ class Subscription:
 
     company_ids: frozenset[int]
     portfolio_ids: frozenset[int] | None
-    # Called with the events of one read that the page wants, in id order.
-    deliver: Callable[[list[Event]], None]
-    # A group's board also shows the portfolios added to its template later.
-    template_id: int | None = None
+    # Called with the events of one read that the page wants, in id order; set when its
+    # stream starts.
+    deliver: Callable[[list[Event]], None] = field(default=_not_started)
+    # Whether a portfolio not named is shown too: a group's board shows the portfolios
+    # added to its template later. The pages know what a group is; the feed does not.
+    also_shows: Callable[[int], bool] | None = None
 
     def wants(self, event: Event) -> bool:
         if event.company_id not in self.company_ids:
@@ -111,9 +116,8 @@ class Subscription:
         touched = (event.portfolio_id, event.left_portfolio_id)
         if any(pk in self.portfolio_ids for pk in touched):
             return True
-        return self.template_id is not None and any(
-            pk is not None and hub.template_of(pk) == self.template_id for pk in touched
-        )
+        also_shows = self.also_shows
+        return also_shows is not None and any(pk is not None and also_shows(pk) for pk in touched)
 
 
 class Hub:
@@ -123,7 +127,6 @@ class Hub:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._listening = False
-        self._templates: dict[int, int] = {}
         # Every id up to `_floor` was delivered or given up; above it, those delivered.
         self._floor = 0
         self._delivered: set[int] = set()
@@ -152,13 +155,6 @@ class Hub:
 
     def wake(self) -> None:
         self._wake.set()
-
-    def template_of(self, portfolio_id: int) -> int | None:
-        found = self._templates.get(portfolio_id)
-        if found is None:
-            self._templates.update(Portfolio.objects.values_list("id", "template_id"))
-            found = self._templates.get(portfolio_id)
-        return found
 
     # -- the reader -----------------------------------------------------------------------
 

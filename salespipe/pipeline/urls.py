@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from salespipe.pipeline.views import board, calendar, changes, more
+from salespipe.pipeline.views import board, calendar, changes, live, more
 
 app_name = "pipeline"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("board/opportunities/<int:pk>/actions/", board.actions, name="actions"),
     path("board/actions/<int:pk>/done/", board.action_done, name="action_done"),
     path("calendar/", calendar.calendar_page, name="calendar"),
+    path("live/", live.live_feed, name="live_feed"),
     path("calendar/weighted/", calendar.weighted, name="calendar_weighted"),
     path("calendar/more/", more.calendar_more, name="calendar_more"),
     path("calendar/found/", more.calendar_found, name="calendar_found"),

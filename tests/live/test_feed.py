@@ -16,6 +16,7 @@ from salespipe.live.models import Change
 from salespipe.org import access
 from salespipe.pipeline import services
 from salespipe.pipeline.models import Portfolio
+from salespipe.pipeline.selectors.scope import in_template
 from salespipe.test import World, make_opportunity
 from tests.changes import placed
 
@@ -109,7 +110,7 @@ def test_a_group_board_hears_of_portfolios_added_to_its_template_later(world: Wo
         frozenset([world.company_a.pk]),
         frozenset([world.portfolio_a.pk]),
         lambda e: None,
-        world.projects.pk,
+        in_template(world.projects.pk),
     )
     assert _wanted(group) == [deal.pk]
 

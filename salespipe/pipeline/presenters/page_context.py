@@ -116,7 +116,7 @@ def live_url(query: str) -> str:
     if not live_enabled():
         return ""
     separator = "&" if query else "?"
-    return f"{reverse('live:feed')}{query}{separator}since={latest_id()}"
+    return f"{reverse('pipeline:live_feed')}{query}{separator}since={latest_id()}"
 
 
 def remember_weighted(user: Collaborator, data: QueryDict) -> None:

@@ -1,6 +1,7 @@
 """What a board or calendar shows before any filter: a portfolio, a group or every portfolio,
 its open stages, the open opportunities the user may see, and its display currency."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -120,6 +121,25 @@ def resolve_scope(
         currency=_first_company_currency(user, None),
         can_create=False,
     )
+
+
+# Which template each portfolio follows, read for the whole process at once and again when a
+# portfolio is not known yet: a portfolio's template no longer changes once it holds
+# opportunities, and only those have changes to hear.
+_TEMPLATES: dict[int, int] = {}
+
+
+def template_of(portfolio_id: int) -> int | None:
+    found = _TEMPLATES.get(portfolio_id)
+    if found is None:
+        _TEMPLATES.update(Portfolio.objects.values_list("id", "template_id"))
+        found = _TEMPLATES.get(portfolio_id)
+    return found
+
+
+def in_template(template_id: int) -> Callable[[int], bool]:
+    """Whether a portfolio follows the template `template_id`: a group's portfolios."""
+    return lambda portfolio_id: template_of(portfolio_id) == template_id
 
 
 def as_id(raw: object, model: type[models.Model]) -> int:
