@@ -6,6 +6,7 @@ they are read here into the plain parameters of `BoardFilters`, and `canonical()
 address a link or a reload keeps: `?portfolio=ID&team=ID&sort=amount…`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -52,6 +53,12 @@ class BoardQuery:
     def layout(self) -> ByStage:
         """The board this address shows, for the selectors."""
         return ByStage(self.portfolio_id, self.group_id)
+
+    @property
+    def errors(self) -> Mapping[str, str]:
+        """What the address says beyond its filters that could not be read, as a calendar's
+        months can be: nothing on a board (a portfolio not found is out of scope)."""
+        return {}
 
     @property
     def scope_value(self) -> str:

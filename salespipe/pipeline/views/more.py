@@ -119,7 +119,8 @@ def _next_cards[K](
     after: Mapping[K, int | None],
     limit: int,
 ) -> dict[K, MoreCards]:
-    if isinstance(query, CalendarQuery) and query.errors:
+    # A calendar's unreadable months can't be walked, where a filter left out can.
+    if query.errors:
         raise InvalidInput({name: [why] for name, why in query.errors.items()})
     return selectors.more(
         user=request.user,
