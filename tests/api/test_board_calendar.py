@@ -317,6 +317,38 @@ def test_the_calendar_shows_no_date_then_each_month_with_its_cards(
     ]
 
 
+def test_the_calendar_from_this_month_has_overdue_after_no_date(bob_api: Client, world: World):
+    """Issue 18: the open opportunities expected before this month, and their totals."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    late = make_opportunity(
+        world.portfolio_a,
+        amount=Decimal("300"),
+        days=Decimal("1.5"),
+        expected_signature_date=this_month - dt.timedelta(days=20),
+    )
+    other = make_opportunity(world.portfolio_b, expected_signature_date=dt.date(2001, 1, 1))
+
+    calendar = _get(bob_api, f"/api/v1/calendar?portfolio={world.portfolio_a.pk}&months=2")
+
+    assert [(column["month"], column["overdue"]) for column in calendar["columns"]] == [
+        (None, False),
+        (None, True),
+        (this_month.strftime("%Y-%m"), False),
+        ((this_month + dt.timedelta(days=32)).strftime("%Y-%m"), False),
+    ]
+    overdue = calendar["columns"][1]
+    assert _card_ids(overdue) == [late.pk]
+    assert other.pk not in _card_ids(overdue)
+    assert overdue["totals"] == {"count": 1, "amount": "300.00", "days": "1.50"}
+    ahead = _get(
+        bob_api,
+        f"/api/v1/calendar?portfolio={world.portfolio_a.pk}&months=2&start="
+        + (this_month + dt.timedelta(days=32)).strftime("%Y-%m"),
+    )
+    assert not any(column["overdue"] for column in ahead["columns"])
+
+
 def test_the_calendar_of_all_portfolios_has_no_create_and_starts_this_month(
     bob_api: Client, world: World, deals: dict[str, Opportunity]
 ):

@@ -61,8 +61,10 @@ def test_navigating_three_months_forward_then_back_to_the_current_month(
     log_in(page, live_server)
     open_calendar(page, live_server, f"portfolio={w.portfolio_a.pk}")
     titles = page.locator("[data-column] .column-title")
-    expect(titles).to_have_count(5)
+    # No date, Overdue (issue 18: from the current month on, it comes after No date), 4 months.
+    expect(titles).to_have_count(6)
     expect(titles.first).to_have_text("No date")
+    expect(titles.nth(1)).to_have_text("Overdue")
     expect(card(page, later)).to_have_count(0)
 
     for step in range(1, 4):
@@ -356,3 +358,43 @@ def test_the_calendar_speaks_french(browser, live_server, world_db: World):
     expect(page.get_by_role("link", name="Mois courant")).to_be_visible()
     expect(month_column(page, "").locator(".column-title")).to_have_text("Sans date")
     context.close()
+
+
+def test_overdue_holds_past_signatures_refuses_drops_and_sends_a_card_to_this_month(
+    page: Page, live_server, world_db: World
+):
+    """Issue 18: a signature already past stays in view, in *Overdue*; no card is dropped
+    there; Shift+→ takes one to this month, as from *No date*."""
+    w = world_db
+    this_month = Month.of(timezone.localdate())
+    late = make_opportunity(
+        w.portfolio_a,
+        account=w.account_a,
+        name="Slipped deal",
+        expected_signature_date=this_month.first_day - dt.timedelta(days=40),
+    )
+    current = make_opportunity(
+        w.portfolio_a,
+        account=w.account_a,
+        name="Current deal",
+        expected_signature_date=this_month.last_day,
+    )
+    log_in(page, live_server)
+    open_calendar(page, live_server, f"portfolio={w.portfolio_a.pk}")
+
+    overdue = page.locator("[data-column][data-overdue]")
+    expect(overdue.locator(".column-title")).to_have_text("Overdue")
+    expect(overdue.locator(f'[data-id="{late.pk}"]')).to_be_visible()
+
+    card(page, current).drag_to(overdue)
+    expect(page.locator("#board-status")).to_contain_text("A card can't be dropped on Overdue")
+    expect(in_column(page, this_month, current)).to_be_visible()
+    current.refresh_from_db()
+    assert (current.expected_signature_date, current.version) == (this_month.last_day, 1)
+
+    card(page, late).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(in_column(page, this_month, late)).to_be_visible()
+    expect(card(page, late)).to_be_focused()
+    late.refresh_from_db()
+    assert late.expected_signature_date == this_month.last_day

@@ -122,7 +122,13 @@ class BoardOut(Schema):
 
 
 class MonthColumnOut(Schema):
-    month: str | None = Field(description="YYYY-MM; null for the *No date* column (SPEC C1).")
+    month: str | None = Field(
+        description="YYYY-MM; null for the *No date* column (SPEC C1) and for *Overdue*."
+    )
+    overdue: bool = Field(
+        description="The *Overdue* column, after *No date*, when the calendar starts this "
+        "month or earlier: the open opportunities expected to sign before its first month."
+    )
     totals: TotalsOut
     cards: list[CardOut] = Field(description="In the order asked for, at most `limit`.")
     limit: int | None = Field(description="The most cards drawn per column; null: all of them.")
@@ -363,6 +369,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
             filters=params.board_filters(sort=params.sort),
             weighted=params.weighted,
             card_limit=params.limit,
+            today=timezone.localdate(),
         )
     now = timezone.now()
     return {
@@ -375,6 +382,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
         "columns": [
             {
                 "month": str(column.month) if column.month is not None else None,
+                "overdue": column.overdue,
                 "totals": _totals(column.totals),
                 "cards": [_card(card, now) for card in column.cards],
                 "limit": params.limit,

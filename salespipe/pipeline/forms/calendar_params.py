@@ -132,6 +132,7 @@ class CalendarQuery:
             self.portfolio_id,
             self.group_id,
             self.all_portfolios,
+            today,
         )
 
     def for_portfolio(self, portfolio_id: int) -> "CalendarQuery":

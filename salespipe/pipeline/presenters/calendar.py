@@ -2,6 +2,7 @@
 month's name in the user's language and the key a drop posts, and the quick-drop frames.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,7 +23,8 @@ from salespipe.web.templatetags.display import current_locale
 class MonthColumnView:
     column: MonthColumn
     cards: DrawnCards
-    # What a drop on this column posts: "YYYY-MM", or "" for *No date*.
+    # What a drop on this column posts: "YYYY-MM", or "" for *No date*; "overdue" names
+    # *Overdue*, which takes no drop.
     key: str
     label: str
     # *Show more*'s address when the month holds more than it draws.
@@ -50,17 +52,32 @@ def present_month_columns(
         MonthColumnView(
             column=column,
             cards=present_cards(column.cards, rates, renderer, late),
-            key=str(column.month) if column.month is not None else "",
-            label=month_label(column.month) if column.month is not None else _("No date"),
+            key=_drop_key(column),
+            label=column_label(column),
         )
         for column in columns
     ]
 
 
-def month_frames(start: Month, months: int) -> list[MonthFrame]:
-    """C3: the month before the first shown, then the months after the last one shown."""
+def _drop_key(column: MonthColumn) -> str:
+    if column.overdue:
+        return column.key
+    return str(column.month) if column.month is not None else ""
+
+
+def column_label(column: MonthColumn) -> str:
+    """A calendar column's name: its month, *No date* or *Overdue*."""
+    if column.overdue:
+        return _("Overdue")
+    return month_label(column.month) if column.month is not None else _("No date")
+
+
+def month_frames(start: Month, months: int, today: dt.date) -> list[MonthFrame]:
+    """C3: the month before the first shown unless it is over (a drop can't set a date in
+    the past), then the months after the last one shown."""
     before = start.shifted(-1)
     after = [start.shifted(months + i) for i in range(FRAMES_AFTER)]
-    return [MonthFrame(str(before), month_label(before), "before")] + [
-        MonthFrame(str(month), month_label(month), "after") for month in after
-    ]
+    first = (
+        [] if before.last_day < today else [MonthFrame(str(before), month_label(before), "before")]
+    )
+    return first + [MonthFrame(str(month), month_label(month), "after") for month in after]

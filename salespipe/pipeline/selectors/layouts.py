@@ -1,8 +1,9 @@
 """The board (B1-B13) and the signature calendar (C1-C4): the cards of each column and every
 total, in a fixed number of queries whatever the number of opportunities."""
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Literal, Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -30,6 +31,10 @@ from salespipe.pipeline.selectors.totals import (
 
 # A calendar column's name in the page for *No date*, beside months written "2026-05".
 NO_DATE_KEY = "none"
+# The calendar's column of the signatures already past (issue 18): its key, in the page too.
+OVERDUE: Final = "overdue"
+# A calendar column: a month, *No date* (None) or *Overdue*.
+MonthSlot = Month | Literal["overdue"] | None
 
 # --- Board and calendar (B1-B13, C1-C4, P6) -------------------------------------------------
 #
@@ -91,15 +96,19 @@ class Board:
 
 @dataclass(frozen=True)
 class MonthColumn:
-    # None is the "No date" column, always first (C1).
+    # None is the "No date" column, always first (C1), or the *Overdue* one after it.
     month: Month | None
     cards: list[Card]
     totals: Totals
     remaining: int
+    # The signatures expected before the first month shown and already past (issue 18).
+    overdue: bool = False
 
     @property
     def key(self) -> str:
-        """Its name in the page: "2026-05", or "none" for *No date*."""
+        """Its name in the page: "2026-05", "none" for *No date*, "overdue"."""
+        if self.overdue:
+            return OVERDUE
         return NO_DATE_KEY if self.month is None else str(self.month)
 
 
@@ -243,64 +252,93 @@ def month_of(card: Card) -> Month | None:
 
 @dataclass(frozen=True)
 class ByMonth:
-    """The signature calendar: *No date*, then `months` months from `start`, of a portfolio,
-    a group, or every portfolio (`all_portfolios`)."""
+    """The signature calendar: *No date*, *Overdue* when it starts this month or earlier,
+    then `months` months from `start`, of a portfolio, a group, or every portfolio
+    (`all_portfolios`). `today` says which signatures are past; without it, none is shown
+    as overdue."""
 
     start: Month
     months: int
     portfolio_id: int | None = None
     group_id: int | None = None
     all_portfolios: bool = False
+    today: dt.date | None = None
 
-    def frame(self, user: Collaborator, filters: BoardFilters) -> Frame[Month | None]:
+    @property
+    def overdue_before(self) -> dt.date | None:
+        """The day before which an open opportunity's expected signature is overdue and goes
+        in *Overdue*: the first day shown, once that day has come. A calendar of months
+        still to come has no such column: what it would hold is past none of its months."""
+        if self.today is None or self.start.first_day > self.today:
+            return None
+        return self.start.first_day
+
+    def frame(self, user: Collaborator, filters: BoardFilters) -> Frame[MonthSlot]:
         _check_months(self.months)
         scope = resolve_scope(user, self.portfolio_id, self.group_id, self.all_portfolios)
         shown = month_range(self.start, self.months)
-        matching = filters.apply(
-            scope.opportunities.filter(_in_months(shown), stage__status=StageStatus.OPEN), user
-        )
-        partitions: dict[Month | None, Q] = {None: Q(expected_signature_date__isnull=True)}
+        overdue_before = self.overdue_before
+        dated = _in_months(shown)
+        partitions: dict[MonthSlot, Q] = {None: Q(expected_signature_date__isnull=True)}
+        if overdue_before is not None:
+            partitions[OVERDUE] = Q(expected_signature_date__lt=overdue_before)
+            dated |= partitions[OVERDUE]
         for month in shown:
             partitions[month] = Q(
                 expected_signature_date__gte=month.first_day,
                 expected_signature_date__lte=month.last_day,
             )
+        matching = filters.apply(
+            scope.opportunities.filter(dated, stage__status=StageStatus.OPEN), user
+        )
         return Frame(scope, matching, partitions)
 
-    def column_of(self, card: Card) -> Month | None:
+    def column_of(self, card: Card) -> MonthSlot:
+        day = card.expected_signature_date
+        overdue_before = self.overdue_before
+        if day is not None and overdue_before is not None and day < overdue_before:
+            return OVERDUE
         return month_of(card)
 
-    def key(self, column: Month | None) -> str:
-        return NO_DATE_KEY if column is None else str(column)
+    def key(self, column: MonthSlot) -> str:
+        if column is None:
+            return NO_DATE_KEY
+        return column if column == OVERDUE else str(column)
 
     def assemble(
         self,
-        frame: Frame[Month | None],
+        frame: Frame[MonthSlot],
         filters: BoardFilters,
         weighted: bool,
         cards: list[Card],
     ) -> Calendar:
         scope = frame.scope
-        shown = [month for month in frame.partitions if month is not None]
+        shown = [month for month in frame.partitions if isinstance(month, Month)]
         totals = aggregate(
             frame.matching.annotate(signature_month=MonthKey("expected_signature_date")),
             "signature_month",
             scope.rates,
             weighted,
         )
-        by_month: dict[Month | None, list[Card]] = {}
+        by_slot: dict[MonthSlot, list[Card]] = {}
         for card in cards:
-            by_month.setdefault(month_of(card), []).append(card)
+            by_slot.setdefault(self.column_of(card), []).append(card)
+        # *Overdue* adds every month before the first shown: keys "YYYY-MM" sort as months.
+        first = str(shown[0])
         columns = []
-        for month in [None, *shown]:
-            month_totals = totals.bucket(str(month) if month is not None else None)
-            drawn = by_month.get(month, [])
+        for slot in frame.partitions:
+            if slot == OVERDUE:
+                slot_totals = totals.buckets(lambda key: key is not None and key < first)
+            else:
+                slot_totals = totals.bucket(str(slot) if slot is not None else None)
+            drawn = by_slot.get(slot, [])
             columns.append(
                 MonthColumn(
-                    month=month,
+                    month=slot if isinstance(slot, Month) else None,
                     cards=drawn,
-                    totals=month_totals,
-                    remaining=month_totals.count - len(drawn),
+                    totals=slot_totals,
+                    remaining=slot_totals.count - len(drawn),
+                    overdue=slot == OVERDUE,
                 )
             )
         return Calendar(
@@ -378,14 +416,16 @@ def calendar(
     filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
     weighted: bool = False,
     card_limit: int | None = None,
+    today: dt.date | None = None,
 ) -> Calendar:
-    """The signature calendar (C1-C4): "No date", then `months` months from `start`.
+    """The signature calendar (C1-C4): "No date", *Overdue* when `today` is given and the
+    calendar starts this month or earlier, then `months` months from `start`.
 
     Shows the open opportunities, of every open stage, whose expected signature date falls
-    in a month shown or is empty; same scope, filters, sort, weighting and totals as the
-    board. With `all_portfolios`, every portfolio's, and no create button.
+    in a month shown, is empty, or is overdue; same scope, filters, sort, weighting and
+    totals as the board. With `all_portfolios`, every portfolio's, and no create button.
     """
-    layout = ByMonth(start, months, portfolio_id, group_id, all_portfolios)
+    layout = ByMonth(start, months, portfolio_id, group_id, all_portfolios, today)
     return columns(
         user=user, layout=layout, filters=filters, weighted=weighted, card_limit=card_limit
     )

@@ -2,7 +2,7 @@
 in all, converted into one currency and weighted when asked; in one grouped query, or read
 from the totals the database keeps when no filter narrows the board."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -54,6 +54,14 @@ class Aggregate:
     def bucket(self, key: Any) -> Totals:
         found = self.by_bucket.get(key)
         return found.totals() if found is not None else NO_TOTALS
+
+    def buckets(self, chosen: Callable[[Any], bool]) -> Totals:
+        """The totals of every bucket `chosen` keeps, added."""
+        found = _Sum()
+        for key, bucket in self.by_bucket.items():
+            if chosen(key):
+                found.add(bucket.count, bucket.amount, bucket.days)
+        return found.totals()
 
     def stage(self, stage_id: int) -> Totals:
         found = self.by_stage.get(stage_id)

@@ -40,6 +40,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
@@ -297,8 +298,8 @@ def opportunity_schedule(
 ) -> Opportunity:
     """C3: a card dropped on a calendar month is expected to sign on that month's last day.
 
-    `month` is a `Month` or "YYYY-MM"; None or "" (the *No date* column) clears the date,
-    unless the current stage or an earlier one made it mandatory.
+    `month` is a `Month` or "YYYY-MM", not yet over; None or "" (the *No date* column) clears
+    the date, unless the current stage or an earlier one made it mandatory.
     """
     opportunity = load(user, opportunity_id, related=_MOVE_RELATED, prefetch=())
     version = check_version(opportunity, version)
@@ -312,9 +313,15 @@ def opportunity_schedule(
         )
     else:
         try:
-            day = (month if isinstance(month, Month) else Month.parse(month)).last_day
+            chosen = month if isinstance(month, Month) else Month.parse(month)
         except ValueError:
             raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
+        day = chosen.last_day
+        # Issue 18: a date in the past is typed on the sheet, never set by a drop.
+        if day < timezone.localdate():
+            raise InvalidInput(
+                {"month": [_("That month is over: a card can't be planned to sign in the past.")]}
+            )
     if opportunity.expected_signature_date == day:
         return opportunity
     return save(user, opportunity, version, {"expected_signature_date": day})

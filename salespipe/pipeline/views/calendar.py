@@ -69,7 +69,7 @@ def calendar_context(
     late = LateFragments()
     columns = [
         dataclasses.replace(
-            view, more_url=calendar_more_url(query, view.column.month, view.cards.last_id)
+            view, more_url=calendar_more_url(query, view.column.key, view.cards.last_id)
         )
         if view.column.remaining
         else view
@@ -82,7 +82,7 @@ def calendar_context(
         LATE_FRAGMENTS: late,
         "calendar": calendar,
         "columns": columns,
-        "frames": month_frames(start, calendar.months),
+        "frames": month_frames(start, calendar.months, today),
         "query": query,
         "start": start,
         "range_label": _("%(first)s to %(last)s")

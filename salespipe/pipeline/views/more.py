@@ -34,6 +34,7 @@ from salespipe.pipeline.forms.calendar_params import CalendarQuery
 from salespipe.pipeline.presenters.board import DrawnCards, present_cards
 from salespipe.pipeline.selectors import MoreCards, card_pages
 from salespipe.pipeline.selectors.filters import BoardFilters
+from salespipe.pipeline.selectors.layouts import OVERDUE, MonthSlot
 from salespipe.web.http import AuthedRequest
 
 
@@ -44,9 +45,11 @@ def _stage(text: str) -> int:
     return found
 
 
-def _month(text: str) -> Month | None:
+def _month(text: str) -> MonthSlot:
     if text == selectors.NO_DATE_KEY:
         return None
+    if text == OVERDUE:
+        return OVERDUE
     try:
         return Month.parse(text)
     except ValueError:
@@ -58,9 +61,9 @@ def board_more_url(query: BoardQuery, stage_id: int, last_id: int | None) -> str
     return f"{reverse('pipeline:board_more')}?{urlencode(params)}"
 
 
-def calendar_more_url(query: CalendarQuery, month: Month | None, last_id: int | None) -> str:
-    column = selectors.NO_DATE_KEY if month is None else str(month)
-    params = {**query.params(), "column": column, "after": str(last_id or "")}
+def calendar_more_url(query: CalendarQuery, column_key: str, last_id: int | None) -> str:
+    """*Show more* of the calendar column named `column_key` (`MonthColumn.key`)."""
+    params = {**query.params(), "column": column_key, "after": str(last_id or "")}
     return f"{reverse('pipeline:calendar_more')}?{urlencode(params)}"
 
 
@@ -194,12 +197,13 @@ def board_found(request: AuthedRequest) -> HttpResponse:
 def calendar_more(request: AuthedRequest) -> HttpResponse:
     """*Show more* of one calendar column: a month, or *No date*."""
     query = CalendarQuery.from_params(request.GET)
+    layout = query.layout(timezone.localdate())
     return _show_more(
         request,
         query,
-        query.layout(timezone.localdate()),
+        layout,
         _month,
-        lambda month, last: calendar_more_url(query, month, last),
+        lambda month, last: calendar_more_url(query, layout.key(month), last),
     )
 
 

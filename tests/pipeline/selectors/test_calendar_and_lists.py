@@ -9,9 +9,11 @@ from django.utils import timezone
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month
 from salespipe.org.models import Collaborator
+from salespipe.pipeline import selectors
 from salespipe.pipeline.models import OpportunityStatus
-from salespipe.pipeline.selectors import calendar, closed_list
+from salespipe.pipeline.selectors import ByMonth, calendar, closed_list
 from salespipe.pipeline.selectors.filters import BoardFilters
+from salespipe.pipeline.selectors.layouts import OVERDUE, MonthSlot
 from salespipe.test import World, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
 
@@ -213,3 +215,140 @@ def test_the_won_and_lost_lists_hold_the_closed_opportunities_of_the_users_compa
     assert (len(limited.rows), limited.total) == (2, 3)
     dave = make_user("dave", world.company_b)
     assert [o.name for o in closed_list(user=dave, outcome="won").rows] == ["Other company"]
+
+
+# --- Overdue (issue 18) ------------------------------------------------------------------------
+
+TODAY = dt.date(2030, 3, 14)
+MARCH = Month(2030, 3)
+
+
+def test_overdue_comes_after_no_date_with_the_open_signatures_before_this_month(world: World):
+    """Issue 18: an open opportunity whose expected signature is past no longer drops out of
+    the calendar; *Overdue* holds those before the first month shown, with their totals."""
+    make_opportunity(world.portfolio_a, name="Undated")
+    make_opportunity(
+        world.portfolio_a,
+        name="Last year",
+        currency_id="USD",
+        amount=Decimal(100),
+        days=Decimal(2),
+        expected_signature_date=dt.date(2029, 6, 30),
+    )
+    make_opportunity(
+        world.portfolio_a,
+        name="February",
+        stage=world.negotiation,
+        amount=Decimal(50),
+        expected_signature_date=dt.date(2030, 2, 28),
+    )
+    make_opportunity(
+        world.portfolio_a, name="Early March", expected_signature_date=dt.date(2030, 3, 1)
+    )
+    make_opportunity(world.portfolio_a, name="April", expected_signature_date=dt.date(2030, 4, 2))
+    make_opportunity(
+        world.portfolio_a,
+        name="Won late",
+        expected_signature_date=dt.date(2030, 1, 5),
+        status=OpportunityStatus.WON,
+        signed_on=dt.date(2030, 1, 5),
+    )
+    make_opportunity(
+        world.portfolio_b, name="Other company", expected_signature_date=dt.date(2030, 1, 5)
+    )
+
+    result = calendar(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, start=MARCH, months=2, today=TODAY
+    )
+
+    assert [(c.key, c.month, c.overdue) for c in result.columns] == [
+        ("none", None, False),
+        ("overdue", None, True),
+        ("2030-03", MARCH, False),
+        ("2030-04", Month(2030, 4), False),
+    ]
+    # Sorted by expected signature, as every column; a date earlier this month stays in it.
+    assert [names(c) for c in result.columns] == [
+        ["Undated"],
+        ["Last year", "February"],
+        ["Early March"],
+        ["April"],
+    ]
+    overdue = result.columns[1]
+    # 100 USD at 0.90 and 50 EUR; its days; counted in the summary like any column.
+    assert (overdue.totals.count, overdue.totals.amount, overdue.totals.days) == (
+        2,
+        Decimal("140.00"),
+        Decimal("2.00"),
+    )
+    assert result.summary.count == 5
+    assert result.summary.amount == sum((c.totals.amount for c in result.columns), Decimal(0))
+    weighted = calendar(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        start=MARCH,
+        months=2,
+        today=TODAY,
+        weighted=True,
+    )
+    # Qualification weighs 10 %, negotiation 80 %.
+    assert weighted.columns[1].totals.amount == Decimal("49.00")
+
+
+def test_a_calendar_started_earlier_holds_in_overdue_what_comes_before_its_first_month(
+    world: World,
+):
+    make_opportunity(
+        world.portfolio_a, name="December", expected_signature_date=dt.date(2029, 12, 3)
+    )
+    make_opportunity(world.portfolio_a, name="January", expected_signature_date=dt.date(2030, 1, 9))
+
+    result = calendar(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        start=Month(2030, 1),
+        months=2,
+        today=TODAY,
+    )
+
+    assert [(c.key, names(c)) for c in result.columns] == [
+        ("none", []),
+        ("overdue", ["December"]),
+        ("2030-01", ["January"]),
+        ("2030-02", []),
+    ]
+
+
+def test_a_calendar_of_months_to_come_or_without_a_today_has_no_overdue_column(world: World):
+    make_opportunity(world.portfolio_a, name="Past", expected_signature_date=dt.date(2030, 1, 9))
+    ahead = calendar(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        start=Month(2030, 4),
+        months=2,
+        today=TODAY,
+    )
+    undated_today = calendar(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, start=MARCH, months=2
+    )
+
+    assert [c.key for c in ahead.columns] == ["none", "2030-04", "2030-05"]
+    assert [c.key for c in undated_today.columns] == ["none", "2030-03", "2030-04"]
+    assert ahead.summary.count == undated_today.summary.count == 0
+
+
+def test_overdue_draws_its_first_cards_and_shows_more_of_the_rest(world: World):
+    for day in range(1, 8):
+        make_opportunity(
+            world.portfolio_a, name=f"Late {day}", expected_signature_date=dt.date(2030, 1, day)
+        )
+    layout = ByMonth(MARCH, 2, portfolio_id=world.portfolio_a.pk, today=TODAY)
+    first = selectors.columns(user=world.alice, layout=layout, card_limit=3)
+    overdue = first.columns[1]
+    assert (names(overdue), overdue.remaining) == (["Late 1", "Late 2", "Late 3"], 4)
+
+    after: dict[MonthSlot, int | None] = {OVERDUE: overdue.cards[-1].id}
+    more = selectors.more(user=world.alice, layout=layout, after=after, limit=3)
+
+    assert [card.name for card in more[OVERDUE].cards] == ["Late 4", "Late 5", "Late 6"]
+    assert more[OVERDUE].remaining == 1

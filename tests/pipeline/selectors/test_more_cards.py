@@ -17,6 +17,7 @@ from salespipe.pipeline import selectors
 from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.selectors import ByMonth, ByStage, board, calendar
 from salespipe.pipeline.selectors.filters import SORT_KEYS, BoardFilters
+from salespipe.pipeline.selectors.layouts import MonthSlot
 from salespipe.test import World, make_account, make_opportunity
 from tests.pipeline.scale import add_cards
 
@@ -116,11 +117,12 @@ def test_more_cards_of_the_calendar_come_by_month(world: World):
     start = Month.of(timezone.localdate())
     first = calendar(user=world.alice, all_portfolios=True, start=start, months=6, card_limit=2)
     no_date, this_month = first.columns[0], first.columns[1]
+    after: dict[MonthSlot, int | None] = {
+        None: no_date.cards[-1].id,
+        start: this_month.cards[-1].id,
+    }
     more = selectors.more(
-        user=world.alice,
-        layout=ByMonth(start, 6, all_portfolios=True),
-        after={None: no_date.cards[-1].id, start: this_month.cards[-1].id},
-        limit=4,
+        user=world.alice, layout=ByMonth(start, 6, all_portfolios=True), after=after, limit=4
     )
     whole = calendar(user=world.alice, all_portfolios=True, start=start, months=6)
     assert ids(more[None].cards) == ids(whole.columns[0].cards)[2:6]

@@ -495,3 +495,127 @@ def test_the_french_title_capitalises_only_the_first_month(world: World, alice_c
     world.alice.save(update_fields=["language"])
     html = alice_client.get(calendar_url(world, start="2026-12", months="4")).content.decode()
     assert '<h2 class="month-range">Décembre 2026 à mars 2027</h2>' in html
+
+
+# -- Overdue (issue 18) ---------------------------------------------------------------------
+
+
+def _overdue_section(html: str) -> str:
+    found = re.search(r'<div class="column month-column overdue-column".*?</ol>', html, re.S)
+    assert found is not None, "no Overdue column"
+    return found.group(0)
+
+
+def test_overdue_sits_between_no_date_and_this_month_in_french_and_english(
+    world: World, alice_client: Client
+):
+    """Issue 18: past signatures still open are shown, and no drop is taken there."""
+    late = make_opportunity(
+        world.portfolio_a,
+        name="Slipped deal",
+        amount=Decimal("1200"),
+        expected_signature_date=this_month().first_day - dt.timedelta(days=40),
+    )
+
+    english = alice_client.get(calendar_url(world), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = alice_client.get(calendar_url(world), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    column = _overdue_section(english)
+    assert 'data-column-key="overdue"' in column
+    assert 'data-drop="refuse"' in column
+    assert "data-month=" not in column
+    assert ">Overdue</h2>" in column
+    assert f'data-id="{late.pk}"' in column
+    assert re.search(r'id="totals-overdue" data-totals data-server-count="1"', column)
+    assert "A card can't be dropped on Overdue: a date in the past" in column
+    # After *No date*, before this month's column.
+    assert english.index('data-column-key="none"') < english.index('data-column-key="overdue"')
+    assert english.index('data-column-key="overdue"') < english.index(
+        f'data-column-key="{this_month()}"'
+    )
+    assert ">En retard</h2>" in _overdue_section(french)
+    assert "Aucune carte ne se dépose dans En retard" in french
+
+
+def test_a_calendar_of_months_to_come_has_no_overdue_column(world: World, alice_client: Client):
+    make_opportunity(
+        world.portfolio_a, expected_signature_date=this_month().first_day - dt.timedelta(days=1)
+    )
+    html = alice_client.get(calendar_url(world, start=str(this_month().shifted(1)))).content
+    assert b"overdue-column" not in html
+
+
+def test_no_quick_drop_frame_offers_a_month_already_over(world: World, alice_client: Client):
+    """Issue 18: from this month, the frame before it would set a date in the past."""
+    html = alice_client.get(calendar_url(world)).content.decode()
+    frames = re.findall(
+        r'<div class="month-frame[^"]*" data-drop="schedule" data-month="([^"]+)"', html
+    )
+    assert frames == [str(this_month().shifted(i)) for i in (4, 5, 6)]
+
+
+def test_scheduling_into_a_month_already_over_is_refused_and_nothing_changes(
+    world: World, alice_client: Client
+):
+    """Issue 18: a date in the past is typed on the sheet, never set by a drop; this month is
+    still open to a drop."""
+    deal = make_opportunity(
+        world.portfolio_a, expected_signature_date=this_month().shifted(2).first_day
+    )
+
+    refused = schedule(alice_client, world, deal, str(this_month().shifted(-1)))
+
+    assert refused.status_code == 422
+    assert "That month is over" in refused.content.decode()
+    fresh = Opportunity.objects.get(pk=deal.pk)
+    assert (fresh.expected_signature_date, fresh.version) == (
+        this_month().shifted(2).first_day,
+        deal.version,
+    )
+    assert schedule(alice_client, world, deal, str(this_month())).status_code == 200
+    assert Opportunity.objects.get(pk=deal.pk).expected_signature_date == this_month().last_day
+
+
+def test_a_date_set_in_the_past_on_the_sheet_takes_the_card_to_overdue(
+    world: World, alice_client: Client
+):
+    """B21 with issue 18: the answer a calendar gets puts the card in *Overdue*."""
+    from salespipe.pipeline import services
+
+    deal = make_opportunity(
+        world.portfolio_a, expected_signature_date=this_month().shifted(1).first_day
+    )
+    services.opportunity_update(
+        user=world.alice,
+        opportunity_id=deal.pk,
+        version=deal.version,
+        values={"expected_signature_date": this_month().first_day - dt.timedelta(days=3)},
+    )
+
+    answer = alice_client.get(
+        reverse("pipeline:changes") + query(world, view="calendar") + f"&ids={deal.pk}",
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert answer.status_code == 200
+    assert placed(answer.content.decode())[deal.pk].column == "overdue"
+
+
+def test_show_more_of_overdue_gives_its_next_cards(world: World, alice_client: Client):
+    first_day = this_month().first_day
+    deals = [
+        make_opportunity(
+            world.portfolio_a,
+            name=f"Late {n:02d}",
+            expected_signature_date=first_day - dt.timedelta(days=60 - n),
+        )
+        for n in range(3)
+    ]
+    url = reverse("pipeline:calendar_more") + query(world, column="overdue", after=str(deals[0].pk))
+
+    html = alice_client.get(url).content.decode()
+
+    assert [int(pk) for pk in re.findall(r'data-card[^>]*data-id="(\d+)"', html)] == [
+        deals[1].pk,
+        deals[2].pk,
+    ]

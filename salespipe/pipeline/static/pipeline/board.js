@@ -59,6 +59,7 @@
   }
 
   function columnKey(column) {
+    if (column.dataset.overdue !== undefined) return "overdue";
     return column.dataset.month !== undefined
       ? `month:${column.dataset.month}`
       : `stage:${column.dataset.stage}`;
@@ -462,14 +463,18 @@
       schedule(card, month);
     } else if (action === "win" || action === "lose" || action === "delete") {
       transition(card, action, {});
+    } else if (action === "refuse") {
+      // *Overdue* takes no card: a date can't be set in the past by a drop.
+      say(target.refusal);
     }
   }
 
   // -- months of the calendar (C1-C3) ------------------------------------------------------
 
-  // The month of the column a card is in: "YYYY-MM", or "" under *No date*.
+  // The month of the column a card is in: "YYYY-MM", "" under *No date*, "overdue".
   function cardMonth(card) {
     const column = columnOf(card);
+    if (column && column.dataset.overdue !== undefined) return "overdue";
     return column && column.dataset.month !== undefined ? column.dataset.month : null;
   }
 
@@ -480,11 +485,12 @@
     return `${String(shifted).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
   }
 
-  // Shift+arrows on the calendar: the month before or after; from *No date*, the first shown.
+  // Shift+arrows on the calendar: the month before or after; from *No date* or *Overdue*,
+  // the first shown.
   function neighbourMonth(card, step) {
     const month = cardMonth(card);
     if (month === null) return null;
-    if (month === "") {
+    if (month === "" || month === "overdue") {
       const first = columns().find((column) => column.dataset.month);
       return step > 0 && first ? first.dataset.month : null;
     }
