@@ -2,7 +2,6 @@
 are `salespipe.api.tokens`'."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from salespipe.api import tokens
 from salespipe.lib.errors import InvalidInput
 from salespipe.web.http import AuthedRequest
+from salespipe.web.passwords import confirm_password
 
 
 @login_required
@@ -22,7 +22,7 @@ def token_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "")
         try:
-            _confirm_password(request)
+            confirm_password(request)
             issued, clear = tokens.token_issue(user=request.user, name=name)
         except InvalidInput as refused:
             context["errors"] = [m for messages_ in refused.errors.values() for m in messages_]
@@ -33,17 +33,6 @@ def token_list(request: AuthedRequest) -> HttpResponse:
             status = 201
     context["tokens"] = tokens.tokens_of(request.user)
     return render(request, "api/tokens.html", context, status=status)
-
-
-def _confirm_password(request: AuthedRequest) -> None:
-    """A token outlives the session: issuing one asks the password again, so that a session
-    left open can't be turned into a lasting credential. The check is a login like any
-    other, throttled with them (SEC3)."""
-    confirmed = authenticate(
-        request, username=request.user.get_username(), password=request.POST.get("password", "")
-    )
-    if confirmed is None or confirmed.pk != request.user.pk:
-        raise InvalidInput({"password": [_("This is not your password.")]})
 
 
 @login_required
