@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "salespipe.web",
     "salespipe.ops",
     "salespipe.live",
+    "salespipe.feeds",
     # The demo data and `manage.py seed_demo`.
     "salespipe.demo",
     "axes",

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("salespipe.documents.urls")),
     path("", include("salespipe.api.urls")),
     path("", include("salespipe.web.urls")),
+    path("", include("salespipe.feeds.urls")),
 ]

@@ -7,7 +7,8 @@ var/screenshots/board-{fr,en}.png (the board), board-dialog-{fr,en}.png (a move 
 a stage's fields), board-mobile-{fr,en}.png (a 390 px wide phone), calendar-{fr,en}.png
 (the signature calendar of every portfolio), calendar-drag-{fr,en}.png (a card dragged, the
 month frames shown on the right), calendar-mobile-{fr,en}.png, and tokens-{fr,en}.png and
-tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued),
+tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued), feed-{fr,en}.png
+and feed-mobile-{fr,en}.png (the calendar feed of the profile, its address just made),
 board-mobile-tools-{fr,en}.png (the phone's filters unfolded), board-mobile-menu-{fr,en}.png
 (a card's menu on the phone) and sheet-{fr,en}.png, sheet-mobile-{fr,en}.png (a card's sheet,
 on its activities).
@@ -103,6 +104,18 @@ def shoot(url: str) -> list[Path]:
                 ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}, board),
                 ("tokens", "/profile/tokens/", {"width": 1440, "height": 900}, "#token-name"),
                 ("tokens-mobile", "/profile/tokens/", {"width": 360, "height": 780}, "#token-name"),
+                (
+                    "feed",
+                    "/profile/calendar-feed/",
+                    {"width": 1440, "height": 900},
+                    "#feed-password",
+                ),
+                (
+                    "feed-mobile",
+                    "/profile/calendar-feed/",
+                    {"width": 360, "height": 780},
+                    "#feed-password",
+                ),
             ]
             for name, address, viewport, ready in shots:
                 context = browser.new_context(locale=locale, viewport=viewport)
@@ -121,6 +134,11 @@ def shoot(url: str) -> list[Path]:
                     page.fill("#token-password", PASSWORD)
                     page.click(".new-token button")
                     page.wait_for_selector("#api-token")
+                if name.startswith("feed"):
+                    # A calendar address just made: its one showing.
+                    page.fill("#feed-password", PASSWORD)
+                    page.click(".new-token button")
+                    page.wait_for_selector("#feed-address")
                 path = OUT / f"{name}-{language}.png"
                 page.screenshot(path=str(path), full_page=name in {"board", "calendar"})
                 written.append(path)

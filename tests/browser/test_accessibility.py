@@ -2,7 +2,8 @@
 screen and on a phone (U1; WCAG 2.2 AA as axe-core checks it): no critical or serious
 violation on the login, the board of a portfolio and of a group with its card menu, each
 dialog (move, won, lost, delete, actions, filters, keyboard shortcuts), the won and lost
-lists, the calendar, the creation form with its errors and each tab of the sheet."""
+lists, the calendar, the creation form with its errors, each tab of the sheet and the
+profile's calendar feed."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.pipeline.models import Tag, TagKind
-from salespipe.test import World, make_opportunity
+from salespipe.test import PASSWORD, World, make_opportunity
 
 from .helpers import axe_blocking, card, log_in
 
@@ -151,6 +152,13 @@ def test_every_page_type_has_no_serious_violation(
         expect(page.locator(f"#panel-{tab}")).to_be_visible()
         check(f"sheet, {tab}")
 
+    # X4: the profile's calendar feed, its address just made.
+    page.goto(f"{live_server.url}/profile/calendar-feed/")
+    page.fill("#feed-password", PASSWORD)
+    page.locator(".new-token button").click()
+    expect(page.locator("#feed-address")).to_be_visible()
+    check("calendar feed")
+
     assert {name: lines for name, lines in found.items() if lines} == {}
     # On a phone, the tools unfolded instead of the keyboard's shortcuts.
-    assert len(found) == 20
+    assert len(found) == 21
