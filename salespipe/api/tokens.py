@@ -7,15 +7,14 @@ user's token id is out of scope, as a missing one.
 
 from typing import Any
 
-from django.contrib.auth.hashers import check_password
 from django.db import transaction
-from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from salespipe.api.models import ApiToken
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
+from salespipe.org.credentials import credentials_withdrawn
 from salespipe.org.models import Collaborator
 
 NAME_MAX = ApiToken._meta.get_field("name").max_length or 100
@@ -61,35 +60,10 @@ def _key(token_id: Any) -> int:
 # --- revoked with the password or the account ---------------------------------------------------
 
 
-@receiver(pre_save, sender=Collaborator)
-def _note_password_change(
-    sender: type,  # noqa: ARG001 (signals pass their arguments by name)
-    instance: Collaborator,
-    update_fields: Any = None,
-    **_kwargs: Any,
-) -> None:
-    """Before a save, whether it changes the password: a new one, or none usable any more;
-    not the same password stored with a stronger hash, as logging in may do."""
-    instance._password_changed = False  # type: ignore[attr-defined]
-    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
-        return
-    stored = Collaborator.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    raw = getattr(instance, "_password", None)
-    if raw is not None:
-        changed = stored is None or not check_password(raw, stored)
-    else:
-        changed = stored is not None and stored != instance.password
-    instance._password_changed = changed  # type: ignore[attr-defined]
-
-
-@receiver(post_save, sender=Collaborator)
+@receiver(credentials_withdrawn)
 def _revoke_with_password_or_account(
     sender: type,  # noqa: ARG001 (signals pass their arguments by name)
-    instance: Collaborator,
-    created: bool,
+    user: Collaborator,
     **_kwargs: Any,
 ) -> None:
-    if created:
-        return
-    if getattr(instance, "_password_changed", False) or not instance.is_active:
-        tokens_revoke_all(instance)
+    tokens_revoke_all(user)

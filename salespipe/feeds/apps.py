@@ -6,3 +6,7 @@ class FeedsConfig(AppConfig):
     name = "salespipe.feeds"
     label = "feeds"
     verbose_name = _("Calendar feeds")
+
+    def ready(self) -> None:
+        # An address stops with its user's password or account (X4).
+        from salespipe.feeds import services  # noqa: F401

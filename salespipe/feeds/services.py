@@ -3,13 +3,17 @@ address a request names.
 
 An address is a secret: only its hash is stored, and it is shown once, when it is made.
 Making a new one replaces the old, which stops at once; stopping deletes it. An address
-stops too when its user is deactivated, since a feed is read for an active user only.
+stops too when its user's password changes or he is deactivated, as his API tokens do.
 """
 
+from typing import Any
+
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 from salespipe.feeds.models import CalendarFeed, hash_secret, new_secret
+from salespipe.org.credentials import credentials_withdrawn
 from salespipe.org.models import Collaborator
 
 
@@ -47,3 +51,12 @@ def feed_reader(secret: str) -> Collaborator | None:
         return None
     CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
     return feed.user
+
+
+@receiver(credentials_withdrawn)
+def _stop_with_password_or_account(
+    sender: type,  # noqa: ARG001 (signals pass their arguments by name)
+    user: Collaborator,
+    **_kwargs: Any,
+) -> None:
+    feed_stop(user=user)

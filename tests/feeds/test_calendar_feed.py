@@ -203,3 +203,20 @@ def test_the_profile_page_asks_a_login_and_takes_no_get_on_stop(world: World):
     assert Client().get(PAGE).status_code == 302
     assert Client().post(PAGE, {"password": PASSWORD}).status_code == 302
     assert not CalendarFeed.objects.exists()
+
+
+def test_a_new_password_stops_the_address_as_it_revokes_api_tokens(
+    world: World, alice_client: Client
+):
+    """X4, SEC4: a lasting credential ends with the password it was made under."""
+    address = _open(alice_client).split("testserver", 1)[1]
+    world.alice.refresh_from_db()
+    world.alice.set_password(PASSWORD)
+    world.alice.save()
+    assert Client().get(address).status_code == 200, "the same password again changes nothing"
+
+    world.alice.set_password("An0ther-passphrase!")
+    world.alice.save()
+
+    assert Client().get(address).status_code == 404
+    assert not CalendarFeed.objects.filter(user=world.alice).exists()
