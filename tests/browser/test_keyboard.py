@@ -249,3 +249,35 @@ def test_a_right_click_opens_the_card_menu_and_leaves_the_keyboard_working(
     expect(card(page, deal)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/opportunities/{deal.pk}/")
+
+
+def test_a_card_shows_its_readiness_and_its_menu_says_which_fields_are_missing(
+    page: Page, live_server, world_db: World
+):
+    """X3: Discovery asks for the amount; a card without one shows 0/1, its menu says so and
+    a screen reader hears it; given the amount, 1/1."""
+    w = world_db
+    bare = make_opportunity(w.portfolio_a, account=w.account_a, name="Bare deal")
+    priced = make_opportunity(
+        w.portfolio_a, account=w.account_a, name="Priced deal", amount=Decimal("900")
+    )
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/board/?portfolio={w.portfolio_a.pk}")
+
+    expect(card(page, bare).locator(".card-readiness")).to_have_text("0/1")
+    expect(card(page, priced).locator(".card-readiness")).to_have_text("1/1")
+    assert "0 of 1 fields for Discovery" in (card(page, bare).get_attribute("aria-label") or "")
+
+    card(page, bare).focus()
+    page.keyboard.press("Shift+F10")
+    menu = page.get_by_role("dialog", name="Bare deal")
+    expect(menu).to_be_visible()
+    expect(menu.locator("[data-card-menu-readiness]")).to_have_text(
+        "Discovery still needs: Amount."
+    )
+    page.keyboard.press("Escape")
+    card(page, priced).focus()
+    page.keyboard.press("Shift+F10")
+    expect(page.locator("[data-card-menu-readiness]")).to_have_text(
+        "Ready for Discovery: every field it asks for is filled."
+    )

@@ -15,8 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from salespipe.pipeline.models import MANDATORY_FIELD_CHOICES
 from salespipe.pipeline.presenters.card_formats import CardFormats
 from salespipe.pipeline.selectors.cards import Card, NextAction
+from salespipe.pipeline.services.rules import Readiness
 
 # An id no opportunity has, reversed once and replaced by each card's id.
 _PLACEHOLDER = 987654321
@@ -64,6 +66,7 @@ class CardRenderer:
         self.move = _around(_("Move %(name)s…"), "name")
         # Names, tags, dates and figures repeat from card to card: each is escaped once.
         self._escaped: dict[str, str] = {}
+        self.field_labels = {name: str(label) for name, label in MANDATORY_FIELD_CHOICES}
 
     def _repeated(self, text: str) -> str:
         found = self._escaped.get(text)
@@ -83,6 +86,28 @@ class CardRenderer:
             f'data-card-command="actions" title="{subject} — {when}" '
             f'aria-label="{label}" aria-haspopup="dialog">{"!" if overdue else "✓"}</button>'
         )
+
+    def _readiness(self, ready: Readiness | None) -> tuple[str, str, str]:
+        """X3: the badge ("2/3"), what it says in full (for its title and the card menu),
+        and what a screen reader says of it; empty without a next stage asking fields."""
+        if ready is None:
+            return "", "", ""
+        stage = ready.stage.name
+        if ready.missing:
+            fields = ", ".join(self.field_labels.get(name, name) for name in ready.missing)
+            note = _("%(stage)s still needs: %(fields)s.") % {"stage": stage, "fields": fields}
+        else:
+            note = _("Ready for %(stage)s: every field it asks for is filled.") % {"stage": stage}
+        note = self._repeated(note)
+        spoken = self._repeated(
+            _("%(filled)s of %(total)s fields for %(stage)s")
+            % {"filled": ready.filled, "total": ready.total, "stage": stage}
+        )
+        badge = (
+            f'<span class="card-readiness{"" if ready.missing else " ready"}" title="{note}">'
+            f"{ready.filled}/{ready.total}</span>"
+        )
+        return badge, note, spoken
 
     def card(self, card: Card, board_amount: Decimal | None) -> str:
         """The card's markup, every text escaped; `board_amount` is its amount in the
@@ -127,6 +152,9 @@ class CardRenderer:
             else:
                 meta = f'<time datetime="{day.isoformat()}" class="">{shown}</time>'
                 spoken.append(shown)
+        readiness, readiness_note, readiness_spoken = self._readiness(card.readiness)
+        if readiness_spoken:
+            spoken.append(readiness_spoken)
         salesperson = self._repeated(card.salesperson_name)
         spoken.append(salesperson)
         if card.next_action is not None:
@@ -139,20 +167,23 @@ class CardRenderer:
             for tag_id, tag_name in card.tags
         )
         move = f"{self.move[0]}{name}{self.move[1]}"
+        # Said in the card menu too (X3): which fields the next stage still needs.
+        ready = f'data-readiness="{readiness_note}" ' if readiness_note else ""
         return (
             f'<li class="card" id="card-{card.id}" draggable="true" tabindex="-1" data-card '
             f'data-id="{card.id}" '
             f'data-version="{card.version}" data-stage="{card.stage_id}" '
             f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
             f'data-names="{escape(card.names)}" data-phones="{escape(card.phones)}" '
-            f'data-emails="{escape(card.emails)}" aria-label="{", ".join(spoken)}" '
+            f'data-emails="{escape(card.emails)}" {ready}aria-label="{", ".join(spoken)}" '
             'aria-keyshortcuts="Enter Shift+ArrowLeft Shift+ArrowRight Shift+F10">'
             f'<div class="card-top">{title}{self._action(card.next_action)}'
             '<button type="button" class="card-menu-button" data-card-command="menu" '
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
-            f'<p class="card-meta">{meta}<span class="card-salesperson">{salesperson}</span></p>'
+            f'<p class="card-meta">{meta}{readiness}'
+            f'<span class="card-salesperson">{salesperson}</span></p>'
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"
         )

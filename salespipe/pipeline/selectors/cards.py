@@ -7,7 +7,7 @@ shows, and what live search matches it by, and nothing more: the sheet reads the
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -15,12 +15,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Length, Trim
 
 from salespipe.activities.models import Action
 from salespipe.lib.money import weighted as weighted_value
 from salespipe.lib.phones import phone_search_key
 from salespipe.lib.text import search_key
-from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.models import Opportunity, Stage
+from salespipe.pipeline.services.rules import Readiness, next_open_stages, readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class Card:
     names: str
     phones: str
     emails: str
+    # X3: its fields against the next open stage's mandatory ones; None when that asks none.
+    readiness: Readiness | None = None
 
     @property
     def has_planned_action(self) -> bool:
@@ -104,6 +108,10 @@ _COLUMNS = (
     "salesperson__first_name",
     "salesperson__last_name",
     "salesperson__username",
+    # For its readiness (X3): the fields a stage may make mandatory that it doesn't show.
+    "contact_id",
+    "function",
+    Length(Trim("description")),
 )
 
 
@@ -123,15 +131,31 @@ def _card(
     weighted: bool,
     tags: dict[int, tuple[tuple[int, str], ...]],
     actions: dict[int, NextAction],
+    following: Mapping[int, Stage],
 ) -> Card:
     (
         pk, name, version, portfolio_id, stage_id, probability, stage_name, currency_id, signature,
         amount, days, phone, phone_key, mobile, mobile_key, email, account_id, account_name,
         account_key, siren, account_phone_key, account_email, first_name, last_name, contact_key,
         contact_phone, contact_mobile, contact_email, salesperson_id, seller_first, seller_last,
-        username,
+        username, contact_id, function, description_length,
     ) = row  # fmt: skip
     contact_name = f"{first_name or ''} {last_name or ''}".strip()
+    card_tags = tags.get(pk, ())
+    # Read before weighting: an amount weighted to zero is still an amount given.
+    values = {
+        "amount": amount,
+        "days": days,
+        "expected_signature_date": signature,
+        "contact": contact_id,
+        "phone": phone,
+        "mobile": mobile,
+        "function": function,
+        "email": email,
+        "description": "x" if description_length else "",
+        "tags": card_tags,
+    }
+    ready = readiness(following.get(stage_id), values.get)
     if weighted:
         amount = weighted_value(amount, probability)
         days = weighted_value(days, probability)
@@ -151,8 +175,9 @@ def _card(
         expected_signature_date=signature,
         amount=amount,
         days=days,
-        tags=tags.get(pk, ()),
+        tags=card_tags,
         next_action=actions.get(pk),
+        readiness=ready,
         names=_joined(
             [account_key or _name_key(account_name), contact_key, _name_key(contact_name), siren]
         ),
@@ -211,8 +236,10 @@ def read_cards(
     ordering: list[OrderBy],
     card_limit: int | None,
     weighted: bool,
+    stages: Sequence[Stage] = (),
 ) -> list[Card]:
     """The cards to draw, in `ordering`: at most `card_limit` of each partition (a column).
+    `stages`, the open stages shown in board order, give each card its readiness (X3).
 
     With a limit, each column's first cards are picked by a lean `ORDER BY … LIMIT` on the
     opportunities alone (the database stops early, often walking an index), and only those
@@ -239,4 +266,5 @@ def read_cards(
     ids = [row[0] for row in rows]
     tags = _tags(ids)
     actions = _next_actions(ids)
-    return [_card(row, weighted, tags, actions) for row in rows]
+    following = next_open_stages(stages)
+    return [_card(row, weighted, tags, actions, following) for row in rows]

@@ -68,7 +68,7 @@ def _placed[K](
     ordering = filters.ordering(frame.scope.rates)
     named = keyed.filter(pk__in=ids)
     values = dict(named.values_list("pk", SORT_ALIAS))
-    cards = read_cards(named, [], ordering, None, weighted)
+    cards = read_cards(named, [], ordering, None, weighted, frame.scope.stages)
     placed = []
     # Read in the columns' order: a card named comes before any other named card it precedes.
     for card in cards:

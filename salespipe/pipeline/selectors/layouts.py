@@ -381,6 +381,7 @@ def columns[K, V](
         filters.ordering(frame.scope.rates),
         card_limit,
         weighted,
+        frame.scope.stages,
     )
     return layout.assemble(frame, filters, weighted, cards)
 

@@ -89,7 +89,12 @@ def more[K, V](
         **{f"column_{index}": Count("pk", filter=c) for index, c in enumerate(conditions.values())}
     )
     cards = read_cards(
-        keyed, list(conditions.values()), filters.ordering(scope.rates), limit, weighted
+        keyed,
+        list(conditions.values()),
+        filters.ordering(scope.rates),
+        limit,
+        weighted,
+        scope.stages,
     )
     by_column: dict[K, list[Card]] = {}
     for card in cards:

@@ -17,8 +17,9 @@ These functions only read; they accept raw values (form or JSON) as well as clea
 since a value is judged on being empty, not on being valid.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from salespipe.pipeline.models import (
@@ -87,6 +88,41 @@ def _missing(
         if fields:
             missing.append(StageFields(stage=stage, fields=fields))
     return missing
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """X3: how ready an opportunity is for the next open stage of its template: how many of
+    the fields that stage makes mandatory it has filled, and which are still empty."""
+
+    stage: Stage
+    filled: int
+    # The names still empty, in the order of the configuration screen.
+    missing: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return self.filled + len(self.missing)
+
+
+def readiness(next_stage: Stage | None, value_of: Callable[[str], Any]) -> Readiness | None:
+    """X3: the opportunity whose field values `value_of` gives, against `next_stage`'s
+    mandatory fields; None when there is no next open stage or it asks for nothing."""
+    if next_stage is None or not next_stage.mandatory_fields:
+        return None
+    names = sorted(next_stage.mandatory_fields, key=lambda n: _FIELD_ORDER.get(n, 99))
+    missing = tuple(name for name in names if is_empty(value_of(name)))
+    return Readiness(stage=next_stage, filled=len(names) - len(missing), missing=missing)
+
+
+def next_open_stages(stages: Sequence[Stage]) -> dict[int, Stage]:
+    """For open stages given in board order (of one template or several, each template's
+    together), the open stage that follows each one in its template; the last has none."""
+    return {
+        current.pk: following
+        for current, following in pairwise(stages)
+        if current.template_id == following.template_id
+    }
 
 
 def open_stages(template: StageTemplate) -> list[Stage]:

@@ -85,3 +85,30 @@ def test_a_late_card_says_how_late_it_is():
     assert "3 days late" in html.split('title="', 2)[2].split('"')[0]
     assert "3 days late" in html.split("aria-label=")[1].split('"')[1]
     assert "1 day late" in one
+
+
+def test_a_card_shows_its_readiness_for_the_next_stage_and_says_what_is_missing():
+    """X3: "1/2" on the card, the fields still needed in its title, its spoken label and the
+    data the card menu reads; nothing when the next stage asks for nothing."""
+    from salespipe.pipeline.models import Stage
+    from salespipe.pipeline.services.rules import Readiness
+
+    proposal = Stage(name="Proposal", mandatory_fields=["expected_signature_date", "contact"])
+    missing = a_card(readiness=Readiness(stage=proposal, filled=1, missing=("contact",)))
+    ready = a_card(readiness=Readiness(stage=proposal, filled=2, missing=()))
+
+    with translation.override("en"):
+        html = drawn(missing)
+        complete = drawn(ready)
+        nothing = drawn(a_card())
+    with translation.override("fr"):
+        french = drawn(missing)
+
+    assert '<span class="card-readiness" title="Proposal still needs: Contact.">1/2</span>' in html
+    assert 'data-readiness="Proposal still needs: Contact."' in html
+    assert "1 of 2 fields for Proposal" in html
+    assert '<span class="card-readiness ready" title="Ready for Proposal' in complete
+    assert "card-readiness" not in nothing
+    assert "data-readiness" not in nothing
+    assert "Pour Proposal, il manque encore : Contact." in french
+    assert "1 sur 2 champs remplis pour Proposal" in french

@@ -124,3 +124,53 @@ def test_weighted_cards_show_amount_and_days_times_the_stage_probability(world: 
         )
     )
     assert on_calendar == weighted
+
+
+def test_each_card_knows_its_readiness_for_the_next_stage_on_every_read(world: World):
+    """X3: the board, Show more and the calendar read it alike, from the stages shown; the
+    last open stage, and a next stage asking nothing, give none."""
+    from salespipe.pipeline.selectors import ByStage, more
+
+    make_opportunity(world.portfolio_a, name="Empty")
+    make_opportunity(world.portfolio_a, name="Priced", amount=Decimal("0"))
+    make_opportunity(
+        world.portfolio_a,
+        name="Half",
+        stage=world.discovery,
+        expected_signature_date=timezone.localdate(),
+    )
+    make_opportunity(world.portfolio_a, name="Last", stage=world.negotiation)
+    make_opportunity(world.portfolio_a, name="Before last", stage=world.proposal)
+
+    def readiness_of(cards) -> dict[str, tuple[str, int, tuple[str, ...]] | None]:
+        return {
+            card.name: (card.readiness.stage.name, card.readiness.filled, card.readiness.missing)
+            if card.readiness
+            else None
+            for card in cards
+        }
+
+    expected = {
+        "Empty": ("Discovery", 0, ("amount",)),
+        "Priced": ("Discovery", 1, ()),
+        "Half": ("Proposal", 1, ("contact",)),
+        "Last": None,
+        "Before last": None,
+    }
+    on_board = board(user=world.alice, portfolio_id=world.portfolio_a.pk)
+    assert readiness_of(c for column in on_board.columns for c in column.cards) == expected
+    start = Month.of(timezone.localdate())
+    on_calendar = calendar(
+        user=world.alice, portfolio_id=world.portfolio_a.pk, start=start, months=1
+    )
+    assert readiness_of(c for column in on_calendar.columns for c in column.cards) == expected
+    shown_more = more(
+        user=world.alice,
+        layout=ByStage(world.portfolio_a.pk),
+        after={world.qualification.pk: None},
+        limit=10,
+    )
+    assert readiness_of(shown_more[world.qualification.pk].cards) == {
+        "Empty": expected["Empty"],
+        "Priced": expected["Priced"],
+    }

@@ -119,3 +119,42 @@ def test_the_sheet_keeps_the_fields_of_the_stages_already_entered(world: World):
         "contact": "Proposal",
     }
     assert rules.fields_required_up_to(world.qualification) == {}
+
+
+# --- X3 readiness ------------------------------------------------------------------------------
+
+
+def test_readiness_counts_the_next_stages_fields_filled_and_names_the_rest_in_screen_order(
+    world,
+):
+    from salespipe.pipeline.models import Stage
+    from salespipe.pipeline.services.rules import readiness
+
+    stage = Stage(name="Proposal", mandatory_fields=["tags", "contact", "amount", "description"])
+    values = {"amount": Decimal("0"), "contact": None, "tags": (), "description": "  "}
+
+    found = readiness(stage, values.get)
+
+    assert found is not None
+    # Zero is an amount; blank text and no tags are empty; the configuration screen's order.
+    assert (found.filled, found.total, found.missing) == (1, 4, ("contact", "description", "tags"))
+    assert readiness(None, values.get) is None
+    assert readiness(Stage(name="Free", mandatory_fields=[]), values.get) is None
+
+
+def test_the_next_open_stage_is_the_following_one_of_the_same_template(world):
+    from salespipe.pipeline.models import StageTemplate
+    from salespipe.pipeline.services.rules import next_open_stages
+    from salespipe.test import make_stage
+
+    other = StageTemplate.objects.create(name="Other stages")
+    first = make_stage(other, "First", 1, 10)
+    ordered = [world.qualification, world.discovery, world.proposal, world.negotiation, first]
+
+    following = next_open_stages(ordered)
+
+    assert following == {
+        world.qualification.pk: world.discovery,
+        world.discovery.pk: world.proposal,
+        world.proposal.pk: world.negotiation,
+    }

@@ -759,6 +759,12 @@
     menu.dataset.cardId = card.dataset.id;
     const name = card.querySelector(".card-name");
     menu.querySelector("[data-card-menu-title]").textContent = name ? name.textContent : "";
+    // X3: which fields the next stage still needs, said as the menu opens.
+    const readiness = menu.querySelector("[data-card-menu-readiness]");
+    if (readiness) {
+      readiness.textContent = card.dataset.readiness || "";
+      readiness.hidden = !card.dataset.readiness;
+    }
     const items = menu.querySelector("[data-card-menu-items]");
     const buttons = view === "calendar" ? monthEntries(card) : stageEntries(card);
     buttons.push(menuButton(app.dataset.labelActions, "actions"));
