@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import PlainSerializer, WithJsonSchema
@@ -25,6 +26,7 @@ from salespipe.api.schemas import (
 from salespipe.lib.money import weighted
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
 from salespipe.pipeline.selectors.filters import DEFAULT_SORT, FILTER_PARAMS, BoardFilters
+from salespipe.pipeline.selectors.staleness import opportunity_stale_since
 
 # --- numbers, dates, text ---------------------------------------------------------------------
 
@@ -128,10 +130,28 @@ class OpportunityOut(Schema):
     version: int = Field(description="Send it back with a change (SPEC P7).")
     created_at: dt.datetime
     updated_at: dt.datetime
+    stale: bool = Field(
+        description="Gone stale (SPEC X1): open, unchanged for longer than its stage's stale "
+        "delay, and no action planned for it from now on."
+    )
+    stale_since: dt.datetime | None = Field(description="When it went stale; null if it is not.")
 
     @staticmethod
     def resolve_account(obj: Opportunity) -> int:
         return obj.account_id
+
+    @staticmethod
+    def resolve_stale(obj: Opportunity) -> bool:
+        return OpportunityOut.resolve_stale_since(obj) is not None
+
+    @staticmethod
+    def resolve_stale_since(obj: Opportunity) -> dt.datetime | None:
+        # Read once per object, though two fields ask.
+        cached: dt.datetime | bool | None = getattr(obj, "_stale_since", False)
+        if cached is False:
+            cached = opportunity_stale_since(obj, timezone.now())
+            obj._stale_since = cached  # type: ignore[attr-defined]
+        return cached if isinstance(cached, dt.datetime) else None
 
     @staticmethod
     def resolve_company(obj: Opportunity) -> int:
@@ -194,6 +214,7 @@ P4_COLUMNS: tuple[str, ...] = (
     "version",
     "created_at",
     "updated_at",
+    "stage__stale_after_days",
 )
 # The API's own encoder writes dates and times, so that a row reads as OpportunityOut does.
 _ENCODER = NinjaJSONEncoder()
@@ -207,10 +228,13 @@ def _moment(value: dt.date | None) -> str | None:
     return None if value is None else str(_ENCODER.default(value))
 
 
-def p4_dict(row: Mapping[str, Any], tags: list[int]) -> dict[str, Any]:
+def p4_dict(
+    row: Mapping[str, Any], tags: list[int], stale: dt.datetime | None = None
+) -> dict[str, Any]:
     """A row of `P4_COLUMNS` as OpportunityOut writes it, ready for JSON (SPEC P4).
 
-    `tags` are the opportunity's tag ids, in increasing order.
+    `tags` are the opportunity's tag ids, in increasing order; `stale`, when it went stale
+    (`rows_stale_since`).
     """
     probability = row["stage__probability"]
     return {
@@ -241,6 +265,8 @@ def p4_dict(row: Mapping[str, Any], tags: list[int]) -> dict[str, Any]:
         "version": row["version"],
         "created_at": _moment(row["created_at"]),
         "updated_at": _moment(row["updated_at"]),
+        "stale": stale is not None,
+        "stale_since": None if stale is None else _moment(stale),
     }
 
 
@@ -426,6 +452,11 @@ class CardFilters(Schema):
         None, description="true: only those with an action planned; false: only those without."
     )
     mine: bool = Field(False, description="Only those the user created.")
+    stale: bool = Field(
+        False,
+        description="Only those gone stale (SPEC X1): unchanged for longer than their stage's "
+        "stale delay, with no action planned from now on.",
+    )
     q: SearchText | None = Field(
         None,
         description="The first letters of the account's or the contact's name, or the first "

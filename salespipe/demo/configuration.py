@@ -234,6 +234,9 @@ def create_configuration(reference: dt.date) -> Configuration:
     )
 
 
+DEMO_STALE_DAYS = 30
+
+
 def _create_template(name: str, stages: tuple[StagePlan, ...]) -> TemplatePlan:
     template = StageTemplate.objects.create(name=name)
     created = [
@@ -244,6 +247,8 @@ def _create_template(name: str, stages: tuple[StagePlan, ...]) -> TemplatePlan:
             probability=probability,
             status=status,
             mandatory_fields=fields,
+            # X1: an open deal untouched for a month stands out.
+            stale_after_days=DEMO_STALE_DAYS if status == StageStatus.OPEN else None,
         )
         for position, (stage_name, probability, status, fields) in enumerate(stages, start=1)
     ]

@@ -117,6 +117,17 @@ class Stage(models.Model):
         validators=[validate_mandatory_fields],
         help_text=_("The opportunity fields that must be filled to enter this stage."),
     )
+    # X1: an opportunity left this long without a change goes stale.
+    stale_after_days = models.PositiveIntegerField(
+        _("stale after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "After how many days without a change an open opportunity in this stage is shown "
+            "as stale, unless an action is planned for it and not late. Empty: never."
+        ),
+    )
 
     class Meta:
         verbose_name = _("stage")

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from salespipe.customers.models import Account, Contact
 from salespipe.pipeline.models import (
@@ -50,6 +51,9 @@ P4_FIELDS = {
     "version",
     "created_at",
     "updated_at",
+    # X1 (issue 18): whether it went stale, and when.
+    "stale",
+    "stale_since",
 }
 
 
@@ -123,6 +127,8 @@ def test_an_opportunity_reads_with_exactly_the_p4_fields(
         "version": 1,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
+        "stale": False,
+        "stale_since": None,
     }
     # ISO 8601, to the millisecond.
     created = dt.datetime.fromisoformat(body["created_at"])
@@ -644,3 +650,35 @@ def test_an_opportunity_with_nothing_recorded_has_an_empty_history(
     # Written straight to the database, as bulk loads do: no history entry.
     assert bob_api.get(f"/api/v1/opportunities/{deal.pk}/history").json() == []
     assert charlie_api.get(f"/api/v1/opportunities/{deal.pk}/history").status_code == 404
+
+
+def test_an_opportunity_left_alone_past_its_stages_delay_reads_as_stale(
+    alice_api: Client, world: World, deal: Opportunity
+):
+    """X1: in the list and alone, `stale` and `stale_since`; `?stale=true` keeps those."""
+    world.discovery.stale_after_days = 7
+    world.discovery.save()
+    fresh = make_opportunity(world.portfolio_a, stage=world.discovery, name="Fresh")
+    changed = timezone.now() - dt.timedelta(days=9)
+    Opportunity.objects.filter(pk=deal.pk).update(updated_at=changed)
+
+    alone = alice_api.get(f"/api/v1/opportunities/{deal.pk}").json()
+    listed = {
+        row["id"]: row
+        for row in alice_api.get(f"/api/v1/opportunities?portfolio={world.portfolio_a.pk}").json()[
+            "items"
+        ]
+    }
+    only = alice_api.get(f"/api/v1/opportunities?portfolio={world.portfolio_a.pk}&stale=true")
+
+    since = changed + dt.timedelta(days=7)
+    assert alone["stale"] is True
+    assert abs(dt.datetime.fromisoformat(alone["stale_since"]) - since) < dt.timedelta(
+        milliseconds=1
+    )
+    assert (listed[deal.pk]["stale"], listed[deal.pk]["stale_since"]) == (
+        True,
+        alone["stale_since"],
+    )
+    assert (listed[fresh.pk]["stale"], listed[fresh.pk]["stale_since"]) == (False, None)
+    assert [row["id"] for row in only.json()["items"]] == [deal.pk]

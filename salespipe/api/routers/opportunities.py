@@ -14,6 +14,7 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.params import functions as params
@@ -49,6 +50,7 @@ from salespipe.pipeline.models import (
     OpportunityStatus,
 )
 from salespipe.pipeline.selectors.filters import SortName
+from salespipe.pipeline.selectors.staleness import rows_stale_since
 from salespipe.pipeline.services import history
 
 router = Router(tags=["opportunities"])
@@ -120,8 +122,11 @@ def _page_answer(
     """
     result = paginate(queryset.values(*P4_COLUMNS), page, ordering)
     tags = _tags_by_opportunity([row["id"] for row in result.items])
+    stale = rows_stale_since(result.items, timezone.now())
     body = {
-        "items": [p4_dict(row, tags.get(row["id"], [])) for row in result.items],
+        "items": [
+            p4_dict(row, tags.get(row["id"], []), stale.get(row["id"])) for row in result.items
+        ],
         "next": result.next,
     }
     return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")

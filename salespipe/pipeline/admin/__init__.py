@@ -51,7 +51,7 @@ class StageInline(ScopedInline[Stage, StageTemplate]):
     model = Stage
     form = StageForm
     formset = StageInlineFormSet
-    fields = ["order", "name", "probability", "status", "mandatory_fields"]
+    fields = ["order", "name", "probability", "status", "mandatory_fields", "stale_after_days"]
     ordering = ["order", "id"]
 
     def get_extra(

@@ -55,7 +55,7 @@ class StageForm(forms.ModelForm[Stage]):
 
     class Meta:
         model = Stage
-        fields = ["order", "name", "probability", "status", "mandatory_fields"]
+        fields = ["order", "name", "probability", "status", "mandatory_fields", "stale_after_days"]
         widgets = {"order": forms.NumberInput(attrs={"min": 0, "step": 1, "class": "vSmallField"})}
         help_texts = {
             "order": _(

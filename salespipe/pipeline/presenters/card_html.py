@@ -67,6 +67,7 @@ class CardRenderer:
         # Names, tags, dates and figures repeat from card to card: each is escaped once.
         self._escaped: dict[str, str] = {}
         self.field_labels = {name: str(label) for name, label in MANDATORY_FIELD_CHOICES}
+        self.stale_label = escape(_("Stale"))
 
     def _repeated(self, text: str) -> str:
         found = self._escaped.get(text)
@@ -155,6 +156,20 @@ class CardRenderer:
         readiness, readiness_note, readiness_spoken = self._readiness(card.readiness)
         if readiness_spoken:
             spoken.append(readiness_spoken)
+        stale = ""
+        if card.stale_since is not None and card.updated_at is not None:
+            # X1: a deal left alone stands out, and says for how long.
+            idle = (self.now - card.updated_at).days
+            told = escape(
+                ngettext(
+                    "Stale: no change for %(days)s day",
+                    "Stale: no change for %(days)s days",
+                    idle,
+                )
+                % {"days": idle}
+            )
+            stale = f'<span class="card-stale" title="{told}">{self.stale_label}</span>'
+            spoken.append(told)
         salesperson = self._repeated(card.salesperson_name)
         spoken.append(salesperson)
         if card.next_action is not None:
@@ -170,7 +185,8 @@ class CardRenderer:
         # Said in the card menu too (X3): which fields the next stage still needs.
         ready = f'data-readiness="{readiness_note}" ' if readiness_note else ""
         return (
-            f'<li class="card" id="card-{card.id}" draggable="true" tabindex="-1" data-card '
+            f'<li class="card{" stale" if stale else ""}" id="card-{card.id}" draggable="true" '
+            'tabindex="-1" data-card '
             f'data-id="{card.id}" '
             f'data-version="{card.version}" data-stage="{card.stage_id}" '
             f'data-amount="{_plain(board_amount)}" data-days="{_plain(card.days)}" '
@@ -182,7 +198,7 @@ class CardRenderer:
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
-            f'<p class="card-meta">{meta}{readiness}'
+            f'<p class="card-meta">{meta}{stale}{readiness}'
             f'<span class="card-salesperson">{salesperson}</span></p>'
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"

@@ -16,13 +16,19 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Length, Trim
+from django.utils import timezone
 
 from salespipe.activities.models import Action
 from salespipe.lib.money import weighted as weighted_value
 from salespipe.lib.phones import phone_search_key
 from salespipe.lib.text import search_key
 from salespipe.pipeline.models import Opportunity, Stage
-from salespipe.pipeline.services.rules import Readiness, next_open_stages, readiness
+from salespipe.pipeline.services.rules import (
+    Readiness,
+    next_open_stages,
+    readiness,
+    stale_since,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,10 @@ class Card:
     emails: str
     # X3: its fields against the next open stage's mandatory ones; None when that asks none.
     readiness: Readiness | None = None
+    # X1: when it went stale; None while it is not.
+    stale_since: dt.datetime | None = None
+    # Its last change.
+    updated_at: dt.datetime | None = None
 
     @property
     def has_planned_action(self) -> bool:
@@ -112,7 +122,20 @@ _COLUMNS = (
     "contact_id",
     "function",
     Length(Trim("description")),
+    # For its staleness (X1).
+    "updated_at",
 )
+
+
+@dataclass(frozen=True)
+class _CardContext:
+    """What a page's cards are read against, beyond their rows: the open stages' next one
+    (X3) and stale delay (X1), the latest planned action of each card, and the time now."""
+
+    following: Mapping[int, Stage]
+    stale_after: Mapping[int, int | None]
+    planned_until: Mapping[int, dt.datetime]
+    now: dt.datetime
 
 
 def _joined(keys: Iterable[str | None]) -> str:
@@ -131,14 +154,14 @@ def _card(
     weighted: bool,
     tags: dict[int, tuple[tuple[int, str], ...]],
     actions: dict[int, NextAction],
-    following: Mapping[int, Stage],
+    context: "_CardContext",
 ) -> Card:
     (
         pk, name, version, portfolio_id, stage_id, probability, stage_name, currency_id, signature,
         amount, days, phone, phone_key, mobile, mobile_key, email, account_id, account_name,
         account_key, siren, account_phone_key, account_email, first_name, last_name, contact_key,
         contact_phone, contact_mobile, contact_email, salesperson_id, seller_first, seller_last,
-        username, contact_id, function, description_length,
+        username, contact_id, function, description_length, updated_at,
     ) = row  # fmt: skip
     contact_name = f"{first_name or ''} {last_name or ''}".strip()
     card_tags = tags.get(pk, ())
@@ -155,7 +178,10 @@ def _card(
         "description": "x" if description_length else "",
         "tags": card_tags,
     }
-    ready = readiness(following.get(stage_id), values.get)
+    ready = readiness(context.following.get(stage_id), values.get)
+    stale = stale_since(
+        updated_at, context.stale_after.get(stage_id), context.planned_until.get(pk), context.now
+    )
     if weighted:
         amount = weighted_value(amount, probability)
         days = weighted_value(days, probability)
@@ -178,6 +204,8 @@ def _card(
         tags=card_tags,
         next_action=actions.get(pk),
         readiness=ready,
+        stale_since=stale,
+        updated_at=updated_at,
         names=_joined(
             [account_key or _name_key(account_name), contact_key, _name_key(contact_name), siren]
         ),
@@ -216,9 +244,11 @@ def _tags(ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
     return {pk: tuple(tags) for pk, tags in found.items()}
 
 
-def _next_actions(ids: list[int]) -> dict[int, NextAction]:
-    """B20: the first planned action (not done, soonest due) of each card, one query."""
+def _next_actions(ids: list[int]) -> tuple[dict[int, NextAction], dict[int, dt.datetime]]:
+    """B20: the first planned action (not done, soonest due) of each card, and (X1) the
+    latest due time of its planned actions; one query."""
     first: dict[int, NextAction] = {}
+    latest: dict[int, dt.datetime] = {}
     planned = (
         Action.objects.filter(opportunity__pk__in=ids, done=False)
         .order_by("opportunity_id", "due_at", "id")
@@ -227,7 +257,8 @@ def _next_actions(ids: list[int]) -> dict[int, NextAction]:
     for opportunity_id, pk, kind, subject, due_at in planned:
         if opportunity_id not in first:
             first[opportunity_id] = NextAction(pk, kind, subject, due_at)
-    return first
+        latest[opportunity_id] = due_at
+    return first, latest
 
 
 def read_cards(
@@ -265,6 +296,11 @@ def read_cards(
         return []
     ids = [row[0] for row in rows]
     tags = _tags(ids)
-    actions = _next_actions(ids)
-    following = next_open_stages(stages)
-    return [_card(row, weighted, tags, actions, following) for row in rows]
+    actions, planned_until = _next_actions(ids)
+    context = _CardContext(
+        following=next_open_stages(stages),
+        stale_after={stage.pk: stage.stale_after_days for stage in stages},
+        planned_until=planned_until,
+        now=timezone.now(),
+    )
+    return [_card(row, weighted, tags, actions, context) for row in rows]

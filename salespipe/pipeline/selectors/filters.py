@@ -13,6 +13,7 @@ and can say which filter was ignored. Parameters:
 | `signature_from`, `signature_to` | bounds on the expected signature date, YYYY-MM-DD, inclusive |
 | `planned` | `yes`: an action not done is planned; `no`: none is |
 | `mine` | `1`/`true`/`yes`/`on`: created by the user |
+| `stale` | `1`/`true`/`yes`/`on`: gone stale (X1): unchanged for its stage's stale delay, no action planned from now on |
 | `q` | B11: first letters of the account's or contact's name, or first digits of the account's SIREN |
 | `reach` | B12: first digits of a phone (the opportunity's or the account's; spaces and +33/0 ignored) or first characters of an email |
 | `sort` | `signature`, `amount`, `name`, `account`, `created`, `updated`; `-` first for descending; default `signature` |
@@ -34,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action
@@ -42,7 +44,7 @@ from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator
 from salespipe.org.rates import RateTable
-from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.models import Opportunity, Stage
 
 SORT_KEYS: dict[str, Any] = {
     "signature": F("expected_signature_date"),
@@ -74,6 +76,20 @@ if {name.removeprefix("-") for name in SORT_NAMES} != set(SORT_KEYS):
 DEFAULT_SORT = "signature"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+
+def _stale_condition(now: dt.datetime) -> Q:
+    """X1 in SQL, as `rules.stale_since` says it: unchanged for its stage's stale delay, and
+    no action planned from now on. The stages that have a delay are few: one small query."""
+    delays = Stage.objects.filter(stale_after_days__isnull=False).values_list(
+        "pk", "stale_after_days"
+    )
+    idle = Q(pk__in=[])
+    for stage_id, days in delays:
+        if days is not None:
+            idle |= Q(stage_id=stage_id, updated_at__lte=now - dt.timedelta(days=days))
+    ahead = Action.objects.filter(opportunity_id=OuterRef("pk"), done=False, due_at__gte=now)
+    return idle & Q(~Exists(ahead))
 
 
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
@@ -116,6 +132,7 @@ FILTER_PARAMS: tuple[FilterParam, ...] = (
     FilterParam("tags", "tags", "ids"),
     FilterParam("planned", "planned_action", "yes_no"),
     FilterParam("mine", "created_by_me", "switch"),
+    FilterParam("stale", "stale_only", "switch"),
     FilterParam("q", "search", "text"),
     FilterParam("reach", "reach", "text"),
 )
@@ -138,6 +155,8 @@ class BoardFilters:
     signature_to: dt.date | None = None
     planned_action: bool | None = None
     created_by_me: bool = False
+    # X1: only the opportunities gone stale.
+    stale_only: bool = False
     search: str = ""
     reach: str = ""
     sort: str = DEFAULT_SORT
@@ -288,6 +307,7 @@ class BoardFilters:
                 self.signature_from is not None or self.signature_to is not None,
                 self.planned_action is not None,
                 self.created_by_me,
+                self.stale_only,
             ]
         )
 
@@ -325,6 +345,8 @@ class BoardFilters:
         if self.planned_action is not None:
             planned = Exists(Action.objects.filter(opportunity_id=OuterRef("pk"), done=False))
             queryset = queryset.filter(planned if self.planned_action else ~planned)
+        if self.stale_only:
+            queryset = queryset.filter(_stale_condition(timezone.now()))
         return queryset
 
     def sort_key(self, rates: RateTable | None = None) -> Any:

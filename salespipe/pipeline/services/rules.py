@@ -17,6 +17,7 @@ These functions only read; they accept raw values (form or JSON) as well as clea
 since a value is judged on being empty, not on being valid.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -113,6 +114,23 @@ def readiness(next_stage: Stage | None, value_of: Callable[[str], Any]) -> Readi
     names = sorted(next_stage.mandatory_fields, key=lambda n: _FIELD_ORDER.get(n, 99))
     missing = tuple(name for name in names if is_empty(value_of(name)))
     return Readiness(stage=next_stage, filled=len(names) - len(missing), missing=missing)
+
+
+def stale_since(
+    updated_at: dt.datetime,
+    stale_after_days: int | None,
+    planned_until: dt.datetime | None,
+    now: dt.datetime,
+) -> dt.datetime | None:
+    """X1: when an open opportunity went stale, or None: `stale_after_days` (its stage's)
+    after its last change, once that moment is past, unless an action planned for it and not
+    done is due from now on (`planned_until`: the latest such due time)."""
+    if stale_after_days is None:
+        return None
+    since = updated_at + dt.timedelta(days=stale_after_days)
+    if since > now or (planned_until is not None and planned_until >= now):
+        return None
+    return since
 
 
 def next_open_stages(stages: Sequence[Stage]) -> dict[int, Stage]:

@@ -112,3 +112,23 @@ def test_a_card_shows_its_readiness_for_the_next_stage_and_says_what_is_missing(
     assert "data-readiness" not in nothing
     assert "Pour Proposal, il manque encore : Contact." in french
     assert "1 sur 2 champs remplis pour Proposal" in french
+
+
+def test_a_stale_card_stands_out_and_says_for_how_long_nothing_changed():
+    """X1: a class the style marks, a badge whose title and spoken label give the days."""
+    stale = a_card(
+        stale_since=NOW - dt.timedelta(days=2), updated_at=NOW - dt.timedelta(days=12, hours=1)
+    )
+
+    with translation.override("en"):
+        html = drawn(stale)
+        fresh = drawn(a_card(updated_at=NOW - dt.timedelta(days=12)))
+    with translation.override("fr"):
+        french = drawn(stale)
+
+    assert html.startswith('<li class="card stale" id="card-7"')
+    assert '<span class="card-stale" title="Stale: no change for 12 days">Stale</span>' in html
+    assert "Stale: no change for 12 days" in html.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert fresh.startswith('<li class="card" id="card-7"')
+    assert "card-stale" not in fresh
+    assert "Sans suite : aucun changement depuis 12 jours" in french

@@ -519,6 +519,7 @@ EVERY_FILTER = BoardFilters(
     signature_to=dt.date(2026, 12, 31),
     planned_action=True,
     created_by_me=True,
+    stale_only=True,
     search="Dupont",
     reach="0612",
     sort="-updated",
@@ -539,7 +540,8 @@ def test_each_filter_is_named_once_for_the_pages_and_the_api():
     attributes = {param.attribute for param in FILTER_PARAMS}
     assert {f.name for f in fields(BoardFilters)} == attributes | {"sort", "errors"}
     # Every filter is set in the example below, so that the round trips try each one.
-    assert all(getattr(EVERY_FILTER, attribute) != BoardFilters() for attribute in attributes)
+    unset = BoardFilters()
+    assert [a for a in attributes if getattr(EVERY_FILTER, a) == getattr(unset, a)] == []
     assert EVERY_FILTER.to_params() == {
         "salesperson": "4",
         "team": "5",
@@ -552,6 +554,7 @@ def test_each_filter_is_named_once_for_the_pages_and_the_api():
         "tags": "7,8",
         "planned": "yes",
         "mine": "1",
+        "stale": "1",
         "q": "Dupont",
         "reach": "0612",
         "sort": "-updated",
@@ -563,7 +566,13 @@ def test_the_api_reads_the_same_filters_as_the_pages_address():
     from salespipe.api.schemas_opportunities import CardFilters
 
     api = CardFilters.model_validate(
-        {**EVERY_FILTER.to_params(), "tags": [7, 8, 7], "planned": True, "mine": True}
+        {
+            **EVERY_FILTER.to_params(),
+            "tags": [7, 8, 7],
+            "planned": True,
+            "mine": True,
+            "stale": True,
+        }
     )
     assert api.board_filters(sort="-updated") == EVERY_FILTER
     assert CardFilters.model_validate({}).board_filters() == BoardFilters()

@@ -174,3 +174,52 @@ def test_each_card_knows_its_readiness_for_the_next_stage_on_every_read(world: W
         "Empty": expected["Empty"],
         "Priced": expected["Priced"],
     }
+
+
+def test_a_card_goes_stale_after_its_stages_delay_unless_an_action_is_planned_ahead(
+    world: World,
+):
+    """X1: Qualification goes stale after 10 days without change; a planned action not late
+    keeps a card fresh, a late one doesn't; the filter *Stale only* keeps the stale ones."""
+    from salespipe.pipeline.models import Opportunity
+    from salespipe.pipeline.selectors.filters import BoardFilters
+
+    world.qualification.stale_after_days = 10
+    world.qualification.save()
+    now = timezone.now()
+    idle = make_opportunity(world.portfolio_a, name="Idle")
+    waiting = make_opportunity(world.portfolio_a, name="Waiting on a call")
+    forgotten = make_opportunity(world.portfolio_a, name="Forgotten call")
+    recent = make_opportunity(world.portfolio_a, name="Recent")
+    other_stage = make_opportunity(world.portfolio_a, name="Discovery", stage=world.discovery)
+    for deal, action_in in ((waiting, dt.timedelta(days=1)), (forgotten, -dt.timedelta(days=1))):
+        Action.objects.create(
+            company=world.company_a,
+            opportunity=deal,
+            kind=ActionKind.CALL,
+            subject="Call",
+            due_at=now + action_in,
+            assignee=world.alice,
+        )
+    for deal, days in ((idle, 20), (waiting, 20), (forgotten, 20), (recent, 3), (other_stage, 40)):
+        Opportunity.objects.filter(pk=deal.pk).update(updated_at=now - dt.timedelta(days=days))
+
+    shown = board(user=world.alice, portfolio_id=world.portfolio_a.pk)
+    cards = {card.name: card for column in shown.columns for card in column.cards}
+    stale_only = board(
+        user=world.alice,
+        portfolio_id=world.portfolio_a.pk,
+        filters=BoardFilters(stale_only=True),
+    )
+
+    assert {name for name, card in cards.items() if card.stale_since is not None} == {
+        "Idle",
+        "Forgotten call",
+    }
+    # Ten days after its last change, twenty days ago.
+    assert cards["Idle"].stale_since == now - dt.timedelta(days=10)
+    assert sorted(card.name for column in stale_only.columns for card in column.cards) == [
+        "Forgotten call",
+        "Idle",
+    ]
+    assert stale_only.summary.count == 2

@@ -158,3 +158,23 @@ def test_the_next_open_stage_is_the_following_one_of_the_same_template(world):
         world.discovery.pk: world.proposal,
         world.proposal.pk: world.negotiation,
     }
+
+
+# --- X1 staleness ------------------------------------------------------------------------------
+
+
+def test_stale_since_counts_the_stages_delay_from_the_last_change_unless_an_action_is_ahead():
+    from salespipe.pipeline.services.rules import stale_since
+
+    now = dt.datetime(2031, 3, 20, 12, tzinfo=dt.UTC)
+    changed = now - dt.timedelta(days=15)
+    since = changed + dt.timedelta(days=10)
+
+    assert stale_since(changed, 10, None, now) == since
+    assert stale_since(changed, None, None, now) is None, "a stage without a delay"
+    assert stale_since(changed, 16, None, now) is None, "not yet"
+    assert stale_since(changed, 15, None, now) == now, "from the very moment"
+    assert stale_since(changed, 10, now + dt.timedelta(hours=1), now) is None, "action ahead"
+    assert stale_since(changed, 10, now, now) is None, "an action due now is not late"
+    late = now - dt.timedelta(seconds=1)
+    assert stale_since(changed, 10, late, now) == since, "only late actions planned"
