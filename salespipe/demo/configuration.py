@@ -234,7 +234,7 @@ def create_configuration(reference: dt.date) -> Configuration:
     )
 
 
-DEMO_STALE_DAYS = 30
+DEMO_STALE_DAYS = 60
 
 
 def _create_template(name: str, stages: tuple[StagePlan, ...]) -> TemplatePlan:
@@ -247,7 +247,7 @@ def _create_template(name: str, stages: tuple[StagePlan, ...]) -> TemplatePlan:
             probability=probability,
             status=status,
             mandatory_fields=fields,
-            # X1: an open deal untouched for a month stands out.
+            # X1: an open deal untouched for two months stands out.
             stale_after_days=DEMO_STALE_DAYS if status == StageStatus.OPEN else None,
         )
         for position, (stage_name, probability, status, fields) in enumerate(stages, start=1)
