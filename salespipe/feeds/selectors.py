@@ -6,14 +6,29 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+from django.utils import timezone
+
 from salespipe.activities.models import Action
 from salespipe.org import access
 from salespipe.org.models import Collaborator
+from salespipe.org.rights import Right, has_right
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
 
-# A feed can't grow without end: the soonest come first, and calendar applications refuse
-# very large files.
+# A feed can't grow without end: calendar applications refuse very large files. It starts a
+# year back, so that years of past items can't crowd out what is coming, soonest first.
 MAX_EVENTS = 2000
+SINCE = dt.timedelta(days=365)
+
+
+def _closed_accounts(user: Collaborator, *accounts: str) -> Q:
+    """The rows whose account (at each path of `accounts`) is closed, which a user without
+    `show_closed` doesn't see (A2), as their pages say; none for a user with the right."""
+    hidden = Q(pk__in=[])
+    if not has_right(user, Right.SHOW_CLOSED):
+        for path in accounts:
+            hidden |= Q(**{f"{path}__is_closed": True})
+    return hidden
 
 
 @dataclass(frozen=True)
@@ -48,8 +63,9 @@ def signatures_of(user: Collaborator) -> list[Signature]:
         .filter(
             status=OpportunityStatus.OPEN,
             salesperson=user,
-            expected_signature_date__isnull=False,
+            expected_signature_date__gte=timezone.localdate() - SINCE,
         )
+        .exclude(_closed_accounts(user, "account"))
         .order_by("expected_signature_date", "id")
         .values_list(
             "id",
@@ -73,7 +89,8 @@ def signatures_of(user: Collaborator) -> list[Signature]:
 def actions_of(user: Collaborator) -> list[PlannedAction]:
     rows = (
         access.scoped(user, Action.objects.all())
-        .filter(assignee=user, done=False)
+        .filter(assignee=user, done=False, due_at__gte=timezone.now() - SINCE)
+        .exclude(_closed_accounts(user, "account", "opportunity__account"))
         .order_by("due_at", "id")
         .values_list(
             "id",

@@ -26,6 +26,8 @@ def feed_open(*, user: Collaborator) -> tuple[CalendarFeed, str]:
     """A new address for `user`'s feed, replacing any he had; returns it with its secret,
     which is not kept."""
     secret = new_secret()
+    # Two requests at once make one address each, in turn: the user's row is the lock.
+    Collaborator.objects.select_for_update().filter(pk=user.pk).first()
     CalendarFeed.objects.filter(user=user).delete()
     feed = CalendarFeed.objects.create(user=user, key_hash=hash_secret(secret))
     return feed, secret

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from salespipe.feeds import selectors, services
 from salespipe.feeds.ical import write_feed
@@ -57,7 +57,7 @@ def calendar_feed_stop(request: AuthedRequest) -> HttpResponse:
     return redirect("feeds:calendar_feed")
 
 
-@require_GET
+@require_safe
 def ics(request: HttpRequest, secret: str) -> HttpResponse:
     """X4: the feed at a secret address; an address unknown or stopped is not found."""
     user = services.feed_reader(secret)

@@ -682,3 +682,23 @@ def test_an_opportunity_left_alone_past_its_stages_delay_reads_as_stale(
     )
     assert (listed[fresh.pk]["stale"], listed[fresh.pk]["stale_since"]) == (False, None)
     assert [row["id"] for row in only.json()["items"]] == [deal.pk]
+
+
+def test_a_lost_deal_left_in_its_stage_is_not_stale_to_the_filter_either(
+    alice_api: Client, world: World, deal: Opportunity
+):
+    """X1: only an open deal goes stale; losing one leaves it in its open stage."""
+    world.discovery.stale_after_days = 7
+    world.discovery.save()
+    Opportunity.objects.filter(pk=deal.pk).update(
+        status=OpportunityStatus.LOST,
+        lost_on=dt.date(2030, 1, 1),
+        loss_reason=world.reason_lost,
+        updated_at=timezone.now() - dt.timedelta(days=30),
+    )
+
+    only = alice_api.get(f"/api/v1/opportunities?portfolio={world.portfolio_a.pk}&stale=true")
+    alone = alice_api.get(f"/api/v1/opportunities/{deal.pk}").json()
+
+    assert only.json()["items"] == []
+    assert (alone["stale"], alone["stale_since"]) == (False, None)

@@ -14,7 +14,7 @@ from salespipe.activities.models import Action, ActionKind
 from salespipe.feeds.models import CalendarFeed
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.models import OpportunityStatus
-from salespipe.test import PASSWORD, World, make_opportunity
+from salespipe.test import PASSWORD, World, make_account, make_opportunity
 
 PAGE = "/profile/calendar-feed/"
 
@@ -220,3 +220,39 @@ def test_a_new_password_stops_the_address_as_it_revokes_api_tokens(
 
     assert Client().get(address).status_code == 404
     assert not CalendarFeed.objects.filter(user=world.alice).exists()
+
+
+def test_the_feed_leaves_out_closed_accounts_without_the_right_and_items_over_a_year_old(
+    world: World, bob_client: Client
+):
+    """A2: bob lacks `show_closed`; what a closed account's page hides from him, his feed
+    hides too. And a feed starts a year back."""
+    closed = make_account(world.company_a, name="Closed account", is_closed=True)
+    hidden = make_opportunity(
+        world.portfolio_a,
+        account=closed,
+        name="On a closed account",
+        salesperson=world.bob,
+        expected_signature_date=dt.date(2031, 5, 1),
+    )
+    _action(world, world.bob, hidden, "Call the closed account")
+    make_opportunity(
+        world.portfolio_a,
+        name="Long ago",
+        salesperson=world.bob,
+        expected_signature_date=timezone.localdate() - dt.timedelta(days=400),
+    )
+    shown = make_opportunity(
+        world.portfolio_a,
+        name="Shown",
+        salesperson=world.bob,
+        expected_signature_date=dt.date(2031, 5, 2),
+    )
+    _action(world, world.bob, shown, "Old call", due_at=timezone.now() - dt.timedelta(days=400))
+
+    address = _open(bob_client).split("testserver", 1)[1]
+    body = Client().get(address).content
+
+    assert set(_events(Calendar.from_ical(body))) == {f"opportunity-{shown.pk}@testserver"}
+    assert b"Closed account" not in body
+    assert Client().head(address).status_code == 200

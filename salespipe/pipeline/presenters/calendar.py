@@ -29,6 +29,8 @@ class MonthColumnView:
     label: str
     # *Show more*'s address when the month holds more than it draws.
     more_url: str = ""
+    # A month already over: it takes no drop (a date is not set in the past that way).
+    over: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def month_label(month: Month, *, heading: bool = True) -> str:
 
 
 def present_month_columns(
-    columns: Sequence[MonthColumn], rates: RateTable, late: LateFragments
+    columns: Sequence[MonthColumn], rates: RateTable, late: LateFragments, today: dt.date
 ) -> list[MonthColumnView]:
     renderer = card_renderer()
     return [
@@ -54,6 +56,7 @@ def present_month_columns(
             cards=present_cards(column.cards, rates, renderer, late),
             key=_drop_key(column),
             label=column_label(column),
+            over=column.month is not None and column.month.last_day < today,
         )
         for column in columns
     ]

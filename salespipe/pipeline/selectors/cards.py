@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Length, Trim
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from salespipe.activities.models import Action
@@ -121,7 +121,8 @@ _COLUMNS = (
     # For its readiness (X3): the fields a stage may make mandatory that it doesn't show.
     "contact_id",
     "function",
-    Length(Trim("description")),
+    # Its length: the services store text stripped, so any length is a description.
+    Length("description"),
     # For its staleness (X1).
     "updated_at",
 )

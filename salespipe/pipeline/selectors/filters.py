@@ -44,7 +44,7 @@ from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator
 from salespipe.org.rates import RateTable
-from salespipe.pipeline.models import Opportunity, Stage
+from salespipe.pipeline.models import Opportunity, OpportunityStatus, Stage
 
 SORT_KEYS: dict[str, Any] = {
     "signature": F("expected_signature_date"),
@@ -89,7 +89,8 @@ def _stale_condition(now: dt.datetime) -> Q:
         if days is not None:
             idle |= Q(stage_id=stage_id, updated_at__lte=now - dt.timedelta(days=days))
     ahead = Action.objects.filter(opportunity_id=OuterRef("pk"), done=False, due_at__gte=now)
-    return idle & Q(~Exists(ahead))
+    # Only an open deal goes stale: a lost one may stay in an open stage.
+    return Q(status=OpportunityStatus.OPEN) & idle & Q(~Exists(ahead))
 
 
 def _values(params: Mapping[str, Any], name: str) -> list[str]:

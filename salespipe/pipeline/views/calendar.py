@@ -73,7 +73,7 @@ def calendar_context(
         )
         if view.column.remaining
         else view
-        for view in present_month_columns(calendar.columns, calendar.rates, late)
+        for view in present_month_columns(calendar.columns, calendar.rates, late, today)
     ]
     current = Month.of(today)
     return {

@@ -527,7 +527,7 @@ def test_overdue_sits_between_no_date_and_this_month_in_french_and_english(
     assert ">Overdue</h2>" in column
     assert f'data-id="{late.pk}"' in column
     assert re.search(r'id="totals-overdue" data-totals data-server-count="1"', column)
-    assert "A card can't be dropped on Overdue: a date in the past" in column
+    assert "A card can&#x27;t be dropped on Overdue: a date in the past" in column
     # After *No date*, before this month's column.
     assert english.index('data-column-key="none"') < english.index('data-column-key="overdue"')
     assert english.index('data-column-key="overdue"') < english.index(
@@ -619,3 +619,25 @@ def test_show_more_of_overdue_gives_its_next_cards(world: World, alice_client: C
         deals[1].pk,
         deals[2].pk,
     ]
+
+
+def test_a_month_already_over_takes_no_drop_on_a_calendar_started_earlier(
+    world: World, alice_client: Client
+):
+    """Issue 18: the server refuses it (see above), so the page doesn't offer it."""
+    html = alice_client.get(
+        calendar_url(world, start=str(this_month().shifted(-2)), months="4")
+    ).content.decode()
+
+    past = str(this_month().shifted(-1))
+    column = re.search(
+        rf'<div class="column month-column"[^>]*data-column-key="{past}"[^>]*>', html
+    )
+    assert column is not None
+    assert 'data-drop="refuse"' in column.group(0)
+    assert "That month is over" in column.group(0)
+    current = re.search(
+        rf'<div class="column month-column"[^>]*data-column-key="{this_month()}"[^>]*>', html
+    )
+    assert current is not None
+    assert 'data-drop="schedule"' in current.group(0)
