@@ -464,7 +464,7 @@
     } else if (action === "win" || action === "lose" || action === "delete") {
       transition(card, action, {});
     } else if (action === "refuse") {
-      // *Overdue* takes no card: a date can't be set in the past by a drop.
+      // *Overdue* and a month already over take no card: a drop can't set a past date.
       say(target.refusal);
     }
   }
@@ -491,7 +491,9 @@
     const month = cardMonth(card);
     if (month === null) return null;
     if (month === "" || month === "overdue") {
-      const first = columns().find((column) => column.dataset.month);
+      const first = columns().find(
+        (column) => column.dataset.month && column.dataset.drop === "schedule"
+      );
       return step > 0 && first ? first.dataset.month : null;
     }
     return shiftMonth(month, step);
