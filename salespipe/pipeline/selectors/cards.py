@@ -271,7 +271,8 @@ def read_cards(
     stages: Sequence[Stage] = (),
 ) -> list[Card]:
     """The cards to draw, in `ordering`: at most `card_limit` of each partition (a column).
-    `stages`, the open stages shown in board order, give each card its readiness (X3).
+    `stages`, the open stages shown in board order, give each card its readiness (X3) and
+    whether it went stale (X1).
 
     With a limit, each column's first cards are picked by a lean `ORDER BY … LIMIT` on the
     opportunities alone (the database stops early, often walking an index), and only those
