@@ -170,6 +170,19 @@ class CardRenderer:
             )
             stale = f'<span class="card-stale" title="{told}">{self.stale_label}</span>'
             spoken.append(told)
+        slips = ""
+        if card.slips:
+            # X2: a date pushed back again and again is a deal slipping.
+            told = self._repeated(
+                ngettext(
+                    "Expected signature pushed back %(count)s time",
+                    "Expected signature pushed back %(count)s times",
+                    card.slips,
+                )
+                % {"count": card.slips}
+            )
+            slips = f'<span class="card-slips" title="{told}">↷{card.slips}</span>'
+            spoken.append(told)
         salesperson = self._repeated(card.salesperson_name)
         spoken.append(salesperson)
         if card.next_action is not None:
@@ -198,7 +211,7 @@ class CardRenderer:
             f'aria-haspopup="dialog" aria-label="{move}">⋯</button></div>'
             f'<p class="card-account">{account}{contact}</p>'
             f'<p class="card-figures">{figures}</p>'
-            f'<p class="card-meta">{meta}{stale}{readiness}'
+            f'<p class="card-meta">{meta}{slips}{stale}{readiness}'
             f'<span class="card-salesperson">{salesperson}</span></p>'
             + (f'<ul class="tags">{tags}</ul>' if tags else "")
             + "</li>"

@@ -13,16 +13,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from salespipe.activities.models import Action
 from salespipe.lib.money import weighted as weighted_value
 from salespipe.lib.phones import phone_search_key
 from salespipe.lib.text import search_key
-from salespipe.pipeline.models import Opportunity, Stage
+from salespipe.pipeline.models import HistoryEntry, HistoryKind, Opportunity, Stage
 from salespipe.pipeline.services.rules import (
     Readiness,
     next_open_stages,
@@ -74,6 +74,8 @@ class Card:
     stale_since: dt.datetime | None = None
     # Its last change.
     updated_at: dt.datetime | None = None
+    # X2: how many times its expected signature date was pushed later.
+    slips: int = 0
 
     @property
     def has_planned_action(self) -> bool:
@@ -83,6 +85,26 @@ class Card:
     def tag_ids(self) -> list[int]:
         return sorted(tag_id for tag_id, _name in self.tags)
 
+
+# X2: the changes of its expected signature to a later date, from the history. Dates are kept
+# there as ISO text, which sorts as the dates do; a date given where there was none, or taken
+# away, pushes nothing back.
+_SLIPS = Coalesce(
+    Subquery(
+        HistoryEntry.objects.filter(
+            opportunity_id=OuterRef("pk"),
+            kind=HistoryKind.CHANGED,
+            field="expected_signature_date",
+            new_value__gt=F("old_value"),
+        )
+        .exclude(old_value="")
+        .order_by()
+        .values("opportunity_id")
+        .annotate(count=Count("pk"))
+        .values("count")[:1]
+    ),
+    0,
+)
 
 # The columns a card is read from, in the order `_card` unpacks them.
 _COLUMNS = (
@@ -125,6 +147,8 @@ _COLUMNS = (
     Length("description"),
     # For its staleness (X1).
     "updated_at",
+    # X2: how many times its expected signature was pushed later.
+    _SLIPS,
 )
 
 
@@ -162,7 +186,7 @@ def _card(
         amount, days, phone, phone_key, mobile, mobile_key, email, account_id, account_name,
         account_key, siren, account_phone_key, account_email, first_name, last_name, contact_key,
         contact_phone, contact_mobile, contact_email, salesperson_id, seller_first, seller_last,
-        username, contact_id, function, description_length, updated_at,
+        username, contact_id, function, description_length, updated_at, slips,
     ) = row  # fmt: skip
     contact_name = f"{first_name or ''} {last_name or ''}".strip()
     card_tags = tags.get(pk, ())
@@ -207,6 +231,7 @@ def _card(
         readiness=ready,
         stale_since=stale,
         updated_at=updated_at,
+        slips=slips,
         names=_joined(
             [account_key or _name_key(account_name), contact_key, _name_key(contact_name), siren]
         ),

@@ -132,3 +132,19 @@ def test_a_stale_card_stands_out_and_says_for_how_long_nothing_changed():
     assert fresh.startswith('<li class="card" id="card-7"')
     assert "card-stale" not in fresh
     assert "Sans suite : aucun changement depuis 12 jours" in french
+
+
+def test_a_card_pushed_back_says_how_many_times():
+    """X2: a short mark, its title and spoken label in full; nothing while never pushed."""
+    with translation.override("en"):
+        html = drawn(a_card(slips=2))
+        once = drawn(a_card(slips=1))
+    with translation.override("fr"):
+        french = drawn(a_card(slips=2))
+
+    assert (
+        '<span class="card-slips" title="Expected signature pushed back 2 times">↷2</span>' in html
+    )
+    assert "Expected signature pushed back 1 time" in once
+    assert "card-slips" not in drawn(a_card())
+    assert "Signature prévue repoussée 2 fois" in french

@@ -223,3 +223,33 @@ def test_a_card_goes_stale_after_its_stages_delay_unless_an_action_is_planned_ah
         "Idle",
     ]
     assert stale_only.summary.count == 2
+
+
+def test_a_card_counts_the_times_its_expected_signature_was_pushed_later(world: World):
+    """X2, from the history: later counts; earlier, a first date or a date taken away don't."""
+    from salespipe.pipeline import services
+    from salespipe.pipeline.models import Opportunity
+
+    deal = make_opportunity(world.portfolio_a, name="Slipping")
+    make_opportunity(world.portfolio_a, name="Steady")
+    for day in (
+        dt.date(2031, 3, 1),  # a first date: nothing pushed back
+        dt.date(2031, 4, 1),  # later: 1
+        dt.date(2031, 2, 1),  # earlier: no
+        dt.date(2031, 6, 30),  # later: 2
+        None,  # taken away: no
+        dt.date(2031, 1, 1),  # given again: no
+        dt.date(2031, 12, 31),  # later: 3
+    ):
+        version = Opportunity.objects.get(pk=deal.pk).version
+        services.opportunity_update(
+            user=world.alice,
+            opportunity_id=deal.pk,
+            version=version,
+            values={"expected_signature_date": day},
+        )
+
+    shown = board(user=world.alice, portfolio_id=world.portfolio_a.pk)
+    slips = {card.name: card.slips for column in shown.columns for card in column.cards}
+
+    assert slips == {"Slipping": 3, "Steady": 0}
