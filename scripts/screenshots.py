@@ -14,6 +14,7 @@ board-mobile-tools-{fr,en}.png (the phone's filters unfolded), board-mobile-menu
 on its activities).
 """
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -27,6 +28,8 @@ from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "screenshots"
+# The moves of the calendar since a month ago (X2), as the server counts days.
+SINCE = (dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=30)).isoformat()
 WORK = OUT / "work"
 DATABASE = WORK / "demo.sqlite3"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -100,7 +103,13 @@ def shoot(url: str) -> list[Path]:
             shots: list[tuple[str, str, ViewportSize, str]] = [
                 ("board", "/board/", {"width": 1600, "height": 1000}, board),
                 ("board-mobile", "/board/", {"width": 390, "height": 844}, board),
-                ("calendar", "/calendar/?all=1", {"width": 1600, "height": 1000}, board),
+                # X2: each month also says what moved in and out of it this last month.
+                (
+                    "calendar",
+                    f"/calendar/?all=1&since={SINCE}",
+                    {"width": 1600, "height": 1000},
+                    board,
+                ),
                 ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}, board),
                 ("tokens", "/profile/tokens/", {"width": 1440, "height": 900}, "#token-name"),
                 ("tokens-mobile", "/profile/tokens/", {"width": 360, "height": 780}, "#token-name"),

@@ -37,6 +37,17 @@ def fits(start: Month, months: int) -> bool:
     )
 
 
+def _since(text: str | None, errors: dict[str, str]) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors["since"] = _("A date written YYYY-MM-DD is expected.")
+        return None
+
+
 def _months(text: str | None, errors: dict[str, str]) -> int | None:
     if text is None or not text.strip():
         return None
@@ -71,6 +82,8 @@ class CalendarQuery:
     # None: DEFAULT_MONTHS, until the page asks for what the screen holds.
     months: int | None = None
     errors: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # X2: each month tells what moved in and out of it since this day; None: it doesn't.
+    since: dt.date | None = None
 
     @classmethod
     def from_params(cls, params: QueryDict) -> "CalendarQuery":
@@ -89,7 +102,7 @@ class CalendarQuery:
             board = BoardQuery(None, None, board.filters)
         months = _months(params.get("months"), errors)
         start = _start(params.get("start"), months or DEFAULT_MONTHS, errors)
-        return cls(board, everything, start, months, errors)
+        return cls(board, everything, start, months, errors, _since(params.get("since"), errors))
 
     @property
     def portfolio_id(self) -> int | None:
@@ -153,6 +166,8 @@ class CalendarQuery:
             result["start"] = str(self.start)
         if self.months is not None:
             result["months"] = str(self.months)
+        if self.since is not None:
+            result["since"] = self.since.isoformat()
         return result
 
     def canonical(self) -> str:

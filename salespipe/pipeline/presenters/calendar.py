@@ -9,14 +9,16 @@ from typing import Literal
 
 from babel.dates import format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from salespipe.lib.months import Month
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.forms.calendar_params import FRAMES_AFTER
 from salespipe.pipeline.presenters.board import DrawnCards, card_renderer, present_cards
 from salespipe.pipeline.selectors import MonthColumn
+from salespipe.pipeline.selectors.signature_moves import MonthMoves
 from salespipe.web.late_fragments import LateFragments
-from salespipe.web.templatetags.display import current_locale
+from salespipe.web.templatetags.display import current_locale, money, short_date
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class MonthColumnView:
     more_url: str = ""
     # A month already over: it takes no drop (a date is not set in the past that way).
     over: bool = False
+    # X2: what moved in and out of it since the day asked, said in a sentence; "" unasked.
+    moves: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,21 @@ def month_frames(start: Month, months: int, today: dt.date) -> list[MonthFrame]:
         [] if before.last_day < today else [MonthFrame(str(before), month_label(before), "before")]
     )
     return first + [MonthFrame(str(month), month_label(month), "after") for month in after]
+
+
+def moves_sentence(moves: MonthMoves, since: dt.date, currency: str) -> str:
+    """X2: "Since Nov 1, 2026: 3 in (€12,000.00), 2 out (€8,000.00)"."""
+    moved_in = ngettext(
+        "%(count)s in (%(amount)s)", "%(count)s in (%(amount)s)", moves.moved_in.count
+    ) % {
+        "count": moves.moved_in.count,
+        "amount": money(moves.moved_in.amount, currency),
+    }
+    moved_out = ngettext(
+        "%(count)s out (%(amount)s)", "%(count)s out (%(amount)s)", moves.moved_out.count
+    ) % {"count": moves.moved_out.count, "amount": money(moves.moved_out.amount, currency)}
+    return _("Since %(date)s: %(moved_in)s, %(moved_out)s") % {
+        "date": short_date(since),
+        "moved_in": moved_in,
+        "moved_out": moved_out,
+    }

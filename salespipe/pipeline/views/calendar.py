@@ -29,6 +29,7 @@ from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.presenters.calendar import (
     month_frames,
     month_label,
+    moves_sentence,
     present_month_columns,
 )
 from salespipe.pipeline.presenters.page_context import (
@@ -40,6 +41,7 @@ from salespipe.pipeline.presenters.page_context import (
     remember_weighted,
 )
 from salespipe.pipeline.selectors import card_pages
+from salespipe.pipeline.selectors.signature_moves import MonthMoves, signature_moves
 from salespipe.pipeline.services.errors import InvalidTransition, StaleVersion
 from salespipe.pipeline.views.changes import changes_response
 from salespipe.pipeline.views.more import calendar_more_url
@@ -75,6 +77,28 @@ def calendar_context(
         else view
         for view in present_month_columns(calendar.columns, calendar.rates, late, today)
     ]
+    if query.since is not None:
+        # X2: each month says what moved in and out of it since the day asked.
+        moves = signature_moves(
+            user=user,
+            layout=query.layout(today),
+            filters=query.filters,
+            weighted=user.show_weighted,
+            since=query.since,
+        )
+        columns = [
+            dataclasses.replace(
+                view,
+                moves=moves_sentence(
+                    moves.get(view.column.month) or MonthMoves(),
+                    query.since,
+                    calendar.currency.code,
+                ),
+            )
+            if view.column.month is not None
+            else view
+            for view in columns
+        ]
     current = Month.of(today)
     return {
         # The board's summary partial reads the figures it shows from `board`.

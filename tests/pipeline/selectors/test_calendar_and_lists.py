@@ -352,3 +352,67 @@ def test_overdue_draws_its_first_cards_and_shows_more_of_the_rest(world: World):
 
     assert [card.name for card in more[OVERDUE].cards] == ["Late 4", "Late 5", "Late 6"]
     assert more[OVERDUE].remaining == 1
+
+
+# --- X2: what moved in and out of each month -----------------------------------------------------
+
+
+def test_each_month_tells_what_moved_in_and_out_of_it_since_a_day(world: World):
+    """X2, from the history: an opportunity's month on that day is the one before its first
+    date change since; a change back to the same month, or before that day, moves nothing."""
+    from salespipe.pipeline import services
+    from salespipe.pipeline.models import HistoryEntry, Opportunity
+    from salespipe.pipeline.selectors.signature_moves import signature_moves
+
+    def redate(deal, *days, user=world.alice):
+        for day in days:
+            version = Opportunity.objects.get(pk=deal.pk).version
+            services.opportunity_update(
+                user=user,
+                opportunity_id=deal.pk,
+                version=version,
+                values={"expected_signature_date": day},
+            )
+
+    jan, feb, mar = dt.date(2030, 1, 15), dt.date(2030, 2, 15), dt.date(2030, 3, 15)
+    pushed = make_opportunity(
+        world.portfolio_a,
+        currency_id="USD",
+        amount=Decimal(100),
+        expected_signature_date=jan,
+    )
+    dated = make_opportunity(world.portfolio_a, amount=Decimal(40))
+    same_month = make_opportunity(world.portfolio_a, expected_signature_date=feb)
+    back = make_opportunity(world.portfolio_a, expected_signature_date=jan)
+    long_ago = make_opportunity(world.portfolio_a, expected_signature_date=jan)
+    theirs = make_opportunity(world.portfolio_b, expected_signature_date=jan)
+    redate(pushed, mar)
+    redate(dated, feb)
+    redate(same_month, dt.date(2030, 2, 28))
+    redate(back, mar, jan)
+    redate(long_ago, feb)
+    HistoryEntry.objects.filter(opportunity=long_ago).update(
+        at=timezone.now() - dt.timedelta(days=10)
+    )
+    # Another company's, which the calendar of portfolio A doesn't show.
+    redate(theirs, mar, user=world.charlie)
+
+    moves = signature_moves(
+        user=world.alice,
+        layout=ByMonth(JAN, 3, portfolio_id=world.portfolio_a.pk),
+        since=timezone.localdate() - dt.timedelta(days=1),
+    )
+
+    def figures(month):
+        found = moves.get(month)
+        if found is None:
+            return None
+        return (
+            (found.moved_in.count, found.moved_in.amount),
+            (found.moved_out.count, found.moved_out.amount),
+        )
+
+    # 100 USD at 0.90.
+    assert figures(JAN) == ((0, Decimal("0.00")), (1, Decimal("90.00")))
+    assert figures(Month(2030, 2)) == ((1, Decimal("40.00")), (0, Decimal("0.00")))
+    assert figures(Month(2030, 3)) == ((1, Decimal("90.00")), (0, Decimal("0.00")))

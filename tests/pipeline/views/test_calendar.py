@@ -641,3 +641,39 @@ def test_a_month_already_over_takes_no_drop_on_a_calendar_started_earlier(
     )
     assert current is not None
     assert 'data-drop="schedule"' in current.group(0)
+
+
+def test_the_calendar_tells_each_month_what_moved_in_and_out_since_the_day_asked(
+    world: World, alice_client: Client
+):
+    """X2 on the page: a date in the header; each month's line under its totals."""
+    from salespipe.pipeline import services
+
+    start = this_month().shifted(1)
+    deal = make_opportunity(
+        world.portfolio_a, amount=Decimal("250"), expected_signature_date=start.first_day
+    )
+    services.opportunity_update(
+        user=world.alice,
+        opportunity_id=deal.pk,
+        version=deal.version,
+        values={"expected_signature_date": start.shifted(1).first_day},
+    )
+    since = timezone.localdate() - dt.timedelta(days=7)
+
+    html = alice_client.get(
+        calendar_url(world, start=str(start), months="2", since=since.isoformat()),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    plain = alice_client.get(calendar_url(world, start=str(start), months="2")).content.decode()
+    bad = alice_client.get(
+        calendar_url(world, start=str(start), since="last week"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    lines = re.findall(r'<p class="column-moves">([^<]*)</p>', html)
+    assert len(lines) == 2
+    assert lines[0].endswith(": 0 in (€0.00), 1 out (€250.00)")
+    assert lines[1].endswith(": 1 in (€250.00), 0 out (€0.00)")
+    assert f'id="moves-since" name="since" value="{since.isoformat()}"' in html
+    assert "column-moves" not in plain
+    assert "since (A date written YYYY-MM-DD is expected.)" in bad
