@@ -349,6 +349,35 @@ def test_the_calendar_from_this_month_has_overdue_after_no_date(bob_api: Client,
     assert not any(column["overdue"] for column in ahead["columns"])
 
 
+def test_since_a_day_each_month_of_the_calendar_tells_what_moved_in_and_out(
+    bob_api: Client, world: World
+):
+    """X2 through the API: `since` adds `moved_in` and `moved_out` to each month."""
+    from salespipe.pipeline import services
+
+    deal = make_opportunity(
+        world.portfolio_a, amount=Decimal("80"), expected_signature_date=dt.date(2030, 1, 10)
+    )
+    services.opportunity_update(
+        user=world.bob,
+        opportunity_id=deal.pk,
+        version=deal.version,
+        values={"expected_signature_date": dt.date(2030, 2, 10)},
+    )
+    address = f"/api/v1/calendar?portfolio={world.portfolio_a.pk}&start=2030-01&months=2"
+    since = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+
+    moved = _get(bob_api, f"{address}&since={since}")["columns"]
+    plain = _get(bob_api, address)["columns"]
+
+    assert [(c["month"], c["moved_in"], c["moved_out"]) for c in moved] == [
+        (None, None, None),
+        ("2030-01", {"count": 0, "amount": "0.00"}, {"count": 1, "amount": "80.00"}),
+        ("2030-02", {"count": 1, "amount": "80.00"}, {"count": 0, "amount": "0.00"}),
+    ]
+    assert all(c["moved_in"] is None and c["moved_out"] is None for c in plain)
+
+
 def test_the_calendar_of_all_portfolios_has_no_create_and_starts_this_month(
     bob_api: Client, world: World, deals: dict[str, Opportunity]
 ):

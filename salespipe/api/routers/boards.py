@@ -32,6 +32,8 @@ from salespipe.lib.months import Month as CalendarMonth
 from salespipe.pipeline import selectors
 from salespipe.pipeline.selectors import Card, Totals
 from salespipe.pipeline.selectors.filters import SortName
+from salespipe.pipeline.selectors.layouts import ByMonth
+from salespipe.pipeline.selectors.signature_moves import MonthMoves, signature_moves
 
 router = Router(tags=["board and calendar"])
 
@@ -121,6 +123,14 @@ class BoardOut(Schema):
     )
 
 
+class MovedOut(Schema):
+    count: int = Field(description="How many opportunities moved.")
+    amount: DecimalText = Field(
+        description="Their amounts added in `currency` (weighted when asked); those of a "
+        "currency without a rate are counted, not added."
+    )
+
+
 class MonthColumnOut(Schema):
     month: str | None = Field(
         description="YYYY-MM; null for the *No date* column (SPEC C1) and for *Overdue*."
@@ -128,6 +138,15 @@ class MonthColumnOut(Schema):
     overdue: bool = Field(
         description="The *Overdue* column, after *No date*, when the calendar starts this "
         "month or earlier: the open opportunities expected to sign before its first month."
+    )
+    moved_in: MovedOut | None = Field(
+        None,
+        description="With `since`, on a month: the open opportunities expected in it now "
+        "and not on that day (SPEC X2); null otherwise.",
+    )
+    moved_out: MovedOut | None = Field(
+        None,
+        description="With `since`, on a month: those expected in it on that day and not now.",
     )
     totals: TotalsOut
     cards: list[CardOut] = Field(description="In the order asked for, at most `limit`.")
@@ -203,6 +222,11 @@ class CalendarParams(CardFilters):
     weighted: bool = _WEIGHTED
     sort: SortName = Field("signature", description=SORT_DESCRIPTION)
     limit: int = _CARD_LIMIT
+    since: dt.date | None = Field(
+        None,
+        description="Each month also tells what moved in and out of it since this day "
+        "(SPEC X2), from the opportunities' history.",
+    )
 
 
 class ClosedParams(CardFilters):
@@ -240,6 +264,18 @@ def _query_errors() -> Iterator[None]:
                 for message in messages
             ]
         ) from exc
+
+
+def _moves(
+    moves: dict[CalendarMonth, MonthMoves] | None, month: CalendarMonth | None
+) -> dict[str, Any]:
+    if moves is None or month is None:
+        return {"moved_in": None, "moved_out": None}
+    found = moves.get(month) or MonthMoves()
+    return {
+        "moved_in": {"count": found.moved_in.count, "amount": found.moved_in.amount},
+        "moved_out": {"count": found.moved_out.count, "amount": found.moved_out.amount},
+    }
 
 
 def _totals(totals: Totals) -> dict[str, Any]:
@@ -371,6 +407,17 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
             card_limit=params.limit,
             today=timezone.localdate(),
         )
+        moves = (
+            signature_moves(
+                user=user_of(request),
+                layout=ByMonth(start, params.months, portfolio_id, params.group, everything),
+                filters=params.board_filters(sort=params.sort),
+                weighted=params.weighted,
+                since=params.since,
+            )
+            if params.since is not None
+            else None
+        )
     now = timezone.now()
     return {
         "scope": _scope(calendar.scope_label, portfolio_id, params.group, calendar.can_create),
@@ -383,6 +430,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
             {
                 "month": str(column.month) if column.month is not None else None,
                 "overdue": column.overdue,
+                **_moves(moves, column.month),
                 "totals": _totals(column.totals),
                 "cards": [_card(card, now) for card in column.cards],
                 "limit": params.limit,
