@@ -318,7 +318,7 @@ def test_the_calendar_shows_no_date_then_each_month_with_its_cards(
 
 
 def test_the_calendar_from_this_month_has_overdue_after_no_date(bob_api: Client, world: World):
-    """Issue 18: the open opportunities expected before this month, and their totals."""
+    """C1, Overdue: the open opportunities expected before this month, and their totals."""
     today = timezone.localdate()
     this_month = today.replace(day=1)
     late = make_opportunity(

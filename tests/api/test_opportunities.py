@@ -51,7 +51,7 @@ P4_FIELDS = {
     "version",
     "created_at",
     "updated_at",
-    # X1 (issue 18): whether it went stale, and when.
+    # X1: whether it went stale, and when.
     "stale",
     "stale_since",
 }

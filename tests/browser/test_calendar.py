@@ -61,7 +61,7 @@ def test_navigating_three_months_forward_then_back_to_the_current_month(
     log_in(page, live_server)
     open_calendar(page, live_server, f"portfolio={w.portfolio_a.pk}")
     titles = page.locator("[data-column] .column-title")
-    # No date, Overdue (issue 18: from the current month on, it comes after No date), 4 months.
+    # No date, Overdue (C1: from the current month on, it comes after No date), 4 months.
     expect(titles).to_have_count(6)
     expect(titles.first).to_have_text("No date")
     expect(titles.nth(1)).to_have_text("Overdue")
@@ -363,7 +363,7 @@ def test_the_calendar_speaks_french(browser, live_server, world_db: World):
 def test_overdue_holds_past_signatures_refuses_drops_and_sends_a_card_to_this_month(
     page: Page, live_server, world_db: World
 ):
-    """Issue 18: a signature already past stays in view, in *Overdue*; no card is dropped
+    """C1, Overdue: a signature already past stays in view, in *Overdue*; no card is dropped
     there; Shift+→ takes one to this month, as from *No date*."""
     w = world_db
     this_month = Month.of(timezone.localdate())

@@ -31,7 +31,7 @@ from salespipe.pipeline.selectors.totals import (
 
 # A calendar column's name in the page for *No date*, beside months written "2026-05".
 NO_DATE_KEY = "none"
-# The calendar's column of the signatures already past (issue 18): its key, in the page too.
+# The calendar's column of the signatures already past (C1): its key, in the page too.
 OVERDUE: Final = "overdue"
 # A calendar column: a month, *No date* (None) or *Overdue*.
 MonthSlot = Month | Literal["overdue"] | None
@@ -101,7 +101,7 @@ class MonthColumn:
     cards: list[Card]
     totals: Totals
     remaining: int
-    # The signatures expected before the first month shown and already past (issue 18).
+    # The signatures expected before the first month shown and already past (C1).
     overdue: bool = False
 
     @property

@@ -317,7 +317,7 @@ def opportunity_schedule(
         except ValueError:
             raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
         day = chosen.last_day
-        # Issue 18: a date in the past is typed on the sheet, never set by a drop.
+        # C3: a date in the past is typed on the sheet, never set by a drop.
         if day < timezone.localdate():
             raise InvalidInput(
                 {"month": [_("That month is over: a card can't be planned to sign in the past.")]}

@@ -217,14 +217,14 @@ def test_the_won_and_lost_lists_hold_the_closed_opportunities_of_the_users_compa
     assert [o.name for o in closed_list(user=dave, outcome="won").rows] == ["Other company"]
 
 
-# --- Overdue (issue 18) ------------------------------------------------------------------------
+# --- Overdue (C1) ------------------------------------------------------------------------------
 
 TODAY = dt.date(2030, 3, 14)
 MARCH = Month(2030, 3)
 
 
 def test_overdue_comes_after_no_date_with_the_open_signatures_before_this_month(world: World):
-    """Issue 18: an open opportunity whose expected signature is past no longer drops out of
+    """C1, Overdue: an open opportunity whose expected signature is past no longer drops out of
     the calendar; *Overdue* holds those before the first month shown, with their totals."""
     make_opportunity(world.portfolio_a, name="Undated")
     make_opportunity(

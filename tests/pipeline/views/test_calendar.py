@@ -497,7 +497,7 @@ def test_the_french_title_capitalises_only_the_first_month(world: World, alice_c
     assert '<h2 class="month-range">Décembre 2026 à mars 2027</h2>' in html
 
 
-# -- Overdue (issue 18) ---------------------------------------------------------------------
+# -- Overdue (C1) ---------------------------------------------------------------------------
 
 
 def _overdue_section(html: str) -> str:
@@ -509,7 +509,7 @@ def _overdue_section(html: str) -> str:
 def test_overdue_sits_between_no_date_and_this_month_in_french_and_english(
     world: World, alice_client: Client
 ):
-    """Issue 18: past signatures still open are shown, and no drop is taken there."""
+    """C1, Overdue: past signatures still open are shown, and no drop is taken there."""
     late = make_opportunity(
         world.portfolio_a,
         name="Slipped deal",
@@ -546,7 +546,7 @@ def test_a_calendar_of_months_to_come_has_no_overdue_column(world: World, alice_
 
 
 def test_no_quick_drop_frame_offers_a_month_already_over(world: World, alice_client: Client):
-    """Issue 18: from this month, the frame before it would set a date in the past."""
+    """C1, Overdue: from this month, the frame before it would set a date in the past."""
     html = alice_client.get(calendar_url(world)).content.decode()
     frames = re.findall(
         r'<div class="month-frame[^"]*" data-drop="schedule" data-month="([^"]+)"', html
@@ -557,7 +557,7 @@ def test_no_quick_drop_frame_offers_a_month_already_over(world: World, alice_cli
 def test_scheduling_into_a_month_already_over_is_refused_and_nothing_changes(
     world: World, alice_client: Client
 ):
-    """Issue 18: a date in the past is typed on the sheet, never set by a drop; this month is
+    """C1, Overdue: a date in the past is typed on the sheet, never set by a drop; this month is
     still open to a drop."""
     deal = make_opportunity(
         world.portfolio_a, expected_signature_date=this_month().shifted(2).first_day
@@ -579,7 +579,7 @@ def test_scheduling_into_a_month_already_over_is_refused_and_nothing_changes(
 def test_a_date_set_in_the_past_on_the_sheet_takes_the_card_to_overdue(
     world: World, alice_client: Client
 ):
-    """B21 with issue 18: the answer a calendar gets puts the card in *Overdue*."""
+    """B21 with C1's Overdue: the answer a calendar gets puts the card in *Overdue*."""
     from salespipe.pipeline import services
 
     deal = make_opportunity(
@@ -624,7 +624,7 @@ def test_show_more_of_overdue_gives_its_next_cards(world: World, alice_client: C
 def test_a_month_already_over_takes_no_drop_on_a_calendar_started_earlier(
     world: World, alice_client: Client
 ):
-    """Issue 18: the server refuses it (see above), so the page doesn't offer it."""
+    """C1, Overdue: the server refuses it (see above), so the page doesn't offer it."""
     html = alice_client.get(
         calendar_url(world, start=str(this_month().shifted(-2)), months="4")
     ).content.decode()
