@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.customers.models import Account, Contact
@@ -86,6 +87,8 @@ class Draft:
     opportunity: Opportunity
     entered: Stage
     tags: list[Tag]
+    # The stages it went through after `entered`, one by one, to the one it is in (X6).
+    walked: list[Stage] = field(default_factory=list)
     lines: list[EstimateLine] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     linked: list[Contact] = field(default_factory=list)
@@ -194,10 +197,13 @@ class DealMaker:
         tag_count = rng.choices((0, 1, 2, 3), (45, 35, 15, 5))[0]
         if "tags" in required:
             tag_count = max(tag_count, 1)
+        entered = self._first_stage(portfolio, template, reached)
+        walked = open_stages[open_stages.index(entered) + 1 : reached]
         draft = Draft(
             opportunity=opportunity,
-            entered=self._first_stage(portfolio, template, reached),
+            entered=entered,
             tags=rng.sample(self.config.opportunity_tags, tag_count),
+            walked=[*walked, stage] if stage.is_won else walked,
         )
         self._estimate(draft, required)
         self._links(draft, account)
@@ -432,7 +438,7 @@ class DealMaker:
         """Where it started, the stage it reached, and how it ended (SPEC S8)."""
         opportunity = draft.opportunity
 
-        def entry(kind: str, at: dt.datetime, **values: str) -> HistoryEntry:
+        def entry(kind: str, at: dt.datetime, **values: Any) -> HistoryEntry:
             return HistoryEntry(
                 opportunity=opportunity,
                 opportunity_ref=opportunity.pk,
@@ -451,18 +457,25 @@ class DealMaker:
                 opportunity.created_at,
                 field="stage",
                 new_value=draft.entered.name,
+                entered_stage=draft.entered,
             )
         ]
-        if opportunity.stage_id != draft.entered.pk:
+        # One move per stage, spread between its creation and its last change, so that the
+        # funnel and the time spent in each stage have a past to read.
+        span = opportunity.updated_at - opportunity.created_at
+        before = draft.entered
+        for step, stage in enumerate(draft.walked, start=1):
             entries.append(
                 entry(
                     HistoryKind.CHANGED,
-                    opportunity.updated_at,
+                    opportunity.created_at + span * step / len(draft.walked),
                     field="stage",
-                    old_value=draft.entered.name,
-                    new_value=opportunity.stage.name,
+                    old_value=before.name,
+                    new_value=stage.name,
+                    entered_stage=stage,
                 )
             )
+            before = stage
         if opportunity.status != OpportunityStatus.OPEN:
             entries.append(
                 entry(

@@ -623,6 +623,16 @@ class HistoryEntry(models.Model):
     old_value = models.CharField(_("from"), max_length=255, blank=True)
     new_value = models.CharField(_("to"), max_length=255, blank=True)
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True)
+    # X6: the stage a stage entry (created or moved) entered, kept as a key beside its name
+    # so that the funnel and the time in each stage survive a stage being renamed.
+    entered_stage = models.ForeignKey(
+        Stage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage entered"),
+    )
 
     class Meta:
         verbose_name = _("history entry")

@@ -56,6 +56,8 @@ class Change:
     field: str
     old_value: str
     new_value: str
+    # The stage entered, for a change of stage (X6).
+    entered_stage_id: int | None = None
 
 
 def tracked_changes(opportunity: Opportunity, changes: Mapping[str, Any]) -> list[Change]:
@@ -75,8 +77,13 @@ def tracked_changes(opportunity: Opportunity, changes: Mapping[str, Any]) -> lis
             if getattr(opportunity, field.attname) == new_id:
                 continue
         old_text, new_text = as_text(getattr(opportunity, name)), as_text(new)
-        if old_text != new_text:
-            found.append(Change(field=name, old_value=old_text, new_value=new_text))
+        if old_text != new_text or name == "stage":
+            entered = (
+                (new.pk if isinstance(new, models.Model) else new) if name == "stage" else None
+            )
+            found.append(
+                Change(field=name, old_value=old_text, new_value=new_text, entered_stage_id=entered)
+            )
     return found
 
 
@@ -101,6 +108,7 @@ def record_created(opportunity: Opportunity, actor: Collaborator) -> list[Histor
         HistoryKind.CREATED,
         field="stage",
         new_value=as_text(opportunity.stage),
+        entered_stage_id=opportunity.stage_id,
     )
     return HistoryEntry.objects.bulk_create([entry])
 
@@ -117,6 +125,7 @@ def record_changes(
             field=change.field,
             old_value=change.old_value,
             new_value=change.new_value,
+            entered_stage_id=change.entered_stage_id,
         )
         for change in changes
     ]
