@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "salespipe.ops",
     "salespipe.live",
     "salespipe.feeds",
+    "salespipe.forecast",
     # The demo data and `manage.py seed_demo`.
     "salespipe.demo",
     "axes",

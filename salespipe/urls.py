@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("salespipe.api.urls")),
     path("", include("salespipe.web.urls")),
     path("", include("salespipe.feeds.urls")),
+    path("", include("salespipe.forecast.urls")),
 ]

@@ -9,6 +9,8 @@ a stage's fields), board-mobile-{fr,en}.png (a 390 px wide phone), calendar-{fr,
 month frames shown on the right), calendar-mobile-{fr,en}.png, and tokens-{fr,en}.png and
 tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued), feed-{fr,en}.png
 and feed-mobile-{fr,en}.png (the calendar feed of the profile, its address just made),
+forecast-{fr,en}.png and forecast-mobile-{fr,en}.png (the forecast and funnel of every
+portfolio),
 board-mobile-tools-{fr,en}.png (the phone's filters unfolded), board-mobile-menu-{fr,en}.png
 (a card's menu on the phone) and sheet-{fr,en}.png, sheet-mobile-{fr,en}.png (a card's sheet,
 on its activities).
@@ -113,6 +115,19 @@ def shoot(url: str) -> list[Path]:
                 ("calendar-mobile", "/calendar/?all=1", {"width": 390, "height": 844}, board),
                 ("tokens", "/profile/tokens/", {"width": 1440, "height": 900}, "#token-name"),
                 ("tokens-mobile", "/profile/tokens/", {"width": 360, "height": 780}, "#token-name"),
+                # X6: every portfolio's forecast, targets and funnel, then on a phone.
+                (
+                    "forecast",
+                    "/forecast/?all=1",
+                    {"width": 1440, "height": 900},
+                    "[data-table=months]",
+                ),
+                (
+                    "forecast-mobile",
+                    "/forecast/?all=1",
+                    {"width": 360, "height": 780},
+                    "[data-table=months]",
+                ),
                 (
                     "feed",
                     "/profile/calendar-feed/",
@@ -149,7 +164,10 @@ def shoot(url: str) -> list[Path]:
                     page.click(".new-token button")
                     page.wait_for_selector("#feed-address")
                 path = OUT / f"{name}-{language}.png"
-                page.screenshot(path=str(path), full_page=name in {"board", "calendar"})
+                page.screenshot(
+                    path=str(path),
+                    full_page=name in {"board", "calendar", "forecast", "forecast-mobile"},
+                )
                 written.append(path)
                 if name == "board":
                     written += shoot_dialog(page, language)

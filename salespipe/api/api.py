@@ -11,7 +11,14 @@ from ninja.params.models import ParamModel
 from salespipe.api import errors
 from salespipe.api.auth import SessionAuth, TokenAuth
 from salespipe.api.docs import OfflineSwagger, swagger_asset
-from salespipe.api.routers import boards, config, customers, opportunities, opportunity_parts
+from salespipe.api.routers import (
+    boards,
+    config,
+    customers,
+    forecast,
+    opportunities,
+    opportunity_parts,
+)
 
 DESCRIPTION = """
 Everything a user does in Salespipe, for integrations and scripts, with the same rules and
@@ -82,6 +89,7 @@ api.add_router("/", customers.router)
 api.add_router("/", opportunities.router)
 api.add_router("/", boards.router)
 api.add_router("/", opportunity_parts.router)
+api.add_router("/", forecast.router)
 
 
 # Added last, so that it only catches what no operation took: JSON, not an HTML page.

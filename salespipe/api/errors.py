@@ -13,7 +13,8 @@ them into status codes (SPEC P5, P8):
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -84,6 +85,25 @@ _DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [
     (NotDeletable, 409),
     (InvalidTransition, 409),
 ]
+
+
+@contextmanager
+def query_errors() -> Iterator[None]:
+    """A selector's refusal is about the query string here, and says so."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query",) if name == "__all__" else ("query", name),
+                    "msg": message,
+                    "type": "invalid",
+                }
+                for name, messages in exc.errors.items()
+                for message in messages
+            ]
+        ) from exc
 
 
 def _json(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -7,8 +7,10 @@ see `salespipe.demo.clock`), the same names, amounts and dates, in the same orde
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.api.models import ApiToken
@@ -21,6 +23,8 @@ from salespipe.demo.people import PERSONAS, People, Persona, create_people
 from salespipe.demo.timestamps import explicit_timestamps
 from salespipe.demo.vocabulary import ACTION_SUBJECTS
 from salespipe.documents.models import Document
+from salespipe.forecast.models import SalesTarget
+from salespipe.lib.months import Month, month_range
 from salespipe.org.models import Collaborator, Company, Currency, Department, ExchangeRate, Team
 from salespipe.pipeline.models import (
     EstimateLine,
@@ -29,6 +33,7 @@ from salespipe.pipeline.models import (
     LossReason,
     Opportunity,
     OpportunityContact,
+    OpportunityStatus,
     Order,
     Portfolio,
     Quote,
@@ -80,6 +85,7 @@ def load_demo(*, opportunities: int, seed: int, reference: dt.date) -> DemoSumma
         customers = create_customers(rng, config, accounts_for(opportunities), reference)
         deals = DealMaker(rng, config, people, customers, reference).create(opportunities)
         _account_actions(rng, people, customers, reference)
+        _targets(reference)
     return DemoSummary(
         companies=len(config.companies),
         collaborators=Collaborator.objects.count(),
@@ -119,6 +125,30 @@ def _account_actions(
     Action.objects.bulk_create(actions, batch_size=500)
 
 
+def _targets(reference: dt.date) -> None:
+    """Each portfolio's monthly target (X6), from six months back to five ahead: a tenth
+    above what it won a month on average over the last year, to the thousand."""
+    year_ago = reference.replace(year=reference.year - 1)
+    won = dict(
+        Opportunity.objects.filter(status=OpportunityStatus.WON, signed_on__gte=year_ago)
+        .order_by()
+        .values_list("portfolio_id")
+        .annotate(total=Sum("amount"))
+    )
+    first = Month.of(reference).shifted(-6)
+    targets = [
+        SalesTarget(
+            portfolio_id=portfolio_id,
+            month=month.first_day,
+            amount=max(Decimal(1000), (total * Decimal("1.1") / 12).quantize(Decimal("1E3"))),
+        )
+        for portfolio_id, total in won.items()
+        if total
+        for month in month_range(first, 12)
+    ]
+    SalesTarget.objects.bulk_create(targets)
+
+
 # Leaves first: each delete then finds nothing left pointing at what it removes.
 FLUSH_ORDER = (
     HistoryEntry,
@@ -133,6 +163,7 @@ FLUSH_ORDER = (
     Contact,
     Account,
     ApiToken,
+    SalesTarget,
     Portfolio,
     Stage,
     StageTemplate,

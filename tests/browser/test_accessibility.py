@@ -3,15 +3,17 @@ screen and on a phone (U1; WCAG 2.2 AA as axe-core checks it): no critical or se
 violation on the login, the board of a portfolio and of a group with its card menu, each
 dialog (move, won, lost, delete, actions, filters, keyboard shortcuts), the won and lost
 lists, the calendar, the creation form with its errors, each tab of the sheet and the
-profile's calendar feed."""
+profile's calendar feed, and the forecast and funnel."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from salespipe.activities.models import Action, ActionKind
+from salespipe.forecast.models import SalesTarget
 from salespipe.pipeline.models import Tag, TagKind
 from salespipe.test import PASSWORD, World, make_opportunity
 
@@ -159,6 +161,14 @@ def test_every_page_type_has_no_serious_violation(
     expect(page.locator("#feed-address")).to_be_visible()
     check("calendar feed")
 
+    # X6: the forecast and funnel, a target set, its tables scrolled into view.
+    SalesTarget.objects.create(
+        portfolio=world.portfolio_a, month=timezone.localdate().replace(day=1), amount=5000
+    )
+    page.goto(f"{live_server.url}/forecast/?portfolio={world.portfolio_a.pk}")
+    expect(page.locator("[data-table=months]")).to_be_visible()
+    check("forecast")
+
     assert {name: lines for name, lines in found.items() if lines} == {}
     # On a phone, the tools unfolded instead of the keyboard's shortcuts.
-    assert len(found) == 21
+    assert len(found) == 22

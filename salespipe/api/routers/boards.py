@@ -8,8 +8,6 @@ tells how many more match, and the opportunities list (`stage=`, same filters) r
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -18,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from salespipe.api.auth import user_of
+from salespipe.api.errors import query_errors
 from salespipe.api.schemas import DETAIL_ERRORS, Id
 from salespipe.api.schemas_opportunities import (
     SORT_DESCRIPTION,
@@ -27,7 +26,6 @@ from salespipe.api.schemas_opportunities import (
     OpportunityOut,
     ScopeOut,
 )
-from salespipe.lib.errors import InvalidInput
 from salespipe.lib.months import Month as CalendarMonth
 from salespipe.pipeline import selectors
 from salespipe.pipeline.selectors import Card, Totals
@@ -247,25 +245,6 @@ class ClosedParams(CardFilters):
 # --- building the answers ---------------------------------------------------------------------
 
 
-@contextmanager
-def _query_errors() -> Iterator[None]:
-    """A selector's refusal is about the query string here, and says so."""
-    try:
-        yield
-    except InvalidInput as exc:
-        raise ValidationError(
-            [
-                {
-                    "loc": ("query",) if name == "__all__" else ("query", name),
-                    "msg": message,
-                    "type": "invalid",
-                }
-                for name, messages in exc.errors.items()
-                for message in messages
-            ]
-        ) from exc
-
-
 def _moves(
     moves: dict[CalendarMonth, MonthMoves] | None, month: CalendarMonth | None
 ) -> dict[str, Any]:
@@ -333,7 +312,7 @@ def _by_stage(rows: list[selectors.StageTotals]) -> list[dict[str, Any]]:
     "P6)",
 )
 def get_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, Any]:
-    with _query_errors():
+    with query_errors():
         board = selectors.board(
             user=user_of(request),
             portfolio_id=params.portfolio,
@@ -394,7 +373,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
                 }
             ]
         )
-    with _query_errors():
+    with query_errors():
         calendar = selectors.calendar(
             user=user_of(request),
             portfolio_id=portfolio_id,
@@ -447,7 +426,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
 
 
 def _closed(request: HttpRequest, params: ClosedParams, outcome: Literal["won", "lost"]) -> Any:
-    with _query_errors():
+    with query_errors():
         found = selectors.closed_list(
             user=user_of(request),
             portfolio_id=params.portfolio,

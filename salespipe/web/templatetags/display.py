@@ -73,6 +73,23 @@ def percent(value: int | Decimal | None) -> str:
 
 
 @register.filter
+def tenth_days(value: Decimal | None) -> str:
+    """12.8 -> "12,8 j" in French, "12.8 d" in English, always to a tenth; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    number = format_decimal(Decimal(value), format="#,##0.0", locale=current_locale())
+    return _("%(days)s d") % {"days": number}
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    """62.5 -> "62,5 %" in French, "62.5%" in English, to a tenth; "—" for none (X6)."""
+    if value is None or value == "":
+        return "—"
+    return format_percent(Decimal(value) / 100, format="#,##0.0%", locale=current_locale())
+
+
+@register.filter
 def short_date(day: dt.date | None) -> str:
     """A date as "5 mars 2026" or "5 Mar 2026"; "" for no date."""
     if not day:
