@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from .api_lists import measure_api_lists
+    from .forecast import measure_forecast
     from .pages import measure_board, measure_calendar
     from .world import create_world, grow
 
@@ -80,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         say(f"board: {_brief(figures['board'])}")
         figures["calendar"] = measure_calendar(world, args.runs)
         say(f"calendar: {_brief(figures['calendar'])}")
+        figures["forecast"] = measure_forecast(world, args.runs)
+        say(
+            f"forecast: {figures['forecast']['queries']} queries, "
+            f"{figures['forecast']['page_s'] * 1000:.1f} ms, "
+            f"{figures['forecast']['ratio']:.2f}× one aggregate query"
+        )
         figures["api"] = measure_api_lists(world, args.runs)
         say(
             f"API lists: first {figures['api']['first_ratio']:.2f}×, deep {figures['api']['deep_ratio']:.2f}×"

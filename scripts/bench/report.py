@@ -71,6 +71,40 @@ def _page_rows(name: str, vendor: str, sizes: dict[str, Any], key: str) -> list[
     return rows
 
 
+def _forecast_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
+    """X6: the forecast page's queries at each size, and its time against one aggregate."""
+    measured = {
+        size: figures["forecast"] for size, figures in sizes.items() if "forecast" in figures
+    }
+    if not measured:
+        return []
+    counts = [figures["queries"] for figures in measured.values()]
+    rows = [
+        Row(
+            "Forecast page: SQL queries",
+            vendor,
+            " / ".join(str(count) for count in counts),
+            "",
+            f"at {', '.join(measured)}",
+            "the same at every size",
+            len(set(counts)) == 1,
+        )
+    ]
+    for size, figures in measured.items():
+        rows.append(
+            Row(
+                f"Forecast page, {int(size):,} open",
+                vendor,
+                _ms(figures["page_s"]),
+                _ms(figures["baseline_s"]),
+                f"{figures['ratio']:.2f}× one aggregate query",
+                "reported",
+                None,
+            )
+        )
+    return rows
+
+
 def _api_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
     rows = []
     for size, figures in sizes.items():
@@ -258,6 +292,7 @@ def rows_of(results: dict[str, Any]) -> list[Row]:
             continue
         rows += _page_rows("Board", vendor, part["sizes"], "board")
         rows += _page_rows("Calendar, 6 months, all portfolios", vendor, part["sizes"], "calendar")
+        rows += _forecast_rows(vendor, part["sizes"])
     for vendor, part in results["databases"].items():
         if "error" not in part:
             rows += _api_rows(vendor, part["sizes"])

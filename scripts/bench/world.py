@@ -3,7 +3,8 @@
 Grown in place (1,000, then 10,000, then 100,000) with bulk inserts, so that the largest size
 loads in seconds. The cards carry everything a card draws: an account with a contact,
 amounts in three currencies, days, a signature date (or none), tags and, for some, a planned
-action; a tenth as many closed opportunities sit beside them, as on a real portfolio.
+action; a tenth as many won opportunities sit beside them, as on a real portfolio, and each
+has the history of the stages it went through (the forecast's funnel reads it).
 """
 
 import datetime as dt
@@ -16,9 +17,12 @@ from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.customers.models import Account, AccountKind, Contact
+from salespipe.demo.timestamps import explicit_timestamps
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator, Company, Currency, ExchangeRate
 from salespipe.pipeline.models import (
+    HistoryEntry,
+    HistoryKind,
     Opportunity,
     OpportunityStatus,
     Portfolio,
@@ -189,7 +193,9 @@ def grow(world: BenchWorld, open_target: int, seed: int = 7) -> int:
                 _opportunity(world, rng, accounts, contacts, today, start + i >= missing)
                 for i in range(size)
             ]
-            created = Opportunity.objects.bulk_create(drafts, batch_size=BATCH)
+            with explicit_timestamps(Opportunity, HistoryEntry):
+                created = Opportunity.objects.bulk_create(drafts, batch_size=BATCH)
+                _history(world, created)
             _tags_and_actions(world, rng, created)
     return open_count(world)
 
@@ -261,8 +267,57 @@ def _opportunity(
         expected_signature_date=signature,
         phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 00",
     )
+    # Created in the last year, changed since: the forecast's period and funnel read them.
+    opportunity.created_at = timezone.now() - dt.timedelta(days=rng.uniform(1, 365))
+    opportunity.updated_at = opportunity.created_at + (timezone.now() - opportunity.created_at) / 2
+    if closed:
+        opportunity.signed_on = timezone.localtime(opportunity.updated_at).date()
     opportunity.refresh_keys()
     return opportunity
+
+
+def _history(world: BenchWorld, created: list[Opportunity]) -> None:
+    """Each opportunity's creation in the first stage and one move per stage to the one it is
+    in (a won one goes through them all), spread between its creation and its last change."""
+    entries = []
+    for opportunity in created:
+        won = opportunity.status == OpportunityStatus.WON
+        path = (
+            [*world.stages, world.won]
+            if won
+            else world.stages[: world.stages.index(opportunity.stage) + 1]
+        )
+        span = (opportunity.updated_at - opportunity.created_at) / len(path)
+        for step, stage in enumerate(path):
+            entries.append(
+                HistoryEntry(
+                    opportunity=opportunity,
+                    opportunity_ref=opportunity.pk,
+                    company=world.company,
+                    actor=world.user,
+                    at=opportunity.created_at + span * step,
+                    kind=HistoryKind.CHANGED if step else HistoryKind.CREATED,
+                    field="stage",
+                    old_value=path[step - 1].name if step else "",
+                    new_value=stage.name,
+                    entered_stage=stage,
+                )
+            )
+        if won:
+            entries.append(
+                HistoryEntry(
+                    opportunity=opportunity,
+                    opportunity_ref=opportunity.pk,
+                    company=world.company,
+                    actor=world.user,
+                    at=opportunity.updated_at,
+                    kind=HistoryKind.CHANGED,
+                    field="status",
+                    old_value=OpportunityStatus.OPEN,
+                    new_value=OpportunityStatus.WON,
+                )
+            )
+    HistoryEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
 def _tags_and_actions(world: BenchWorld, rng: random.Random, created: list[Opportunity]) -> None:
