@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from salespipe.activities.models import Action
+from salespipe.customers.models import Account
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.org.rights import Right, has_right
 from salespipe.pipeline.models import Opportunity, OpportunityStatus
 
 # A feed can't grow without end: calendar applications refuse very large files. It starts a
@@ -22,12 +22,13 @@ SINCE = dt.timedelta(days=365)
 
 
 def _closed_accounts(user: Collaborator, *accounts: str) -> Q:
-    """The rows whose account (at each path of `accounts`) is closed, which a user without
-    `show_closed` doesn't see (A2), as their pages say; none for a user with the right."""
+    """The rows whose account (at each path of `accounts`) the user's rights don't open (A2:
+    a closed one without `show_closed`), as their pages hide them; none when all are open."""
     hidden = Q(pk__in=[])
-    if not has_right(user, Right.SHOW_CLOSED):
+    rows = access.hidden_rows(user, Account)
+    if rows is not None:
         for path in accounts:
-            hidden |= Q(**{f"{path}__is_closed": True})
+            hidden |= Q(**{f"{path}__in": Account.objects.filter(rows).values("pk")})
     return hidden
 
 

@@ -108,7 +108,7 @@ def _crosses_many(model: type[models.Model], path: str) -> bool:
     return False
 
 
-def _hidden_rows(user: Collaborator, model: type[models.Model]) -> Q | None:
+def hidden_rows(user: Collaborator, model: type[models.Model]) -> Q | None:
     """The rows of `model` that a right must open for `user`, or None when nothing is hidden.
 
     A model names them with `hidden_without_right = (right, Q(...))` (SPEC A2, SEC1).
@@ -125,7 +125,7 @@ def without_hidden[M: models.Model](
 ) -> models.QuerySet[M]:
     """`queryset` less the rows the user's rights don't open, for a caller that has already
     narrowed it to one company of the user's (the company of an opportunity it holds)."""
-    hidden = _hidden_rows(user, queryset.model)
+    hidden = hidden_rows(user, queryset.model)
     return queryset.exclude(hidden) if hidden is not None else queryset
 
 
