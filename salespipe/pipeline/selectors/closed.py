@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
@@ -41,7 +41,7 @@ class ClosedList:
     limit: int
 
 
-def closed_list(
+def closed_opportunities(
     *,
     user: Collaborator,
     portfolio_id: int | None = None,
@@ -49,18 +49,15 @@ def closed_list(
     outcome: ClosedOutcome,
     search: str = "",
     filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
-    limit: int = 200,
-) -> ClosedList:
-    """B19: the won, or the lost (lost, abandoned, out of target), opportunities.
+) -> QuerySet[Opportunity]:
+    """B19: every won, or lost (lost, abandoned, out of target), opportunity of a portfolio, a
+    group or (neither given) every portfolio, of the user's companies, newest outcome first.
 
-    Of a portfolio, a group, or (neither given) every portfolio; only the user's companies.
-    `search` matches the start of the call name, the account's name or the contact's name.
-    Newest outcome first; `filters` narrow as on the board, their sort is not used.
+    `search` matches the start of the call name, the account's name or the contact's name;
+    `filters` narrow as on the board, their sort is not used.
     """
     if outcome not in _OUTCOME_STATUSES:
         raise InvalidInput({"outcome": [_("Won or lost is expected.")]})
-    if isinstance(limit, bool) or limit < 1:
-        raise InvalidInput({"limit": [_("A number of one or more is expected.")]})
     queryset = access.scoped(
         user, Opportunity.objects.filter(status__in=_OUTCOME_STATUSES[outcome])
     )
@@ -75,12 +72,35 @@ def closed_list(
             | Q(account__name_key__startswith=key)
             | Q(contact__name_key__startswith=key)
         )
-    queryset = filters.apply(queryset, user)
     outcome_day = "signed_on" if outcome == "won" else "lost_on"
+    return filters.apply(queryset, user).order_by(
+        F(outcome_day).desc(nulls_last=True), "-updated_at", "-id"
+    )
+
+
+def closed_list(
+    *,
+    user: Collaborator,
+    portfolio_id: int | None = None,
+    group_id: int | None = None,
+    outcome: ClosedOutcome,
+    search: str = "",
+    filters: BoardFilters = BoardFilters(),  # noqa: B008 (frozen, so shared safely)
+    limit: int = 200,
+) -> ClosedList:
+    """The first `limit` of `closed_opportunities`, with how many there are in all."""
+    if isinstance(limit, bool) or limit < 1:
+        raise InvalidInput({"limit": [_("A number of one or more is expected.")]})
+    queryset = closed_opportunities(
+        user=user,
+        portfolio_id=portfolio_id,
+        group_id=group_id,
+        outcome=outcome,
+        search=search,
+        filters=filters,
+    )
     rows = list(
-        queryset.select_related(*CARD_RELATIONS, "loss_reason")
-        .prefetch_related("tags")
-        .order_by(F(outcome_day).desc(nulls_last=True), "-updated_at", "-id")[:limit]
+        queryset.select_related(*CARD_RELATIONS, "loss_reason").prefetch_related("tags")[:limit]
     )
     total = len(rows) if len(rows) < limit else queryset.count()
     return ClosedList(outcome=outcome, rows=rows, total=total, limit=limit)
