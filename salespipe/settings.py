@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "salespipe.live",
     "salespipe.feeds",
     "salespipe.forecast",
+    "salespipe.exports",
     # The demo data and `manage.py seed_demo`.
     "salespipe.demo",
     "axes",

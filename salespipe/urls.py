@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("salespipe.web.urls")),
     path("", include("salespipe.feeds.urls")),
     path("", include("salespipe.forecast.urls")),
+    path("", include("salespipe.exports.urls")),
 ]

@@ -15,6 +15,7 @@ from salespipe.api.routers import (
     boards,
     config,
     customers,
+    exports,
     forecast,
     opportunities,
     opportunity_parts,
@@ -90,6 +91,7 @@ api.add_router("/", opportunities.router)
 api.add_router("/", boards.router)
 api.add_router("/", opportunity_parts.router)
 api.add_router("/", forecast.router)
+api.add_router("/", exports.router)
 
 
 # Added last, so that it only catches what no operation took: JSON, not an HTML page.

@@ -634,6 +634,13 @@
     }
   });
 
+  // An export takes the board or calendar as it is now: its address follows every filter and
+  // month asked since the page was drawn (X5).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-export-base]");
+    if (link) link.href = link.dataset.exportBase + location.search;
+  });
+
   // Back from a sheet (its address ends with #card-ID): that card has the focus.
   if (location.hash.startsWith("#card-")) {
     const back = document.getElementById(location.hash.slice(1));
