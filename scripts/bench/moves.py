@@ -199,14 +199,17 @@ def _races(
     }
 
 
-def _lost_updates(expected: Counter[int], world: BenchWorld) -> dict[str, int]:
-    """Cards whose stage isn't the last one their history names, or whose count differs."""
+def _lost_updates(expected: Counter[int], world: BenchWorld, after_id: int) -> dict[str, int]:
+    """Cards whose stage isn't the last one their history names, or whose count of moves
+    (the entries written after `after_id`: the world's own past is not counted) differs."""
     names = {stage.pk: stage.name for stage in world.stages}
     close_old_connections()
     stages = dict(Opportunity.objects.filter(pk__in=list(expected)).values_list("pk", "stage_id"))
     history: dict[int, list[str]] = {}
     for pk, new_value in (
-        HistoryEntry.objects.filter(opportunity_id__in=list(expected), field="stage")
+        HistoryEntry.objects.filter(
+            opportunity_id__in=list(expected), field="stage", id__gt=after_id
+        )
         .order_by("id")
         .values_list("opportunity_id", "new_value")
     ):
@@ -246,6 +249,7 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
     race_card = open_cards(world, 1, 2 * per_run)[0]
     floor_cards = open_cards(world, per_run, 2 * per_run + 1)
     _token, clear = ApiToken.objects.issue(world.user, name="bench moves")
+    seeded = HistoryEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     log = ROOT / "var" / "bench" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with gunicorn(log) as base:
@@ -281,5 +285,5 @@ def measure_moves(world: BenchWorld, *, moves_per_client: int, races: int) -> di
         "floor_failed": floor_failures,
         "floor_ratio": ratio(ours, floor),
         "race": race,
-        "lost_updates": _lost_updates(expected, world),
+        "lost_updates": _lost_updates(expected, world, seeded),
     }

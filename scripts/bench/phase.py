@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from .api_lists import measure_api_lists
+    from .exports import measure_exports
     from .forecast import measure_forecast
     from .pages import measure_board, measure_calendar
     from .world import create_world, grow
@@ -86,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             f"forecast: {figures['forecast']['queries']} queries, "
             f"{figures['forecast']['page_s'] * 1000:.1f} ms, "
             f"{figures['forecast']['ratio']:.2f}× one aggregate query"
+        )
+        figures["exports"] = measure_exports(world)
+        say(
+            "exports: "
+            + ", ".join(
+                f"{name} {part['seconds']:.1f} s, peak {part['peak_bytes'] / 2**20:.1f} MiB"
+                for name, part in figures["exports"].items()
+            )
         )
         figures["api"] = measure_api_lists(world, args.runs)
         say(

@@ -105,6 +105,46 @@ def _forecast_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _export_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
+    """X5: the board exported whole; Python's peak memory must not grow with the rows."""
+    measured = {size: figures["exports"] for size, figures in sizes.items() if "exports" in figures}
+    if not measured:
+        return []
+    rows = []
+    smallest, largest = min(measured, key=int), max(measured, key=int)
+    for file_format in ("csv", "xlsx"):
+        low = measured[smallest][file_format]["peak_bytes"]
+        high = measured[largest][file_format]["peak_bytes"]
+        rows.append(
+            Row(
+                f"Export of the board, {file_format.upper()}: peak memory",
+                vendor,
+                " / ".join(
+                    f"{figures[file_format]['peak_bytes'] / 2**20:.1f} MiB"
+                    for figures in measured.values()
+                ),
+                "",
+                f"at {', '.join(measured)}; {high / low:.2f}× from the least to the most rows",
+                "flat: ≤ 1.5× as rows grow",
+                high <= 1.5 * low,
+            )
+        )
+        for size, figures in measured.items():
+            part = figures[file_format]
+            rows.append(
+                Row(
+                    f"Export of the board, {file_format.upper()}, {int(size):,} open",
+                    vendor,
+                    f"{part['seconds']:.2f} s",
+                    "",
+                    f"{part['file_bytes'] / 2**20:.1f} MiB file",
+                    "reported",
+                    None,
+                )
+            )
+    return rows
+
+
 def _api_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
     rows = []
     for size, figures in sizes.items():
@@ -293,6 +333,7 @@ def rows_of(results: dict[str, Any]) -> list[Row]:
         rows += _page_rows("Board", vendor, part["sizes"], "board")
         rows += _page_rows("Calendar, 6 months, all portfolios", vendor, part["sizes"], "calendar")
         rows += _forecast_rows(vendor, part["sizes"])
+        rows += _export_rows(vendor, part["sizes"])
     for vendor, part in results["databases"].items():
         if "error" not in part:
             rows += _api_rows(vendor, part["sizes"])
