@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "salespipe.feeds",
     "salespipe.forecast",
     "salespipe.exports",
+    "salespipe.imports",
     # The demo data and `manage.py seed_demo`.
     "salespipe.demo",
     "axes",
