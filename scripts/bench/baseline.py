@@ -223,6 +223,9 @@ def calendar_totals(company_ids: Sequence[int], start: Month, months: int) -> li
         return cursor.fetchall()
 
 
+OVERDUE = "overdue"
+
+
 def calendar_page(
     *,
     company_ids: Sequence[int],
@@ -232,10 +235,15 @@ def calendar_page(
     card_limit: int,
     today: dt.date,
 ) -> tuple[str, int]:
-    """The calendar of every portfolio: "No date", then `months` months, as HTML."""
+    """The calendar of every portfolio: "No date", "Overdue" when it starts this month or
+    earlier (the open opportunities expected before its first month), then `months` months,
+    as HTML."""
     rates = _rates(currency, today)
     shown = month_range(start, months)
     columns: dict[str | None, RawColumn] = {None: RawColumn("none", "No date")}
+    overdue = start <= Month.of(today)
+    if overdue:
+        columns[OVERDUE] = RawColumn(OVERDUE, "Overdue")
     for month in shown:
         columns[f"{month.first_day:%Y-%m}"] = RawColumn(f"{month.first_day:%Y-%m}", str(month))
     bounds = {f"{m.first_day:%Y-%m}": (m.first_day, m.last_day) for m in shown}
@@ -247,9 +255,21 @@ def calendar_page(
         for row in cursor.fetchall():
             if row[0] in columns:
                 _add(columns[row[0]], [row], rates)
+        if overdue:
+            cursor.execute(
+                "SELECT s.probability, o.currency_id, COUNT(*), SUM(o.amount), SUM(o.days) "
+                "FROM pipeline_opportunity o JOIN pipeline_stage s ON s.id = o.stage_id "
+                "WHERE o.status = 'open' AND s.status = 'open' "
+                f"AND o.company_id IN ({_placeholders(company_ids)}) "
+                "AND o.expected_signature_date < %s GROUP BY s.probability, o.currency_id",
+                [*company_ids, shown[0].first_day],
+            )
+            _add(columns[OVERDUE], [(OVERDUE, *row) for row in cursor.fetchall()], rates)
         for key, column in columns.items():
             if key is None:
                 when, params = "o.expected_signature_date IS NULL", []
+            elif key == OVERDUE:
+                when, params = "o.expected_signature_date < %s", [shown[0].first_day]
             else:
                 when, params = "o.expected_signature_date BETWEEN %s AND %s", list(bounds[key])
             cursor.execute(
