@@ -39,7 +39,7 @@ var:
 $(SECRET_KEY_FILE): | var
 	@umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-## run: install, migrate, load the demo data into an empty database, serve on http://$(HOST):$(PORT)
+## run: install, migrate, load the demo data into an empty database, start the task worker, serve on http://$(HOST):$(PORT)
 run: $(STAMP) messages var $(SECRET_KEY_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -48,6 +48,9 @@ run: $(STAMP) messages var $(SECRET_KEY_FILE)
 	@echo "Salespipe is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "Demo logins (password: demo): alice, bob, charlie, admin"
 	@echo
+	@# The background tasks' worker (imports) runs beside the server and stops with it.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn salespipe.asgi:application --config gunicorn.conf.py \
 		--bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1

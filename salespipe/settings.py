@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "salespipe.feeds",
     "salespipe.forecast",
     "salespipe.exports",
+    # The queue of background tasks, in the database; `manage.py db_worker` runs them.
+    # Before the imports, whose admin takes over its screen.
+    "django_tasks_db",
     "salespipe.imports",
     # The demo data and `manage.py seed_demo`.
     "salespipe.demo",
@@ -189,6 +192,19 @@ STORAGES = {
         )
     },
 }
+# Background tasks (imports, X5): queued in the database, run by `manage.py db_worker` on any
+# machine (`make run` starts one). TASKS_BACKEND=immediate runs them within the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
 # Tests and a first run serve static files without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("salespipe.feeds.urls")),
     path("", include("salespipe.forecast.urls")),
     path("", include("salespipe.exports.urls")),
+    path("", include("salespipe.imports.urls")),
 ]

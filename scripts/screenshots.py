@@ -10,7 +10,8 @@ month frames shown on the right), calendar-mobile-{fr,en}.png, and tokens-{fr,en
 tokens-mobile-{fr,en}.png (the API tokens of the profile, one just issued), feed-{fr,en}.png
 and feed-mobile-{fr,en}.png (the calendar feed of the profile, its address just made),
 forecast-{fr,en}.png and forecast-mobile-{fr,en}.png (the forecast and funnel of every
-portfolio),
+portfolio), import-{fr,en}.png and import-mobile-{fr,en}.png (a Pipedrive export uploaded,
+its columns to match),
 board-mobile-tools-{fr,en}.png (the phone's filters unfolded), board-mobile-menu-{fr,en}.png
 (a card's menu on the phone) and sheet-{fr,en}.png, sheet-mobile-{fr,en}.png (a card's sheet,
 on its activities).
@@ -36,6 +37,13 @@ WORK = OUT / "work"
 DATABASE = WORK / "demo.sqlite3"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 USERNAME, PASSWORD = "alice", "demo"
+# A few deals as Pipedrive exports them, for the import's page.
+SAMPLE_DEALS = (
+    '"Deal - ID","Deal - Title","Deal - Organization","Deal - Value","Deal - Currency",'
+    '"Deal - Stage","Deal - Status","Deal - Expected close date","Deal - Owner"\n'
+    "101,Refonte du site,Garage Lemaire,12000,EUR,Prospection,open,2027-05-31,Alice Lefèvre\n"
+    "102,Maintenance annuelle,Garage Lemaire,4500.50,EUR,Qualification,open,2027-02-28,\n"
+).encode()
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
@@ -128,6 +136,9 @@ def shoot(url: str) -> list[Path]:
                     {"width": 360, "height": 780},
                     "[data-table=months]",
                 ),
+                # X5: a Pipedrive export uploaded, its columns to match.
+                ("import", "/imports/", {"width": 1440, "height": 900}, "#id_file"),
+                ("import-mobile", "/imports/", {"width": 360, "height": 780}, "#id_file"),
                 (
                     "feed",
                     "/profile/calendar-feed/",
@@ -158,6 +169,19 @@ def shoot(url: str) -> list[Path]:
                     page.fill("#token-password", PASSWORD)
                     page.click(".new-token button")
                     page.wait_for_selector("#api-token")
+                if name.startswith("import"):
+                    page.select_option("#id_kind", "opportunities")
+                    page.locator("#id_target option[value^=portfolio]").first.wait_for(
+                        state="attached"
+                    )
+                    first = page.locator("#id_target option[value^=portfolio]").first
+                    page.select_option("#id_target", first.get_attribute("value") or "")
+                    page.set_input_files(
+                        "#id_file",
+                        {"name": "deals.csv", "mimeType": "text/csv", "buffer": SAMPLE_DEALS},
+                    )
+                    page.click(".import-upload button")
+                    page.wait_for_selector("form.import-mapping")
                 if name.startswith("feed"):
                     # A calendar address just made: its one showing.
                     page.fill("#feed-password", PASSWORD)
@@ -166,7 +190,8 @@ def shoot(url: str) -> list[Path]:
                 path = OUT / f"{name}-{language}.png"
                 page.screenshot(
                     path=str(path),
-                    full_page=name in {"board", "calendar", "forecast", "forecast-mobile"},
+                    full_page=name
+                    in {"board", "calendar", "forecast", "forecast-mobile", "import"},
                 )
                 written.append(path)
                 if name == "board":

@@ -1,6 +1,7 @@
 """What an import remembers (SPEC X5): which record a row of another system became, so that
 importing the same file again updates it instead of creating it twice."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +9,9 @@ from salespipe.org.models import Company
 
 
 class ImportedKind(models.TextChoices):
-    ACCOUNTS = "accounts", _("Account")
-    CONTACTS = "contacts", _("Contact")
-    OPPORTUNITIES = "opportunities", _("Opportunity")
+    ACCOUNTS = "accounts", _("Accounts")
+    CONTACTS = "contacts", _("Contacts")
+    OPPORTUNITIES = "opportunities", _("Opportunities")
 
 
 class ExternalKey(models.Model):
@@ -33,3 +34,57 @@ class ExternalKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} → {self.record_id}"
+
+
+class JobStatus(models.TextChoices):
+    MAPPING = "mapping", _("Columns to match")
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One file brought in from the browser: its columns' fields, then its run in the
+    background, its progress and its report (SPEC X5). Only its owner sees it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportedKind.choices)
+    portfolio = models.ForeignKey(
+        "pipeline.Portfolio", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    headers = models.JSONField(default=list)
+    # The field each column fills, by column index as text, and how the file writes dates.
+    columns = models.JSONField(default=dict)
+    date_order = models.CharField(max_length=3, default="dmy")
+    source = models.CharField(max_length=20, blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.MAPPING
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # Each row's outcome: [line, action, label, reason].
+    report = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else min(100, self.done * 100 // self.total)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

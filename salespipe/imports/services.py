@@ -9,6 +9,7 @@ the same SIREN or name, a contact of the same email, an opportunity of the same 
 account in the portfolio: importing a file twice creates nothing the second time.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from salespipe.customers import services as customers
 from salespipe.customers.models import Account, AccountKind, Contact
 from salespipe.imports import cells
-from salespipe.imports.files import Cell, Table
+from salespipe.imports.files import Cell, Row, Table
 from salespipe.imports.mapping import FIELDS, DateOrder, Kind, known_fields
 from salespipe.imports.models import ExternalKey
 from salespipe.lib.errors import DomainError, InvalidInput
@@ -425,7 +426,9 @@ def _account_kind(typed: str) -> str:
     raise InvalidInput({"kind": [_("Client or prospect is expected.")]})
 
 
-def _check_plan(user: Collaborator, plan: Plan, table: Table) -> tuple[Company, Portfolio | None]:
+def check_plan(user: Collaborator, plan: Plan, table: Table) -> tuple[Company, Portfolio | None]:
+    """The company (and portfolio) the plan imports into; `InvalidInput` when it can't be
+    followed: unknown fields, a column the file lacks, a required field no column gives."""
     unknown = set(plan.columns.values()) - known_fields(plan.kind)
     if unknown:
         raise InvalidInput(
@@ -446,23 +449,31 @@ def _check_plan(user: Collaborator, plan: Plan, table: Table) -> tuple[Company, 
                 ]
             }
         )
-    if plan.kind == "opportunities":
-        if plan.portfolio_id is None:
+    return destination(user, plan.kind, plan.company_id, plan.portfolio_id)
+
+
+def destination(
+    user: Collaborator, kind: Kind, company_id: int | None, portfolio_id: int | None
+) -> tuple[Company, Portfolio | None]:
+    """The company (and, for opportunities, the portfolio) of the user's that an import of
+    `kind` writes into: `InvalidInput` for one he doesn't hold."""
+    if kind == "opportunities":
+        if portfolio_id is None:
             raise InvalidInput({"portfolio": [_("Choose the portfolio to import into.")]})
         portfolio = (
             access.held(user, Portfolio.objects.select_related("company", "template"))
-            .filter(pk=plan.portfolio_id)
+            .filter(pk=portfolio_id)
             .first()
         )
         if portfolio is None:
             raise InvalidInput({"portfolio": [_("Choose a portfolio of your companies.")]})
         return portfolio.company, portfolio
     companies = list(access.companies(user))
-    if plan.company_id is None:
+    if company_id is None:
         if len(companies) != 1:
             raise InvalidInput({"company": [_("Choose the company to import into.")]})
         return companies[0], None
-    company = next((c for c in companies if c.pk == plan.company_id), None)
+    company = next((c for c in companies if c.pk == company_id), None)
     if company is None:
         raise InvalidInput({"company": [_("Choose one of your companies.")]})
     return company, None
@@ -478,29 +489,33 @@ def import_records(
 ) -> Report:
     """X5: every row of `table` imported as `plan` says, each through the services; a dry
     run writes nothing. `InvalidInput` when the plan itself can't be followed."""
-    company, portfolio = _check_plan(user, plan, table)
+    company, portfolio = check_plan(user, plan, table)
     importer = _Importer(user, plan, company)
     report = Report(dry_run=dry_run)
-    with transaction.atomic():
+    # A dry run is one transaction, rolled back at the end; a real one commits row by row, so
+    # that its progress and what it wrote survive a stop halfway.
+    with transaction.atomic() if dry_run else contextlib.nullcontext():
         for done, row in enumerate(table.rows, start=1):
-            mapped = _Row(
-                {name: row.cells[index] for index, name in plan.columns.items()}, plan.date_order
-            )
-            try:
-                with transaction.atomic():
-                    if plan.kind == "accounts":
-                        outcome = importer.account(mapped)
-                    elif plan.kind == "contacts":
-                        outcome = importer.contact(mapped)
-                    else:
-                        assert portfolio is not None
-                        outcome = importer.opportunity(mapped, portfolio)
-                report.rows.append(RowOutcome(row.line, outcome.action, outcome.label))
-            except (DomainError, OutOfScope, cells.Unreadable) as error:
-                label = mapped.text("name") or mapped.text("last_name") or mapped.text("full_name")
-                report.rows.append(RowOutcome(row.line, "rejected", label, _reason(error, plan.kind)))
+            report.rows.append(_one(importer, plan, portfolio, row))
             if progress is not None:
                 progress(done)
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _one(importer: _Importer, plan: Plan, portfolio: Portfolio | None, row: Row) -> RowOutcome:
+    mapped = _Row({name: row.cells[index] for index, name in plan.columns.items()}, plan.date_order)
+    try:
+        with transaction.atomic():
+            if plan.kind == "accounts":
+                outcome = importer.account(mapped)
+            elif plan.kind == "contacts":
+                outcome = importer.contact(mapped)
+            else:
+                assert portfolio is not None
+                outcome = importer.opportunity(mapped, portfolio)
+    except (DomainError, OutOfScope, cells.Unreadable) as error:
+        label = mapped.text("name") or mapped.text("last_name") or mapped.text("full_name")
+        return RowOutcome(row.line, "rejected", label, _reason(error, plan.kind))
+    return RowOutcome(row.line, outcome.action, outcome.label)

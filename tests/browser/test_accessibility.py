@@ -3,7 +3,7 @@ screen and on a phone (U1; WCAG 2.2 AA as axe-core checks it): no critical or se
 violation on the login, the board of a portfolio and of a group with its card menu, each
 dialog (move, won, lost, delete, actions, filters, keyboard shortcuts), the won and lost
 lists, the calendar, the creation form with its errors, each tab of the sheet and the
-profile's calendar feed, and the forecast and funnel."""
+profile's calendar feed, the forecast and funnel, and an import's pages."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,8 +14,10 @@ from playwright.sync_api import Page, expect
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.forecast.models import SalesTarget
+from salespipe.imports.jobs import job_create
 from salespipe.pipeline.models import Tag, TagKind
 from salespipe.test import PASSWORD, World, make_opportunity
+from tests.imports.test_imports import PIPEDRIVE_DEALS
 
 from .helpers import axe_blocking, card, log_in
 
@@ -169,6 +171,20 @@ def test_every_page_type_has_no_serious_violation(
     expect(page.locator("[data-table=months]")).to_be_visible()
     check("forecast")
 
+    # X5: the import's upload, then a file's columns to match.
+    page.goto(f"{live_server.url}/imports/")
+    check("import")
+    job = job_create(
+        user=world.alice,
+        kind="opportunities",
+        name="deals.csv",
+        data=PIPEDRIVE_DEALS.encode(),
+        portfolio_id=world.portfolio_a.pk,
+    )
+    page.goto(f"{live_server.url}/imports/{job.pk}/")
+    expect(page.locator("form.import-mapping")).to_be_visible()
+    check("import columns")
+
     assert {name: lines for name, lines in found.items() if lines} == {}
     # On a phone, the tools unfolded instead of the keyboard's shortcuts.
-    assert len(found) == 22
+    assert len(found) == 24

@@ -7,7 +7,6 @@ columns guessed from the headers or from `--mapping pipedrive|hubspot|odoo|sales
 reasons, as FILE.rejected.csv; the last line printed is `N created, N updated, N rejected`.
 """
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from salespipe.imports.files import read_table
 from salespipe.imports.mapping import KINDS, READY, guess
+from salespipe.imports.rejected import rejected_csv
 from salespipe.imports.services import Plan, import_records
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.models import Collaborator
@@ -62,13 +62,9 @@ class Command(BaseCommand):
         rejected = [row for row in report.rows if row.action == "rejected"]
         if rejected:
             out = path.with_name(path.name + ".rejected.csv")
-            by_line = {row.line: row for row in table.rows}
-            with out.open("w", newline="", encoding="utf-8-sig") as file:
-                writer = csv.writer(file)
-                writer.writerow(["line", *table.headers, "reason"])
-                for row in rejected:
-                    cells = ["" if cell is None else str(cell) for cell in by_line[row.line].cells]
-                    writer.writerow([row.line, *cells, row.reason])
+            out.write_text(
+                rejected_csv(table, ((row.line, row.reason) for row in rejected)), encoding="utf-8"
+            )
             self.stdout.write(f"Rejected rows, with their reasons: {out}")
         unchanged = report.count("unchanged")
         if unchanged:

@@ -1,0 +1,139 @@
+"""An import from the browser (SPEC X5): the file kept with its guessed columns, then, once
+its owner has checked them, run in the background by a task worker, with its progress and
+its report kept on the job, so that closing the browser stops nothing."""
+
+from collections.abc import Mapping
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.imports.files import Table, read_table
+from salespipe.imports.mapping import KINDS, READY, DateOrder, Kind, guess, source_of
+from salespipe.imports.models import ImportJob, JobStatus
+from salespipe.imports.services import Plan, check_plan, destination, import_records
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
+from salespipe.org import access
+from salespipe.org.models import Collaborator
+
+# The most a file may weigh, as the request size limit lets it through.
+MAX_BYTES = 20 * 1024 * 1024
+# Progress is written every so many rows: often enough for a bar, rarely enough to cost nothing.
+PROGRESS_EVERY = 25
+
+
+def job_of(user: Collaborator, job_id: object) -> ImportJob:
+    """The user's own import, or `OutOfScope` (shown as a missing page)."""
+    key = integer(job_id)
+    job = ImportJob.objects.filter(owner=user, pk=key).first() if key is not None else None
+    if job is None:
+        raise access.OutOfScope(ImportJob, job_id)
+    return job
+
+
+def job_create(
+    *,
+    user: Collaborator,
+    kind: str,
+    name: str,
+    data: bytes,
+    company_id: int | None = None,
+    portfolio_id: int | None = None,
+) -> ImportJob:
+    """A file received: read, its columns guessed, kept for its owner to check."""
+    if kind not in KINDS:
+        raise InvalidInput({"kind": [_("Accounts, contacts or opportunities are expected.")]})
+    if len(data) > MAX_BYTES:
+        raise InvalidInput({"file": [_("A file of at most 20 MB is expected.")]})
+    table = read_table(name, data)
+    typed_kind: Kind = kind
+    source = source_of(typed_kind, table.headers)
+    company, portfolio = destination(user, typed_kind, company_id, portfolio_id)
+    job = ImportJob(
+        owner=user,
+        company=company,
+        portfolio=portfolio,
+        kind=kind,
+        file_name=name[:255],
+        headers=table.headers,
+        columns=guess(typed_kind, table.headers, source),
+        date_order=READY[source].date_order if source else "dmy",
+        source=source or "",
+        total=len(table.rows),
+    )
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def job_start(
+    *,
+    user: Collaborator,
+    job_id: object,
+    columns: Mapping[int, str],
+    date_order: DateOrder,
+    dry_run: bool,
+) -> ImportJob:
+    """The columns checked: the import (or its dry run) queued for a worker."""
+    job = job_of(user, job_id)
+    if job.running:
+        raise InvalidInput({"__all__": [_("This import is already running.")]})
+    plan = _plan(job, columns, date_order)
+    check_plan(user, plan, Table(headers=job.headers, rows=[]))
+    job.columns = {str(index): name for index, name in columns.items()}
+    job.date_order = date_order
+    job.dry_run = dry_run
+    job.status = JobStatus.QUEUED
+    job.done = 0
+    job.report = []
+    job.error = ""
+    job.finished_at = None
+    job.save()
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+def _plan(job: ImportJob, columns: Mapping[int, str], date_order: DateOrder) -> Plan:
+    kind: Kind = job.kind  # type: ignore[assignment]
+    return Plan(
+        kind=kind,
+        columns=dict(columns),
+        date_order=date_order,
+        company_id=job.company_id,
+        portfolio_id=job.portfolio_id,
+    )
+
+
+@task
+def run_import(job_id: int) -> None:
+    """The worker's part (`manage.py db_worker`, any machine): the rows imported as their
+    owner, the progress and the report kept on the job."""
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, done=0)
+    with job.file.open("rb") as file:
+        table = read_table(job.file_name, file.read())
+    plan = _plan(job, {int(index): name for index, name in job.columns.items()}, job.date_order)  # type: ignore[arg-type]
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0 and not job.dry_run:
+            ImportJob.objects.filter(pk=job.pk).update(done=done)
+
+    try:
+        report = import_records(
+            user=job.owner, table=table, plan=plan, dry_run=job.dry_run, progress=progress
+        )
+    except InvalidInput as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        done=len(table.rows),
+        total=len(table.rows),
+        report=[[row.line, row.action, row.label, row.reason] for row in report.rows],
+        finished_at=timezone.now(),
+    )

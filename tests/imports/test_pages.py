@@ -1,0 +1,137 @@
+"""X5 from the browser's side: upload, the columns guessed and changed, a dry run and the
+import run by the task worker, the progress, the report and the refused rows; a job is its
+owner's alone."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from salespipe.imports.models import ImportJob, JobStatus
+from salespipe.pipeline.models import Opportunity
+from salespipe.test import World
+from tests.imports.test_imports import PIPEDRIVE_DEALS
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client: Client, world: World) -> ImportJob:
+    answer = client.post(
+        "/imports/",
+        {
+            "kind": "opportunities",
+            "target": f"portfolio:{world.portfolio_a.pk}",
+            "file": SimpleUploadedFile("deals.csv", PIPEDRIVE_DEALS.encode(), "text/csv"),
+        },
+    )
+    assert answer.status_code == 302, answer.content[:500]
+    return ImportJob.objects.get()
+
+
+def _mapping(job: ImportJob, **changes: str) -> dict[str, str]:
+    data = {f"column_{index}": name for index, name in job.columns.items()}
+    data["date_order"] = job.date_order
+    data.update(changes)
+    return data
+
+
+def test_an_upload_guesses_the_columns_of_a_pipedrive_export(
+    world: World, alice_client: Client
+) -> None:
+    job = _upload(alice_client, world)
+    assert job.source == "pipedrive"
+    assert job.total == 9
+    page = alice_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "recognised as an export of Pipedrive" in page
+    owner = job.headers.index("Deal - Owner")
+    assert f'name="column_{owner}"' in page
+
+
+def test_a_dry_run_then_the_import_through_the_worker(
+    world: World, alice_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    job = _upload(alice_client, world)
+    owner = job.headers.index("Deal - Owner")
+    # The owner column left out: the row of an unknown owner is imported as alice's.
+    changed = _mapping(job, **{f"column_{owner}": ""})
+    # Queued once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = alice_client.post(f"/imports/{job.pk}/run/", {**changed, "dry_run": "1"})
+    assert answer.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    # Waiting: the page polls its progress.
+    progress = alice_client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in progress.content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.dry_run
+    assert not Opportunity.objects.filter(name="Refonte du site").exists()
+    page = alice_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "4 would be created, 0 updated, 5 refused." in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = alice_client.post(f"/imports/{job.pk}/run/", {**changed, "import": "1"})
+    assert answer.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job.refresh_from_db()
+    assert [row[1] for row in job.report].count("created") == 4
+    assert Opportunity.objects.get(name="Inconnu").salesperson == world.alice
+    rejected = alice_client.get(f"/imports/{job.pk}/rejected.csv")
+    text = rejected.content.decode("utf-8-sig")
+    assert "No stage Nowhere" in text
+    assert text.splitlines()[0].startswith("line,Deal - ID,")
+
+
+def test_a_field_chosen_for_two_columns_is_refused(world: World, alice_client: Client) -> None:
+    job = _upload(alice_client, world)
+    title = job.headers.index("Deal - Title")
+    organization = job.headers.index("Deal - Organization")
+    answer = alice_client.post(
+        f"/imports/{job.pk}/run/",
+        _mapping(job, **{f"column_{title}": "name", f"column_{organization}": "name"}),
+    )
+    assert answer.status_code == 422
+    assert "chosen twice" in answer.content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.MAPPING
+
+
+def test_a_job_is_its_owners_alone(
+    world: World, alice_client: Client, bob_client: Client, charlie_client: Client
+) -> None:
+    job = _upload(alice_client, world)
+    for client in (bob_client, charlie_client):
+        assert client.get(f"/imports/{job.pk}/").status_code == 404
+        assert client.post(f"/imports/{job.pk}/run/", _mapping(job)).status_code == 404
+        assert client.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
+    assert Client().get(f"/imports/{job.pk}/").status_code == 302
+
+
+def test_charlie_cannot_import_into_company_as_portfolio(
+    world: World, charlie_client: Client
+) -> None:
+    answer = charlie_client.post(
+        "/imports/",
+        {
+            "kind": "opportunities",
+            "target": f"portfolio:{world.portfolio_a.pk}",
+            "file": SimpleUploadedFile("deals.csv", PIPEDRIVE_DEALS.encode(), "text/csv"),
+        },
+    )
+    assert answer.status_code == 422
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_that_is_not_a_table_is_refused(world: World, alice_client: Client) -> None:
+    answer = alice_client.post(
+        "/imports/",
+        {
+            "kind": "accounts",
+            "target": f"company:{world.company_a.pk}",
+            "file": SimpleUploadedFile("notes.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert answer.status_code == 422
+    assert "A .csv or .xlsx file is expected." in answer.content.decode()
