@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = "5" if args.quick else "7"
     moves, races = ("25", "100") if args.quick else ("100", "1000")
     live = "40" if args.quick else "80"
+    imports = "1000" if args.quick else "1000,10000"
     machine = describe(f"{POSTGRES}/postgres")
     print(f"Salespipe bench ({'quick' if args.quick else 'full'}): {sizes} open opportunities")
     print(
@@ -76,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     results["databases"]["sqlite"] = _phase(
         f"sqlite:///{_sqlite_files()[0]}",
         OUT / "sqlite.json",
-        ["--sizes", sizes, "--runs", runs, "--live", live, "--live-search", "2000,5000"],
+        [
+            *("--sizes", sizes, "--runs", runs, "--live", live, "--live-search", "2000,5000"),
+            *("--imports", imports),
+        ],
     )
     for path in _sqlite_files():
         path.unlink(missing_ok=True)
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             OUT / "postgresql.json",
             [
                 *("--sizes", sizes, "--runs", runs, "--moves", moves, "--races", races),
-                *("--live", live),
+                *("--live", live, "--imports", imports),
             ],
         )
         _postgres(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

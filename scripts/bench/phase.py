@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=0, help="Moves per client; 0: none.")
     parser.add_argument("--races", type=int, default=0, help="Contended rounds; 0: none.")
     parser.add_argument("--live-search", default="", help="Card counts, comma-separated.")
+    parser.add_argument("--imports", default="", help="Rows imported, comma-separated.")
     parser.add_argument(
         "--live", type=int, default=0, help="Board moves, and moves heard by the feeds; 0: none."
     )
@@ -101,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
             f"API lists: first {figures['api']['first_ratio']:.2f}×, deep {figures['api']['deep_ratio']:.2f}×"
         )
         result["sizes"][str(size)] = figures
+    if args.imports:
+        from .imports import measure_imports
+
+        counts = [int(text) for text in args.imports.split(",")]
+        say(f"imports of {', '.join(map(str, counts))} opportunities…")
+        result["imports"] = measure_imports(world, counts)
+        for count, part in result["imports"].items():
+            say(
+                f"import of {count}: {part['import_s']:.1f} s, {part['ratio']:.1f}× a bulk insert "
+                f"({part['created']} created, {part['rejected']} rejected)"
+            )
     if connection.vendor == "sqlite":
         from .logins import measure_logins
 

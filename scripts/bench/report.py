@@ -149,6 +149,24 @@ def _export_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _import_rows(vendor: str, imports: dict[str, Any] | None) -> list[Row]:
+    """X5: opportunities imported through the services against a bulk insert of them."""
+    if not imports:
+        return []
+    return [
+        Row(
+            f"Import of {int(count):,} opportunities",
+            vendor,
+            f"{part['import_s']:.1f} s",
+            f"{part['bulk_s']:.2f} s",
+            f"{part['ratio']:.1f}× ({part['created']} created, {part['rejected']} rejected)",
+            "≤ 3×",
+            part["ratio"] <= 3 and part["rejected"] == 0,
+        )
+        for count, part in imports.items()
+    ]
+
+
 def _api_rows(vendor: str, sizes: dict[str, Any]) -> list[Row]:
     rows = []
     for size, figures in sizes.items():
@@ -338,6 +356,7 @@ def rows_of(results: dict[str, Any]) -> list[Row]:
         rows += _page_rows("Calendar, 6 months, all portfolios", vendor, part["sizes"], "calendar")
         rows += _forecast_rows(vendor, part["sizes"])
         rows += _export_rows(vendor, part["sizes"])
+        rows += _import_rows(vendor, part.get("imports"))
     for vendor, part in results["databases"].items():
         if "error" not in part:
             rows += _api_rows(vendor, part["sizes"])
