@@ -165,9 +165,6 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
         nav="opportunities",
         calendar_url="",
         board_url=reverse("pipeline:board") + query.scope.canonical(),
-        # X6: the same portfolios and filters, over the forecast's own period.
-        forecast_url=reverse("forecast:page")
-        + dataclasses.replace(query, start=None, months=None, since=None).canonical(),
         weighted_url=reverse("pipeline:calendar_weighted"),
         offer_all_portfolios=True,
     )

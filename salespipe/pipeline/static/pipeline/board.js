@@ -634,11 +634,11 @@
     }
   });
 
-  // An export takes the board or calendar as it is now: its address follows every filter and
-  // month asked since the page was drawn (X5).
+  // An export or the forecast takes the board or calendar as it is now: its address follows
+  // every filter and month asked since the page was drawn (X5, X6).
   document.addEventListener("click", (event) => {
-    const link = event.target.closest("a[data-export-base]");
-    if (link) link.href = link.dataset.exportBase + location.search;
+    const link = event.target.closest("a[data-follows-address]");
+    if (link) link.href = link.dataset.followsAddress + location.search;
   });
 
   // Back from a sheet (its address ends with #card-ID): that card has the focus.
