@@ -42,9 +42,14 @@ def export(request: AuthedRequest, screen: str, file_format: str) -> StreamingHt
     params = request.GET
     found: screens.Export
     if screen == "board":
-        found = screens.board(user, default_board_query(user, BoardQuery.from_params(params)))
+        board = default_board_query(user, BoardQuery.from_params(params))
+        if board.portfolio_id is None and board.group_id is None:
+            raise Http404(screen)  # no portfolio yet: nothing to take out
+        found = screens.board(user, board)
     elif screen == "calendar":
         query = default_calendar_query(user, CalendarQuery.from_params(params))
+        if not query.has_scope:
+            raise Http404(screen)
         found = screens.calendar(user, query, timezone.localdate())
     elif screen in ("won", "lost"):
         query_of_board = default_board_query(user, BoardQuery.from_params(params))

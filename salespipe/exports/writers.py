@@ -5,9 +5,10 @@
 - XLSX: openpyxl's write-only workbook, which keeps rows on disk as it goes; amounts are
   numbers and dates are dates, not text. The file is built in a temporary file, then read
   out in blocks.
-- Formula injection (OWASP): a text that a spreadsheet would read as a formula (starting with
-  `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading apostrophe, so
-  that it shows as the text it is. Numbers and dates are written as such and need none.
+- Formula injection (OWASP): in CSV, a text that a spreadsheet would read as a formula
+  (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading
+  apostrophe, so that it shows as the text it is, and every field is quoted; in XLSX, texts
+  are typed as texts, which no spreadsheet runs. Numbers and dates are written as such.
 """
 
 import csv
@@ -49,7 +50,9 @@ def _plain(value: Any) -> str:
 
 def csv_pieces(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every field quoted: a spreadsheet that splits on another delimiter (";" in French
+    # settings) can't cut a text into a cell that starts a formula.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     buffer.write(BOM)
     writer.writerow([neutralised(str(column.header)) for column in columns])
     for count, row in enumerate(rows, start=1):
@@ -74,7 +77,11 @@ def _cell(sheet: Any, column: Column, value: Any) -> Any:
     if value is None or value == "":
         return None
     if column.kind == "text":
-        return neutralised(str(value))
+        # A text cell, typed as text: a spreadsheet shows it and runs nothing, so it needs no
+        # apostrophe (openpyxl would type a text starting with "=" as a formula).
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        return cell
     if isinstance(value, Decimal):
         # A spreadsheet holds numbers as doubles: two places are kept exactly.
         cell = WriteOnlyCell(sheet, value=float(value))

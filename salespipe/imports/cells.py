@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from salespipe.exports.writers import FORMULA_STARTS
 from salespipe.imports.files import Cell
 from salespipe.imports.mapping import DateOrder
 from salespipe.lib.text import search_key
@@ -23,6 +24,10 @@ _STATUS_WORDS: dict[str, Status] = {
         "lost",
     ),
 }
+# A currency code or sign around an amount ("EUR 1 200", "1 200 €"); any other letter makes
+# it unreadable ("1e9999" is no amount here).
+_CURRENCY = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$|[€$£]")
+_LETTERS = re.compile(r"[^\W\d_]")
 _DATE_TEXT = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})")
 
 
@@ -31,6 +36,8 @@ class Unreadable(ValueError):
 
 
 def text(cell: Cell) -> str:
+    """A cell as text; the apostrophe an export puts before a formula's first character (so
+    that a spreadsheet doesn't run it) is taken away, so that exports import back as they were."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -40,7 +47,10 @@ def text(cell: Cell) -> str:
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
     if isinstance(cell, dt.date):
         return cell.isoformat()
-    return str(cell).strip()
+    written = str(cell).strip()
+    if written.startswith("'") and written[1:2] in FORMULA_STARTS:
+        return written[1:]
+    return written
 
 
 def amount(cell: Cell) -> Decimal | None:
@@ -48,8 +58,12 @@ def amount(cell: Cell) -> Decimal | None:
     if cell is None or cell == "":
         return None
     if isinstance(cell, int | float):
-        return Decimal(str(cell))
-    raw = re.sub(r"[^\d,.\-]", "", str(cell))
+        # A spreadsheet's float (1234.5600000000002) is the amount to the cent it shows.
+        return Decimal(str(round(cell, 2)))
+    written = _CURRENCY.sub("", str(cell).strip())
+    if _LETTERS.search(written):
+        raise Unreadable(str(cell))
+    raw = re.sub(r"[^\d,.\-]", "", written)
     if "," in raw and "." in raw:
         # The last separator is the decimal one.
         if raw.rfind(",") > raw.rfind("."):

@@ -2,6 +2,7 @@
 its owner has checked them, run in the background by a task worker, with its progress and
 its report kept on the job, so that closing the browser stops nothing."""
 
+import logging
 from collections.abc import Mapping
 
 from django.core.files.base import ContentFile
@@ -13,11 +14,13 @@ from django.utils.translation import gettext as _
 from salespipe.imports.files import Table, read_table
 from salespipe.imports.mapping import KINDS, READY, DateOrder, Kind, guess, source_of
 from salespipe.imports.models import ImportJob, JobStatus
-from salespipe.imports.services import Plan, check_plan, destination, import_records
+from salespipe.imports.services import Plan, Report, check_plan, destination, import_records
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.org.models import Collaborator
+
+logger = logging.getLogger(__name__)
 
 # The most a file may weigh, as the request size limit lets it through.
 MAX_BYTES = 20 * 1024 * 1024
@@ -79,20 +82,27 @@ def job_start(
 ) -> ImportJob:
     """The columns checked: the import (or its dry run) queued for a worker."""
     job = job_of(user, job_id)
-    if job.running:
-        raise InvalidInput({"__all__": [_("This import is already running.")]})
     plan = _plan(job, columns, date_order)
     check_plan(user, plan, Table(headers=job.headers, rows=[]))
-    job.columns = {str(index): name for index, name in columns.items()}
-    job.date_order = date_order
-    job.dry_run = dry_run
-    job.status = JobStatus.QUEUED
-    job.done = 0
-    job.report = []
-    job.error = ""
-    job.finished_at = None
-    job.save()
+    # Claimed in one conditional write: two clicks at once queue it once.
+    claimed = (
+        ImportJob.objects.filter(pk=job.pk)
+        .exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .update(
+            columns={str(index): name for index, name in columns.items()},
+            date_order=date_order,
+            dry_run=dry_run,
+            status=JobStatus.QUEUED,
+            done=0,
+            report=[],
+            error="",
+            finished_at=None,
+        )
+    )
+    if not claimed:
+        raise InvalidInput({"__all__": [_("This import is already running.")]})
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    job.refresh_from_db()
     return job
 
 
@@ -111,29 +121,44 @@ def _plan(job: ImportJob, columns: Mapping[int, str], date_order: DateOrder) -> 
 def run_import(job_id: int) -> None:
     """The worker's part (`manage.py db_worker`, any machine): the rows imported as their
     owner, the progress and the report kept on the job."""
+    # Claimed from the queue by one worker only; a job already taken is left alone.
+    if not ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, done=0
+    ):
+        return
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, done=0)
-    with job.file.open("rb") as file:
-        table = read_table(job.file_name, file.read())
-    plan = _plan(job, {int(index): name for index, name in job.columns.items()}, job.date_order)  # type: ignore[arg-type]
-
-    def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0 and not job.dry_run:
-            ImportJob.objects.filter(pk=job.pk).update(done=done)
-
     try:
-        report = import_records(
-            user=job.owner, table=table, plan=plan, dry_run=job.dry_run, progress=progress
-        )
-    except InvalidInput as exc:
+        report = _run(job)
+    except Exception as exc:
+        # Whatever stops it (a file gone, the database), the job says so and may run again.
+        logger.exception("Import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
+            status=JobStatus.FAILED,
+            error=str(exc)
+            if isinstance(exc, InvalidInput)
+            else _("An unexpected error stopped it."),
+            finished_at=timezone.now(),
         )
         return
     ImportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE,
-        done=len(table.rows),
-        total=len(table.rows),
+        done=len(report.rows),
+        total=len(report.rows),
         report=[[row.line, row.action, row.label, row.reason] for row in report.rows],
         finished_at=timezone.now(),
+    )
+
+
+def _run(job: ImportJob) -> Report:
+    with job.file.open("rb") as file:
+        table = read_table(job.file_name, file.read())
+    columns = {int(index): name for index, name in job.columns.items()}
+    plan = _plan(job, columns, job.date_order)  # type: ignore[arg-type]
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job.pk).update(done=done)
+
+    return import_records(
+        user=job.owner, table=table, plan=plan, dry_run=job.dry_run, progress=progress
     )

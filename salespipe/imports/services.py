@@ -1,25 +1,25 @@
 """Importing a file's rows (SPEC X5), each through the services a user typing it would go
 through: the same scope, rights, stage rules and checks.
 
-Each row is one savepoint: a refused row is rolled back whole, never half-written, and never
-stops the others. A dry run imports everything the same way inside one transaction, then
-rolls it all back, so that its report is the real run's. A row is matched to the record it
+Each row is one transaction: a refused row is rolled back whole, never half-written, and never
+stops the others. A dry run imports the rows the same way, a batch at a time, and rolls each
+batch back, so that its report is the real run's (see `DRY_RUN_BATCH`). A row is matched to the record it
 already became (its id in the other system, kept in `ExternalKey`), else to an account of
 the same SIREN or name, a contact of the same email, an opportunity of the same name and
 account in the portfolio: importing a file twice creates nothing the second time.
 """
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.fr import siren
 
 from salespipe.customers import services as customers
 from salespipe.customers.models import Account, AccountKind, Contact
@@ -43,6 +43,9 @@ from salespipe.pipeline.services import opportunities
 from salespipe.pipeline.services.rules import open_stages, stage_position
 
 Action = Literal["created", "updated", "unchanged", "rejected"]
+# The rows a dry run writes and rolls back at once. A record a batch creates is not there for
+# the next: a file naming one new account in rows far apart has it reported created twice.
+DRY_RUN_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,12 @@ class _Importer:
     def account(self, row: _Row) -> RowOutcome:
         name = row.text("name")
         values: dict[str, Any] = {"name": name}
-        for name_of in ("siren", "phone", "email"):
+        for name_of in ("phone", "email"):
             if row.given(name_of):
                 values[name_of] = row.text(name_of)
+        if row.given("siren"):
+            # As the account keeps it: "552 100 554" is the SIREN 552100554.
+            values["siren"] = siren.compact(row.text("siren"))
         if row.given("kind"):
             values["kind"] = _account_kind(row.text("kind"))
         key = row.text("external_id")
@@ -205,8 +211,7 @@ class _Importer:
     def _contact_values(self, row: _Row) -> dict[str, Any]:
         first, last = row.text("first_name"), row.text("last_name")
         if not last and row.given("full_name"):
-            parts = row.text("full_name").split(" ", 1)
-            first, last = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+            first, last = _split_name(row.text("full_name"))
         values: dict[str, Any] = {"first_name": first, "last_name": last}
         for name in ("phone", "mobile", "function", "email"):
             if row.given(name):
@@ -352,8 +357,8 @@ class _Importer:
                 search_key(f"{contact.last_name} {contact.first_name}"),
             ):
                 return contact
-        first, _space, last = typed.rpartition(" ")
-        values: dict[str, Any] = {"first_name": first, "last_name": last or typed}
+        first, last = _split_name(typed)
+        values: dict[str, Any] = {"first_name": first, "last_name": last}
         if email:
             values["email"] = email
         return customers.contact_create(user=self.user, account_id=account.pk, values=values)
@@ -416,6 +421,13 @@ class _Importer:
             reason_id=reason.pk,
             lost_on=row.date("lost_on") or timezone.localdate(),
         )
+
+
+def _split_name(full: str) -> tuple[str, str]:
+    """ "Marie Dupont" -> ("Marie", "Dupont"); "Jean Pierre Dupont" -> ("Jean", "Pierre
+    Dupont"); a single word is a last name."""
+    first, _space, last = full.strip().partition(" ")
+    return (first, last.strip()) if last.strip() else ("", first)
 
 
 def _account_kind(typed: str) -> str:
@@ -492,15 +504,22 @@ def import_records(
     company, portfolio = check_plan(user, plan, table)
     importer = _Importer(user, plan, company)
     report = Report(dry_run=dry_run)
-    # A dry run is one transaction, rolled back at the end; a real one commits row by row, so
-    # that its progress and what it wrote survive a stop halfway.
-    with transaction.atomic() if dry_run else contextlib.nullcontext():
+    if not dry_run:
+        # Row by row, each committed: its progress shows and what it wrote survives a stop.
         for done, row in enumerate(table.rows, start=1):
             report.rows.append(_one(importer, plan, portfolio, row))
             if progress is not None:
                 progress(done)
-        if dry_run:
+        return report
+    # A dry run writes each batch of rows as the import would, then rolls it back: it never
+    # holds the tables long enough to keep colleagues waiting.
+    for start in range(0, len(table.rows), DRY_RUN_BATCH):
+        with transaction.atomic():
+            for row in table.rows[start : start + DRY_RUN_BATCH]:
+                report.rows.append(_one(importer, plan, portfolio, row))
             transaction.set_rollback(True)
+        if progress is not None:
+            progress(len(report.rows))
     return report
 
 
@@ -515,7 +534,14 @@ def _one(importer: _Importer, plan: Plan, portfolio: Portfolio | None, row: Row)
             else:
                 assert portfolio is not None
                 outcome = importer.opportunity(mapped, portfolio)
-    except (DomainError, OutOfScope, cells.Unreadable) as error:
+    except (DomainError, OutOfScope, cells.Unreadable, DatabaseError) as error:
+        # A value the database itself refuses (a text it can't store) is the row's refusal
+        # too: its savepoint is rolled back, the next rows go on.
         label = mapped.text("name") or mapped.text("last_name") or mapped.text("full_name")
-        return RowOutcome(row.line, "rejected", label, _reason(error, plan.kind))
+        reason = (
+            _("The database refused this row's values.")
+            if isinstance(error, DatabaseError)
+            else _reason(error, plan.kind)
+        )
+        return RowOutcome(row.line, "rejected", label, reason)
     return RowOutcome(row.line, outcome.action, outcome.label)

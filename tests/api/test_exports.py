@@ -70,3 +70,10 @@ def test_charlie_exports_nothing_of_company_a_and_bad_parameters_are_refused(
     )
     assert charlie_api.get("/api/v1/exports/calendar?portfolio=x").status_code == 422
     assert Client().get("/api/v1/exports/accounts").status_code == 401
+
+
+def test_a_calendar_past_the_last_year_is_refused(world: World, alice_api: Client) -> None:
+    answer = alice_api.get(
+        f"/api/v1/exports/calendar?portfolio={world.portfolio_a.pk}&start=9999-06&months=12"
+    )
+    assert answer.status_code == 422

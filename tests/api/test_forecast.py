@@ -116,3 +116,8 @@ def test_all_portfolios_add_the_users_companies(world: World, alice_api: Client)
         "group": None,
         "can_create": False,
     }
+
+
+def test_a_period_before_the_year_one_is_refused(world: World, alice_api: Client) -> None:
+    answer = alice_api.get(f"/api/v1/funnel?portfolio={world.portfolio_a.pk}&start=0001-01")
+    assert answer.status_code == 422

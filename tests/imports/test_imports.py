@@ -269,3 +269,28 @@ def test_the_command_prints_the_counts_and_writes_the_rejected_rows(
         "--dry-run",
     )
     assert capsys.readouterr().out.strip().splitlines()[-1] == "0 created, 0 updated, 6 rejected"
+
+
+def test_a_siren_written_with_spaces_finds_its_account(world: World) -> None:
+    data = b"Nom du compte;SIREN\nBoulangerie Dupont Sud;732 829 320\n"
+    report = _run(world, "accounts", "comptes.csv", data, dry_run=False)
+    # 732829320 is Boulangerie Dupont's: the row is that account, renamed.
+    assert report.summary == "0 created, 1 updated, 0 rejected"
+    assert Account.objects.get(siren="732829320").name == "Boulangerie Dupont Sud"
+
+
+def test_a_dry_run_rolls_back_batch_by_batch(world: World, monkeypatch) -> None:
+    import salespipe.imports.services as services
+
+    monkeypatch.setattr(services, "DRY_RUN_BATCH", 2)
+    before = _counts()
+    seen: list[int] = []
+    table = read_table("deals.csv", PIPEDRIVE_DEALS.encode())
+    columns = {int(index): field for index, field in guess("opportunities", table.headers).items()}
+    plan = Plan(kind="opportunities", columns=columns, portfolio_id=world.portfolio_a.pk)
+    report = import_records(
+        user=world.alice, table=table, plan=plan, dry_run=True, progress=seen.append
+    )
+    assert _counts() == before
+    assert seen == [2, 4, 6, 8, 9]
+    assert report.summary == "3 created, 0 updated, 6 rejected"

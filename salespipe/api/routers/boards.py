@@ -245,6 +245,20 @@ class ClosedParams(CardFilters):
 # --- building the answers ---------------------------------------------------------------------
 
 
+def check_months_fit(start: CalendarMonth, months: int) -> None:
+    """422 for months that would run past the last year a date holds."""
+    if start.shifted(months - 1).year > LAST_YEAR:
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "start"),
+                    "msg": f"The months shown must end by December {LAST_YEAR}.",
+                    "type": "invalid",
+                }
+            ]
+        )
+
+
 def _moves(
     moves: dict[CalendarMonth, MonthMoves] | None, month: CalendarMonth | None
 ) -> dict[str, Any]:
@@ -363,16 +377,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
         if params.start
         else CalendarMonth.of(timezone.localdate())
     )
-    if start.shifted(params.months - 1).year > LAST_YEAR:
-        raise ValidationError(
-            [
-                {
-                    "loc": ("query", "start"),
-                    "msg": f"The months shown must end by December {LAST_YEAR}.",
-                    "type": "invalid",
-                }
-            ]
-        )
+    check_months_fit(start, params.months)
     with query_errors():
         calendar = selectors.calendar(
             user=user_of(request),

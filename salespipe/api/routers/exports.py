@@ -10,7 +10,12 @@ from ninja import Field, Query, Router, Schema
 
 from salespipe.api.auth import user_of
 from salespipe.api.errors import query_errors
-from salespipe.api.routers.boards import BoardParams, CalendarParams, ClosedParams
+from salespipe.api.routers.boards import (
+    BoardParams,
+    CalendarParams,
+    ClosedParams,
+    check_months_fit,
+)
 from salespipe.api.schemas import DETAIL_ERRORS
 from salespipe.exports import screens
 from salespipe.exports.views import answer
@@ -89,6 +94,7 @@ def export_calendar(
     portfolio_id = int(params.portfolio) if params.portfolio and not everything else None
     today = timezone.localdate()
     start = Month.parse(params.start) if params.start else Month.of(today)
+    check_months_fit(start, params.months)
     layout = ByMonth(start, params.months, portfolio_id, params.group, everything, today)
     with query_errors():
         found = screens.calendar_of(

@@ -41,6 +41,9 @@ class Period:
             )
         if self.start.shifted(self.months).year > dt.MAXYEAR:
             raise InvalidInput({"start": [_("The period must end by the year 9999.")]})
+        if self.start.shifted(-1).year < dt.MINYEAR:
+            # Its first instant, in any time zone, must still be a date.
+            raise InvalidInput({"start": [_("The period must start after the year 1.")]})
 
     @classmethod
     def around(cls, today: dt.date) -> "Period":

@@ -3,8 +3,8 @@
 Imports the rows of a CSV or XLSX file as the user `--user` (every right and scope of his
 applies), into `--company` (accounts, contacts) or `--portfolio` (opportunities), with the
 columns guessed from the headers or from `--mapping pipedrive|hubspot|odoo|salesforce`.
-`--dry-run` writes nothing. The refused rows are written next to the file, with their
-reasons, as FILE.rejected.csv; the last line printed is `N created, N updated, N rejected`.
+`--dry-run` writes nothing to the database. The refused rows are written next to the file,
+with their reasons, as FILE.rejected.csv (a dry run's too); the last line printed is `N created, N updated, N rejected`.
 """
 
 from pathlib import Path
