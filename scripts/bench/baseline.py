@@ -196,20 +196,21 @@ def board_page(
     return _render(list(columns.values()), currency, today), drawn
 
 
-def _month_sql() -> str:
+def month_sql(column: str = "o.expected_signature_date") -> str:
+    """The month of a date column as "YYYY-MM", in the database's own dialect."""
     if connection.vendor == "postgresql":
-        return "to_char(o.expected_signature_date, 'YYYY-MM')"
-    return "strftime('%%Y-%%m', o.expected_signature_date)"
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {column})"
 
 
 def calendar_totals_sql(company_ids: Sequence[int]) -> str:
     return (
-        f"SELECT {_month_sql()}, s.probability, o.currency_id, COUNT(*), SUM(o.amount), "
+        f"SELECT {month_sql()}, s.probability, o.currency_id, COUNT(*), SUM(o.amount), "
         "SUM(o.days) FROM pipeline_opportunity o JOIN pipeline_stage s ON s.id = o.stage_id "
         f"WHERE o.status = 'open' AND s.status = 'open' "
         f"AND o.company_id IN ({_placeholders(company_ids)}) "
         "AND (o.expected_signature_date IS NULL OR o.expected_signature_date BETWEEN %s AND %s) "
-        f"GROUP BY {_month_sql()}, s.probability, o.currency_id"
+        f"GROUP BY {month_sql()}, s.probability, o.currency_id"
     )
 
 

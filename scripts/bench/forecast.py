@@ -18,25 +18,20 @@ from django.utils import timezone
 from salespipe.forecast.selectors import Period
 from salespipe.org.access import company_ids
 
+from .baseline import month_sql
 from .pages import _fetch, client_for
 from .timing import median_seconds, ratio
 from .world import BenchWorld
 
 
-def _month_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"to_char({column}, 'YYYY-MM')"
-    return f"strftime('%%Y-%%m', {column})"
-
-
 def aggregate_sql(company_ids: Sequence[int]) -> str:
     day = "CASE WHEN o.status = 'won' THEN o.signed_on ELSE o.expected_signature_date END"
     return (
-        f"SELECT o.status, {_month_sql(day)}, s.probability, o.currency_id, COUNT(*), "
+        f"SELECT o.status, {month_sql(day)}, s.probability, o.currency_id, COUNT(*), "
         "SUM(o.amount) FROM pipeline_opportunity o JOIN pipeline_stage s ON s.id = o.stage_id "
         f"WHERE o.company_id IN ({', '.join(['%s'] * len(company_ids))}) "
         f"AND o.portfolio_id = %s AND o.status IN ('won', 'open') AND {day} BETWEEN %s AND %s "
-        f"GROUP BY o.status, {_month_sql(day)}, s.probability, o.currency_id"
+        f"GROUP BY o.status, {month_sql(day)}, s.probability, o.currency_id"
     )
 
 

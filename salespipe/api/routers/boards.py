@@ -305,7 +305,8 @@ def _card(card: Card, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _scope(label: str, portfolio_id: int | None, group_id: int | None, can_create: bool) -> Any:
+def scope_out(label: str, portfolio_id: int | None, group_id: int | None, can_create: bool) -> Any:
+    """What an answer says it shows (`ScopeOut`): shared by the board, calendar and forecast."""
     return {"label": label, "portfolio": portfolio_id, "group": group_id, "can_create": can_create}
 
 
@@ -337,7 +338,7 @@ def get_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, Any
         )
     now = timezone.now()
     return {
-        "scope": _scope(
+        "scope": scope_out(
             board.scope_label,
             board.portfolio.pk if board.portfolio is not None else None,
             params.group,
@@ -404,7 +405,7 @@ def get_calendar(request: HttpRequest, params: Query[CalendarParams]) -> dict[st
         )
     now = timezone.now()
     return {
-        "scope": _scope(calendar.scope_label, portfolio_id, params.group, calendar.can_create),
+        "scope": scope_out(calendar.scope_label, portfolio_id, params.group, calendar.can_create),
         "currency": calendar.currency.code,
         "weighted": calendar.weighted,
         "sort": calendar.filters.sort,

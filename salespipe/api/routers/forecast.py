@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from salespipe.api.auth import user_of
 from salespipe.api.errors import query_errors
+from salespipe.api.routers.boards import scope_out
 from salespipe.api.schemas import DETAIL_ERRORS, Id
 from salespipe.api.schemas_opportunities import CardFilters, DecimalText, Month, ScopeOut
 from salespipe.forecast.selectors import MAX_MONTHS, Period, Reach, reach
@@ -128,16 +129,11 @@ def _reach(request: HttpRequest, params: PeriodParams) -> tuple[Reach, Period]:
     return found, period
 
 
-def _scope(found: Reach) -> dict[str, Any]:
+def _scope(found: Reach) -> Any:
     scope = found.scope
-    return {
-        "label": scope.label,
-        "portfolio": scope.portfolio.pk if scope.portfolio is not None else None,
-        "group": scope.template.pk
-        if scope.template is not None and scope.portfolio is None
-        else None,
-        "can_create": scope.can_create,
-    }
+    group = scope.template.pk if scope.template is not None and scope.portfolio is None else None
+    portfolio = scope.portfolio.pk if scope.portfolio is not None else None
+    return scope_out(scope.label, portfolio, group, scope.can_create)
 
 
 def _period(period: Period) -> dict[str, Any]:
