@@ -7,6 +7,7 @@ look for new rows a few times a second. The process that made the change wakes i
 reader at once either way.
 """
 
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Protocol
 
@@ -48,6 +49,27 @@ def publish(
     )
     transaction.on_commit(_wake_local_reader)
     return change
+
+
+def publish_created(opportunities: Sequence[Published]) -> None:
+    """`publish` of many opportunities created together (an import's batch), in one insert."""
+    if not opportunities:
+        return
+    said = origin.get()[:40]
+    Change.objects.bulk_create(
+        [
+            Change(
+                company_id=opportunity.company_id,
+                opportunity_id=opportunity.pk,
+                version=opportunity.version,
+                kind=ChangeKind.CREATED,
+                portfolio_id=opportunity.portfolio_id,
+                origin=said,
+            )
+            for opportunity in opportunities
+        ]
+    )
+    transaction.on_commit(_wake_local_reader)
 
 
 def _wake_local_reader() -> None:

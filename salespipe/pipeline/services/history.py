@@ -102,15 +102,26 @@ def _entry(
 
 def record_created(opportunity: Opportunity, actor: Collaborator) -> list[HistoryEntry]:
     """One entry for the creation, telling where the opportunity started."""
-    entry = _entry(
-        opportunity,
-        actor,
-        HistoryKind.CREATED,
-        field="stage",
-        new_value=as_text(opportunity.stage),
-        entered_stage_id=opportunity.stage_id,
+    return record_created_many([opportunity], actor)
+
+
+def record_created_many(
+    opportunities: Sequence[Opportunity], actor: Collaborator
+) -> list[HistoryEntry]:
+    """`record_created` of many opportunities, in one insert."""
+    return HistoryEntry.objects.bulk_create(
+        [
+            _entry(
+                opportunity,
+                actor,
+                HistoryKind.CREATED,
+                field="stage",
+                new_value=as_text(opportunity.stage),
+                entered_stage_id=opportunity.stage_id,
+            )
+            for opportunity in opportunities
+        ]
     )
-    return HistoryEntry.objects.bulk_create([entry])
 
 
 def record_changes(

@@ -34,20 +34,21 @@ What each service allows:
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespipe.lib.errors import InvalidInput
+from salespipe.lib.errors import DomainError, InvalidInput
 from salespipe.lib.months import Month
 from salespipe.lib.parse import integer
 from salespipe.live.models import ChangeKind
-from salespipe.live.publish import publish
+from salespipe.live.publish import publish, publish_created
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
@@ -62,6 +63,7 @@ from salespipe.pipeline.models import (
     Portfolio,
     Quote,
     Stage,
+    Tag,
 )
 from salespipe.pipeline.services import history, rules
 from salespipe.pipeline.services.errors import (
@@ -71,11 +73,18 @@ from salespipe.pipeline.services.errors import (
     StaleVersion,
 )
 from salespipe.pipeline.services.rules import is_empty
-from salespipe.pipeline.services.values import WRITABLE_FIELDS, clean_values
+from salespipe.pipeline.services.values import (
+    WRITABLE_FIELDS,
+    Known,
+    clean_values,
+    known_references,
+)
 from salespipe.pipeline.services.versioning import check_version, load, save
 
 __all__ = [
+    "NewOpportunity",
     "opportunity_create",
+    "opportunity_create_many",
     "opportunity_delete",
     "opportunity_lose",
     "opportunity_move",
@@ -152,6 +161,67 @@ def _refuse_emptying(
         raise InvalidInput(errors)
 
 
+def _creation_stage(
+    user: Collaborator, portfolio: Portfolio, stages: Sequence[Stage], stage_id: Any
+) -> Stage:
+    """The stage a new opportunity starts in (O3): `stage_id`, else the portfolio's default
+    stage, else its first open stage; another than the default needs `change_default_stage`."""
+    default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
+    if stage_id is None:
+        return default
+    key = integer(stage_id)
+    chosen = next((s for s in stages if s.pk == key), None)
+    if chosen is None:
+        raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
+    if chosen != default and not has_right(user, Right.CHANGE_DEFAULT_STAGE):
+        raise InvalidInput(
+            {"stage": [_("You may not choose another stage than the portfolio's default.")]}
+        )
+    return chosen
+
+
+def _open_stages_of(portfolio: Portfolio) -> list[Stage]:
+    # Read once: the rules read the template's stages again for each new opportunity.
+    prefetch_related_objects([portfolio.template], "stages")
+    stages = rules.open_stages(portfolio.template)
+    if not stages:
+        raise InvalidInput({"portfolio": [_("This portfolio has no open stage.")]})
+    return stages
+
+
+def _new_opportunity(
+    user: Collaborator,
+    portfolio: Portfolio,
+    stages: Sequence[Stage],
+    values: Mapping[str, Any],
+    stage_id: Any,
+    *,
+    fallback_to_first_stage: bool = False,
+    known: Known | None = None,
+) -> tuple[Opportunity, list[Tag]]:
+    """The opportunity `values` describe, checked and not saved yet, and its tags (O2-O4)."""
+    target = _creation_stage(user, portfolio, stages, stage_id)
+    cleaned = clean_values(values, user=user, company=portfolio.company, creating=True, known=known)
+    missing = rules.missing_for_create(portfolio.template, target, cleaned)
+    if missing and fallback_to_first_stage:
+        target = stages[0]
+        missing = rules.missing_for_create(portfolio.template, target, cleaned)
+    if missing:
+        raise MissingFields(missing)
+    tags = cleaned.pop("tags", [])
+    cleaned.setdefault("salesperson", user)
+    cleaned.setdefault("currency", portfolio.company.currency)
+    opportunity = Opportunity(
+        company=portfolio.company,
+        portfolio=portfolio,
+        stage=target,
+        status=OpportunityStatus.OPEN,
+        created_by=user,
+        **cleaned,
+    )
+    return opportunity, tags
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -172,39 +242,13 @@ def opportunity_create(
     required.
     """
     portfolio = _portfolio_in_scope(user, portfolio_id)
-    stages = rules.open_stages(portfolio.template)
-    if not stages:
-        raise InvalidInput({"portfolio": [_("This portfolio has no open stage.")]})
-    default = next((s for s in stages if s.pk == portfolio.default_stage_id), stages[0])
-    target = default
-    if stage_id is not None:
-        key = integer(stage_id)
-        chosen = next((s for s in stages if s.pk == key), None)
-        if chosen is None:
-            raise InvalidInput({"stage": [_("Choose an open stage of this portfolio.")]})
-        if chosen != default and not has_right(user, Right.CHANGE_DEFAULT_STAGE):
-            raise InvalidInput(
-                {"stage": [_("You may not choose another stage than the portfolio's default.")]}
-            )
-        target = chosen
-    cleaned = clean_values(values, user=user, company=portfolio.company, creating=True)
-    missing = rules.missing_for_create(portfolio.template, target, cleaned)
-    if missing and fallback_to_first_stage:
-        target = stages[0]
-        missing = rules.missing_for_create(portfolio.template, target, cleaned)
-    if missing:
-        raise MissingFields(missing)
-
-    tags = cleaned.pop("tags", [])
-    cleaned.setdefault("salesperson", user)
-    cleaned.setdefault("currency", portfolio.company.currency)
-    opportunity = Opportunity(
-        company=portfolio.company,
-        portfolio=portfolio,
-        stage=target,
-        status=OpportunityStatus.OPEN,
-        created_by=user,
-        **cleaned,
+    opportunity, tags = _new_opportunity(
+        user,
+        portfolio,
+        _open_stages_of(portfolio),
+        values,
+        stage_id,
+        fallback_to_first_stage=fallback_to_first_stage,
     )
     opportunity.save()
     if tags:
@@ -212,6 +256,53 @@ def opportunity_create(
     history.record_created(opportunity, user)
     publish(opportunity, ChangeKind.CREATED)
     return load(user, opportunity.pk)
+
+
+@dataclass(frozen=True)
+class NewOpportunity:
+    """One opportunity of `opportunity_create_many`: as `opportunity_create` takes it."""
+
+    values: Mapping[str, Any]
+    stage_id: int | None = None
+
+
+@transaction.atomic
+def opportunity_create_many(
+    *, user: Collaborator, portfolio_id: int, items: Sequence[NewOpportunity]
+) -> list[Opportunity | DomainError]:
+    """`opportunity_create` of many opportunities at once (an import's batch): each one
+    checked as `opportunity_create` checks it, those that pass inserted together with their
+    history; for each item, in order, the opportunity created or the `DomainError` that
+    refused it. The references of all the items are read in four queries
+    (`known_references`), so the queries don't grow with the items. A database refusal
+    rolls the whole batch back and is raised."""
+    portfolio = _portfolio_in_scope(user, portfolio_id)
+    stages = _open_stages_of(portfolio)
+    known = known_references([item.values for item in items], user=user, company=portfolio.company)
+    results: list[Opportunity | DomainError] = []
+    tagged: list[tuple[Opportunity, list[Tag]]] = []
+    for item in items:
+        try:
+            opportunity, tags = _new_opportunity(
+                user, portfolio, stages, item.values, item.stage_id, known=known
+            )
+        except DomainError as error:
+            results.append(error)
+            continue
+        opportunity.refresh_keys()
+        results.append(opportunity)
+        tagged.append((opportunity, tags))
+    created = Opportunity.objects.bulk_create([opportunity for opportunity, _tags in tagged])
+    Opportunity.tags.through.objects.bulk_create(
+        [
+            Opportunity.tags.through(opportunity_id=opportunity.pk, tag_id=tag.pk)
+            for opportunity, tags in tagged
+            for tag in tags
+        ]
+    )
+    history.record_created_many(created, user)
+    publish_created(created)
+    return results
 
 
 @transaction.atomic
