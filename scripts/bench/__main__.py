@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = "5" if args.quick else "7"
     moves, races = ("25", "100") if args.quick else ("100", "1000")
     live = "40" if args.quick else "80"
-    imports = "1000" if args.quick else "1000,10000"
+    imports = "1000" if args.quick else "10000,100000"
     machine = describe(f"{POSTGRES}/postgres")
     print(f"Salespipe bench ({'quick' if args.quick else 'full'}): {sizes} open opportunities")
     print(
