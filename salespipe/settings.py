@@ -205,6 +205,10 @@ TASKS = {
     }
 }
 
+# How long an import keeps its file and its report once started (X5): the worker forgets older
+# ones after each import, and `manage.py forget_imports` does it on demand (a daily cron).
+IMPORTS_KEPT_DAYS = int(os.environ.get("IMPORTS_KEPT_DAYS", 30))
+
 # Tests and a first run serve static files without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False

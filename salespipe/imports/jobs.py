@@ -2,18 +2,21 @@
 its owner has checked them, run in the background by a task worker, with its progress and
 its report kept on the job, so that closing the browser stops nothing."""
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.imports.files import Table, read_table
 from salespipe.imports.mapping import KINDS, READY, DateOrder, Kind, guess, source_of
-from salespipe.imports.models import ImportJob, JobStatus
+from salespipe.imports.models import STALLED_AFTER, ImportJob, JobStatus
 from salespipe.imports.services import Plan, Report, check_plan, destination, import_records
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
@@ -29,9 +32,14 @@ PROGRESS_EVERY = 25
 
 
 def job_of(user: Collaborator, job_id: object) -> ImportJob:
-    """The user's own import, or `OutOfScope` (shown as a missing page)."""
+    """The user's own import into a company he is still in, or `OutOfScope` (shown as a
+    missing page)."""
     key = integer(job_id)
-    job = ImportJob.objects.filter(owner=user, pk=key).first() if key is not None else None
+    job = (
+        ImportJob.objects.filter(owner=user, pk=key, company__in=access.companies(user)).first()
+        if key is not None
+        else None
+    )
     if job is None:
         raise access.OutOfScope(ImportJob, job_id)
     return job
@@ -85,9 +93,12 @@ def job_start(
     plan = _plan(job, columns, date_order)
     check_plan(user, plan, Table(headers=job.headers, rows=[]))
     # Claimed in one conditional write: two clicks at once queue it once.
+    busy = Q(status=JobStatus.QUEUED) | Q(
+        status=JobStatus.RUNNING, beat_at__gte=timezone.now() - STALLED_AFTER
+    )
     claimed = (
         ImportJob.objects.filter(pk=job.pk)
-        .exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .exclude(busy)
         .update(
             columns={str(index): name for index, name in columns.items()},
             date_order=date_order,
@@ -123,7 +134,7 @@ def run_import(job_id: int) -> None:
     owner, the progress and the report kept on the job."""
     # Claimed from the queue by one worker only; a job already taken is left alone.
     if not ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, done=0
+        status=JobStatus.RUNNING, done=0, beat_at=timezone.now()
     ):
         return
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
@@ -147,6 +158,24 @@ def run_import(job_id: int) -> None:
         report=[[row.line, row.action, row.label, row.reason] for row in report.rows],
         finished_at=timezone.now(),
     )
+    forget_old_imports()
+
+
+def forget_old_imports() -> int:
+    """The imports uploaded more than `IMPORTS_KEPT_DAYS` ago and not under way, deleted with
+    their files: a file of customers is not kept longer than it serves. How many."""
+    before = timezone.now() - dt.timedelta(days=settings.IMPORTS_KEPT_DAYS)
+    count = 0
+    for job in ImportJob.objects.filter(created_at__lt=before).only("file", "status", "beat_at"):
+        # One still queued never will run now (no worker came): its task finds nothing.
+        if job.status == JobStatus.RUNNING and not job.stalled:
+            continue
+        # The file first: a job left without it could never be read again, a file left
+        # without its job would be kept for ever.
+        job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
 
 
 def _run(job: ImportJob) -> Report:
@@ -155,9 +184,14 @@ def _run(job: ImportJob) -> Report:
     columns = {int(index): name for index, name in job.columns.items()}
     plan = _plan(job, columns, job.date_order)  # type: ignore[arg-type]
 
+    written = 0
+
     def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(done=done)
+        # Rows come one at a time or a batch at once.
+        nonlocal written
+        if done - written >= PROGRESS_EVERY:
+            ImportJob.objects.filter(pk=job.pk).update(done=done, beat_at=timezone.now())
+            written = done
 
     return import_records(
         user=job.owner, table=table, plan=plan, dry_run=job.dry_run, progress=progress

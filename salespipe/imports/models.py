@@ -1,8 +1,11 @@
 """What an import remembers (SPEC X5): which record a row of another system became, so that
 importing the same file again updates it instead of creating it twice."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.org.models import Company
@@ -34,6 +37,10 @@ class ExternalKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} → {self.record_id}"
+
+
+# A worker writes its progress every few seconds; this long without it, it has stopped.
+STALLED_AFTER = dt.timedelta(minutes=10)
 
 
 class JobStatus(models.TextChoices):
@@ -71,6 +78,8 @@ class ImportJob(models.Model):
     report = models.JSONField(default=list)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its worker last said it was alive (claiming it, then with its progress).
+    beat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -86,5 +95,15 @@ class ImportJob(models.Model):
         return 100 if self.total == 0 else min(100, self.done * 100 // self.total)
 
     @property
+    def stalled(self) -> bool:
+        """Running, but its worker has said nothing for `STALLED_AFTER`: it was stopped (a
+        machine restarted, a process killed). It may be run again."""
+        return (
+            self.status == JobStatus.RUNNING
+            and self.beat_at is not None
+            and self.beat_at < timezone.now() - STALLED_AFTER
+        )
+
+    @property
     def running(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING) and not self.stalled

@@ -2,10 +2,14 @@
 import run by the task worker, the progress, the report and the refused rows; a job is its
 owner's alone."""
 
+import datetime as dt
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from salespipe.imports.models import ImportJob, JobStatus
 from salespipe.pipeline.models import Opportunity
@@ -25,7 +29,7 @@ def _upload(client: Client, world: World) -> ImportJob:
         },
     )
     assert answer.status_code == 302, answer.content[:500]
-    return ImportJob.objects.get()
+    return ImportJob.objects.latest("pk")
 
 
 def _mapping(job: ImportJob, **changes: str) -> dict[str, str]:
@@ -105,6 +109,11 @@ def test_a_job_is_its_owners_alone(
         assert client.post(f"/imports/{job.pk}/run/", _mapping(job)).status_code == 404
         assert client.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
     assert Client().get(f"/imports/{job.pk}/").status_code == 302
+    # Its owner, once out of the company, no longer sees it either.
+    assert alice_client.get(f"/imports/{job.pk}/").status_code == 200
+    world.alice.companies.set([world.company_b])
+    assert alice_client.get(f"/imports/{job.pk}/").status_code == 404
+    assert alice_client.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
 
 
 def test_charlie_cannot_import_into_company_as_portfolio(
@@ -133,3 +142,50 @@ def test_a_file_that_is_not_a_table_is_refused(world: World, alice_client: Clien
     )
     assert answer.status_code == 422
     assert "A .csv or .xlsx file is expected." in answer.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_was_stopped_says_so_and_runs_again(
+    world: World, alice_client: Client
+) -> None:
+    job = _upload(alice_client, world)
+    assert alice_client.post(f"/imports/{job.pk}/run/", {**_mapping(job), "import": "1"})
+    # A worker took it, wrote 4 rows' progress, and was killed.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, done=4, beat_at=timezone.now() - dt.timedelta(minutes=3)
+    )
+    # Still alive as far as anyone knows: it can't be started twice.
+    answer = alice_client.post(f"/imports/{job.pk}/run/", {**_mapping(job), "import": "1"})
+    assert "already running" in answer.content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(beat_at=timezone.now() - dt.timedelta(minutes=11))
+    page = alice_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "stopped after 4 of 9 rows" in page
+    assert 'hx-trigger="every 1s"' not in page
+    answer = alice_client.post(f"/imports/{job.pk}/run/", {**_mapping(job), "import": "1"})
+    assert answer.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert Opportunity.objects.filter(name="Refonte du site").count() == 1
+
+
+def test_imports_older_than_the_days_kept_are_forgotten_with_their_files(
+    world: World, alice_client: Client, settings
+) -> None:
+    settings.IMPORTS_KEPT_DAYS = 30
+    old, running, recent = (_upload(alice_client, world) for _ in range(3))
+    month_ago = timezone.now() - dt.timedelta(days=31)
+    ImportJob.objects.filter(pk__in=[old.pk, running.pk]).update(created_at=month_ago)
+    ImportJob.objects.filter(pk=running.pk).update(status=JobStatus.RUNNING, beat_at=timezone.now())
+    storage = old.file.storage
+    old_name, recent_name = str(old.file.name), str(recent.file.name)
+    assert storage.exists(old_name)
+
+    out = io.StringIO()
+    call_command("forget_imports", stdout=out)
+    assert out.getvalue().strip() == "1 imports forgotten"
+    assert not storage.exists(old_name)
+    assert set(ImportJob.objects.values_list("pk", flat=True)) == {running.pk, recent.pk}
+    assert storage.exists(recent_name)
+    for job in (running, recent):
+        job.file.delete(save=False)
