@@ -1,7 +1,8 @@
 """The write side of the pipeline: every change of an opportunity, and the rules it obeys.
 
 - `opportunities`: the services a door calls (create, create many at once, update, move,
-  schedule, win, lose, reuse, delete), re-exported here, so that a door reads `services.opportunity_move(...)`;
+  schedule, win, lose, reuse, delete), re-exported here, so that a door reads
+  `services.opportunity_move(...)`;
 - `estimate`: the detailed estimate's lines (S3); `tags`: tags and their colours;
 - `rules`: what a stage asks for, and what a change allows, as pure functions;
 - `values`: the sheet's and the API's values, parsed and checked; `errors`: what a refusal

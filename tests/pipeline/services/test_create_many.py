@@ -28,11 +28,18 @@ def _items(world: World) -> list[services.NewOpportunity]:
         services.NewOpportunity(values={**ok, "currency": "XYZ", "amount": "-3"}),
         services.NewOpportunity(values={**ok, "salesperson": world.charlie.pk}),
         services.NewOpportunity(values={**ok, "contact": other_contact.pk}),
+        services.NewOpportunity(values={**ok, "tags": [world.tag_other_kind.pk]}),
         # Proposal asks for a date and a contact; Discovery, before it, for an amount.
         services.NewOpportunity(values=ok, stage_id=world.proposal.pk),
         services.NewOpportunity(values=ok, stage_id=world.signed.pk),
         services.NewOpportunity(
-            values={**ok, "name": "Priced", "amount": "1 200,50", "contact": world.contact_a.pk},
+            values={
+                **ok,
+                "name": "Priced",
+                "amount": "1 200,50",
+                "contact": world.contact_a.pk,
+                "tags": [world.tag_hot.pk],
+            },
             stage_id=world.discovery.pk,
         ),
     ]
@@ -84,6 +91,7 @@ def test_each_item_is_refused_or_created_as_one_created_alone_would_be(world: Wo
         priced = Opportunity.objects.get(name="Priced")
         # The contact fills the details the values don't give, as on the form (O2).
         assert (priced.stage, priced.phone) == (world.discovery, world.contact_a.phone)
+        assert list(priced.tags.all()) == [world.tag_hot]
 
 
 def test_another_companys_user_gets_out_of_scope_and_nothing_is_written(world: World):
