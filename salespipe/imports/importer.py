@@ -125,8 +125,8 @@ class Importer:
         self._unlearned.append(lambda: self._known_keys().__setitem__(key, record_id))
 
     def remember_many(self, keys: dict[str, int]) -> None:
-        """The keys of records a batch created, in one insert (inside the batch's
-        transaction); kept at once, as the batch is through when it returns."""
+        """The keys of records a batch created, in one insert, inside the batch's
+        transaction: `learn_keys` once it is through."""
         ExternalKey.objects.bulk_create(
             [
                 ExternalKey(company=self.company, kind=self.plan.kind, key=key, record_id=record)
@@ -136,6 +136,8 @@ class Importer:
             unique_fields=["company", "kind", "key"],
             update_fields=["record_id"],
         )
+
+    def learn_keys(self, keys: dict[str, int]) -> None:
         self._known_keys().update(keys)
 
     def _accounts(self) -> QuerySet[Account]:
@@ -332,6 +334,7 @@ class Importer:
         return self._imported
 
     def learn_created(self, name: str, account_id: int, portfolio: Portfolio) -> None:
+        """An opportunity of this name and account is in the portfolio now."""
         self._imported_names(portfolio).add((name, account_id))
 
     def ready(self, row: MappedRow, portfolio: Portfolio) -> Ready:
@@ -411,6 +414,9 @@ class Importer:
             updated = opportunities.opportunity_update(
                 user=self.user, opportunity_id=existing.pk, version=existing.version, values=changes
             )
+            # Renamed, or given to another account: a later row may name it so.
+            renamed = (updated.name, updated.account_id)
+            self._unlearned.append(lambda: self.learn_created(*renamed, portfolio))
         moved = False
         if updated.is_open:
             if outcome == "won":

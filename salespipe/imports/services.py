@@ -219,17 +219,19 @@ class _Run:
                     portfolio_id=self.portfolio.pk,
                     items=[ready.new for ready in waiting],
                 )
-                self.importer.remember_many(
-                    {
-                        ready.key: result.pk
-                        for ready, result in zip(waiting, results, strict=True)
-                        if ready.key and isinstance(result, Opportunity)
-                    }
-                )
-        except DatabaseError:
+                keys = {
+                    ready.key: result.pk
+                    for ready, result in zip(waiting, results, strict=True)
+                    if ready.key and isinstance(result, Opportunity)
+                }
+                self.importer.remember_many(keys)
+        except (*_REFUSED, DatabaseError):
+            # The database, or the portfolio itself (gone, no open stage left), refused
+            # them together: each row alone says which and why.
             for ready in waiting:
                 self._done(self._alone(ready.row))
             return
+        self.importer.learn_keys(keys)
         for ready, result in zip(waiting, results, strict=True):
             if isinstance(result, Opportunity):
                 self.importer.learn_created(ready.name, ready.account_id, self.portfolio)

@@ -12,6 +12,7 @@ from salespipe.customers.models import Account
 from salespipe.imports.files import read_table
 from salespipe.imports.mapping import guess
 from salespipe.imports.services import Plan, Report, import_records
+from salespipe.lib.errors import InvalidInput
 from salespipe.pipeline.models import HistoryEntry, HistoryKind, Opportunity, OpportunityStatus
 from salespipe.pipeline.services import opportunities
 from salespipe.test import World, make_user
@@ -96,12 +97,16 @@ def test_rows_alone_and_together_keep_the_files_order_and_the_dry_run_says_the_s
     assert Account.objects.filter(name="Garage Neuf").count() == 1
 
 
-def test_a_batch_the_database_refuses_is_imported_again_row_by_row(world: World, monkeypatch):
+@pytest.mark.parametrize(
+    "refusal",
+    [IntegrityError("refused together"), InvalidInput({"portfolio": ["No open stage."]})],
+)
+def test_a_batch_refused_whole_is_imported_again_row_by_row(world: World, monkeypatch, refusal):
     real_create_many = opportunities.opportunity_create_many
 
     def refused_together(**kwargs):
         if len(kwargs["items"]) > 1:
-            raise IntegrityError("refused together")
+            raise refusal
         return real_create_many(**kwargs)
 
     # The import's batches are refused; the same service, for one row, is not.
@@ -149,3 +154,14 @@ def test_a_closed_accounts_name_is_refused_to_whom_closed_accounts_are_hidden(wo
     assert not Opportunity.objects.exists()
     assert _run(world, text).summary == "1 created, 0 updated, 0 rejected"
     assert Opportunity.objects.get().account == world.account_a
+
+
+def test_a_deal_renamed_through_its_key_is_found_by_its_new_name_further_on(world: World):
+    assert _run(world, "1,Site,Boulangerie Dupont,100,Qualification,open,,\n").count("created")
+    later = (
+        "1,Site v2,Boulangerie Dupont,100,Qualification,open,,\n"
+        ",Site v2,Boulangerie Dupont,200,Qualification,open,,\n"
+    )
+    report = _run(world, later)
+    assert [row.action for row in report.rows] == ["updated", "updated"]
+    assert Opportunity.objects.get().amount == Decimal("200")
