@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,11 @@ def job_of(user: Collaborator, job_id: object) -> ImportJob:
     if job is None:
         raise access.OutOfScope(ImportJob, job_id)
     return job
+
+
+def recent_jobs(user: Collaborator, count: int = 10) -> list[ImportJob]:
+    """The user's latest imports, into companies he is still in."""
+    return list(ImportJob.objects.filter(owner=user, company__in=access.companies(user))[:count])
 
 
 def job_create(
@@ -92,9 +98,12 @@ def job_start(
     job = job_of(user, job_id)
     plan = _plan(job, columns, date_order)
     check_plan(user, plan, Table(headers=job.headers, rows=[]))
-    # Claimed in one conditional write: two clicks at once queue it once.
-    busy = Q(status=JobStatus.QUEUED) | Q(
-        status=JobStatus.RUNNING, beat_at__gte=timezone.now() - STALLED_AFTER
+    # Claimed in one conditional write: two clicks at once queue it once. A run whose worker
+    # fell silent is taken over under a new number; the old worker's writes then match
+    # nothing and it stops at its next progress.
+    busy = Q(status=JobStatus.QUEUED) | (
+        Q(status=JobStatus.RUNNING)
+        & (Q(beat_at__isnull=True) | Q(beat_at__gte=timezone.now() - STALLED_AFTER))
     )
     claimed = (
         ImportJob.objects.filter(pk=job.pk)
@@ -104,6 +113,7 @@ def job_start(
             date_order=date_order,
             dry_run=dry_run,
             status=JobStatus.QUEUED,
+            run=F("run") + 1,
             done=0,
             report=[],
             error="",
@@ -112,8 +122,9 @@ def job_start(
     )
     if not claimed:
         raise InvalidInput({"__all__": [_("This import is already running.")]})
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
     job.refresh_from_db()
+    run = job.run
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, run))
     return job
 
 
@@ -128,22 +139,30 @@ def _plan(job: ImportJob, columns: Mapping[int, str], date_order: DateOrder) -> 
     )
 
 
+class Superseded(Exception):
+    """The job was taken over by a later run (its worker had fallen silent): this one stops."""
+
+
 @task
-def run_import(job_id: int) -> None:
+def run_import(job_id: int, run: int) -> None:
     """The worker's part (`manage.py db_worker`, any machine): the rows imported as their
-    owner, the progress and the report kept on the job."""
+    owner, the progress and the report kept on the job, for the run `job_start` numbered."""
+    mine = ImportJob.objects.filter(pk=job_id, run=run)
     # Claimed from the queue by one worker only; a job already taken is left alone.
-    if not ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+    if not mine.filter(status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, done=0, beat_at=timezone.now()
     ):
         return
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     try:
-        report = _run(job)
+        report = _run(job, mine)
+    except Superseded:
+        logger.warning("Import %s run %s was taken over by a later run", job_id, run)
+        return
     except Exception as exc:
         # Whatever stops it (a file gone, the database), the job says so and may run again.
         logger.exception("Import %s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
+        mine.update(
             status=JobStatus.FAILED,
             error=str(exc)
             if isinstance(exc, InvalidInput)
@@ -151,7 +170,7 @@ def run_import(job_id: int) -> None:
             finished_at=timezone.now(),
         )
         return
-    ImportJob.objects.filter(pk=job.pk).update(
+    mine.update(
         status=JobStatus.DONE,
         done=len(report.rows),
         total=len(report.rows),
@@ -162,23 +181,28 @@ def run_import(job_id: int) -> None:
 
 
 def forget_old_imports() -> int:
-    """The imports uploaded more than `IMPORTS_KEPT_DAYS` ago and not under way, deleted with
-    their files: a file of customers is not kept longer than it serves. How many."""
+    """The imports untouched for `IMPORTS_KEPT_DAYS` (finished, or uploaded and never run, or
+    stopped with their worker), deleted with their files: a file of customers is not kept
+    longer than it serves. How many."""
     before = timezone.now() - dt.timedelta(days=settings.IMPORTS_KEPT_DAYS)
+    old = ImportJob.objects.alias(last=Coalesce("finished_at", "beat_at", "created_at")).filter(
+        Q(status__in=[JobStatus.MAPPING, JobStatus.DONE, JobStatus.FAILED], last__lt=before)
+        | Q(status=JobStatus.RUNNING, beat_at__lt=before)
+    )
     count = 0
-    for job in ImportJob.objects.filter(created_at__lt=before).only("file", "status", "beat_at"):
-        # One still queued never will run now (no worker came): its task finds nothing.
-        if job.status == JobStatus.RUNNING and not job.stalled:
-            continue
-        # The file first: a job left without it could never be read again, a file left
-        # without its job would be kept for ever.
-        job.file.delete(save=False)
-        job.delete()
-        count += 1
+    for job in old.only("file", "status", "run"):
+        # Deleted only as it was read: a job started again meanwhile is left alone. Its row
+        # first: a file without its job is found by nobody, a job without its file fails.
+        deleted, _kinds = ImportJob.objects.filter(
+            pk=job.pk, status=job.status, run=job.run
+        ).delete()
+        if deleted:
+            job.file.delete(save=False)
+            count += 1
     return count
 
 
-def _run(job: ImportJob) -> Report:
+def _run(job: ImportJob, mine: QuerySet[ImportJob]) -> Report:
     with job.file.open("rb") as file:
         table = read_table(job.file_name, file.read())
     columns = {int(index): name for index, name in job.columns.items()}
@@ -190,7 +214,8 @@ def _run(job: ImportJob) -> Report:
         # Rows come one at a time or a batch at once.
         nonlocal written
         if done - written >= PROGRESS_EVERY:
-            ImportJob.objects.filter(pk=job.pk).update(done=done, beat_at=timezone.now())
+            if not mine.filter(status=JobStatus.RUNNING).update(done=done, beat_at=timezone.now()):
+                raise Superseded
             written = done
 
     return import_records(

@@ -78,6 +78,8 @@ class ImportJob(models.Model):
     report = models.JSONField(default=list)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each start's number: a worker writes only for the run it was given.
+    run = models.PositiveIntegerField(default=0)
     # When its worker last said it was alive (claiming it, then with its progress).
     beat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

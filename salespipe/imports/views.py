@@ -48,7 +48,7 @@ def new_import(request: AuthedRequest) -> HttpResponse:
             else:
                 return redirect("imports:job", pk=job.pk)
         status = 422
-    recent = ImportJob.objects.filter(owner=request.user)[:10]
+    recent = jobs.recent_jobs(request.user)
     return render(
         request,
         "imports/new.html",

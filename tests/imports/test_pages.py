@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from salespipe.imports import jobs
 from salespipe.imports.models import ImportJob, JobStatus
 from salespipe.pipeline.models import Opportunity
 from salespipe.test import World
@@ -150,6 +151,7 @@ def test_an_import_whose_worker_was_stopped_says_so_and_runs_again(
 ) -> None:
     job = _upload(alice_client, world)
     assert alice_client.post(f"/imports/{job.pk}/run/", {**_mapping(job), "import": "1"})
+    job.refresh_from_db()
     # A worker took it, wrote 4 rows' progress, and was killed.
     ImportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, done=4, beat_at=timezone.now() - dt.timedelta(minutes=3)
@@ -163,6 +165,13 @@ def test_an_import_whose_worker_was_stopped_says_so_and_runs_again(
     assert 'hx-trigger="every 1s"' not in page
     answer = alice_client.post(f"/imports/{job.pk}/run/", {**_mapping(job), "import": "1"})
     assert answer.status_code == 302
+    # The silent worker, if it was only slow, writes nothing more for its old run.
+    first_run = job.run
+    job.refresh_from_db()
+    assert job.run == first_run + 1
+    jobs.run_import.call(job.pk, first_run)
+    job.refresh_from_db()
+    assert (job.status, Opportunity.objects.count()) == (JobStatus.QUEUED, 0)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
@@ -173,10 +182,12 @@ def test_imports_older_than_the_days_kept_are_forgotten_with_their_files(
     world: World, alice_client: Client, settings
 ) -> None:
     settings.IMPORTS_KEPT_DAYS = 30
-    old, running, recent = (_upload(alice_client, world) for _ in range(3))
+    old, running, recent, rerun = (_upload(alice_client, world) for _ in range(4))
     month_ago = timezone.now() - dt.timedelta(days=31)
-    ImportJob.objects.filter(pk__in=[old.pk, running.pk]).update(created_at=month_ago)
+    ImportJob.objects.filter(pk__in=[old.pk, running.pk, rerun.pk]).update(created_at=month_ago)
     ImportJob.objects.filter(pk=running.pk).update(status=JobStatus.RUNNING, beat_at=timezone.now())
+    # Uploaded a month ago, run again today: kept as long as its new report.
+    ImportJob.objects.filter(pk=rerun.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
     storage = old.file.storage
     old_name, recent_name = str(old.file.name), str(recent.file.name)
     assert storage.exists(old_name)
@@ -185,7 +196,36 @@ def test_imports_older_than_the_days_kept_are_forgotten_with_their_files(
     call_command("forget_imports", stdout=out)
     assert out.getvalue().strip() == "1 imports forgotten"
     assert not storage.exists(old_name)
-    assert set(ImportJob.objects.values_list("pk", flat=True)) == {running.pk, recent.pk}
+    assert set(ImportJob.objects.values_list("pk", flat=True)) == {
+        running.pk,
+        recent.pk,
+        rerun.pk,
+    }
     assert storage.exists(recent_name)
-    for job in (running, recent):
+    for job in (running, recent, rerun):
         job.file.delete(save=False)
+
+
+def test_a_worker_whose_run_was_taken_over_stops_at_its_next_progress(
+    world: World, alice_client: Client
+) -> None:
+    rows = "".join(f"{i},Deal {i},Boulangerie Dupont,100\n" for i in range(60))
+    answer = alice_client.post(
+        "/imports/",
+        {
+            "kind": "opportunities",
+            "target": f"portfolio:{world.portfolio_a.pk}",
+            "file": SimpleUploadedFile(
+                "deals.csv",
+                f"Deal - ID,Deal - Title,Deal - Organization,Deal - Value\n{rows}".encode(),
+                "text/csv",
+            ),
+        },
+    )
+    assert answer.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    # Run 1 is this worker's; a later start took the job over as run 2.
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, run=2)
+    job.refresh_from_db()
+    with pytest.raises(jobs.Superseded):
+        jobs._run(job, ImportJob.objects.filter(pk=job.pk, run=1))
