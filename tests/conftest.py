@@ -3,14 +3,30 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client, RequestFactory
 
+from salespipe.customers.models import Account
 from salespipe.documents.storage import document_storage
-from salespipe.test import PASSWORD, World, make_world
+from salespipe.test import PASSWORD, World, make_account, make_world
 from tests.object_store import Bucket, moto_server, new_bucket
 
 
 @pytest.fixture
 def world(db) -> World:
     return make_world()
+
+
+@pytest.fixture
+def accounts(world: World) -> dict[str, Account]:
+    """Two more accounts of company A: one found by every search key, and a closed one."""
+    return {
+        "eclair": make_account(
+            world.company_a,
+            "Épicerie Éclair",
+            siren="443061841",
+            phone="+33 4 72 00 00 00",
+            email="hello@eclair.example",
+        ),
+        "closed": make_account(world.company_a, "Boucherie Fermée", is_closed=True),
+    }
 
 
 def _client_for(user) -> Client:

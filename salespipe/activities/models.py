@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from salespipe.customers.models import Account, Contact
 from salespipe.org.models import Company
-from salespipe.pipeline.models import Opportunity
 
 
 class ActionKind(models.TextChoices):
@@ -36,8 +35,9 @@ class Action(models.Model):
     )
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # Named by its label: the pipeline reads actions back (a card's next action).
     opportunity = models.ForeignKey(
-        Opportunity,
+        "pipeline.Opportunity",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

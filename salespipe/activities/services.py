@@ -7,19 +7,33 @@ value breaks a rule, changing nothing.
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
-from salespipe.live.publish import publish
+from salespipe.live.publish import Published, publish
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.models import Opportunity
+
+
+class OpportunityRef(Published, Protocol):
+    """What an action takes of the opportunity it hangs on, which this app doesn't import
+    (`access.hung_on`): its ids, and its version for the live feed (B21)."""
+
+    account_id: int
+    contact_id: int | None
+
+
+def _opportunities() -> QuerySet[Model]:
+    """Every opportunity, of the model actions hang on."""
+    return access.hung_on(Action, "opportunity")._default_manager.all()
+
 
 ACTION_FIELDS = frozenset({"kind", "subject", "due_at", "assignee", "notes"})
 _SUBJECT_MAX = Action._meta.get_field("subject").max_length or 200
@@ -40,7 +54,7 @@ def _clean_due_at(value: Any, errors: dict[str, list[str]]) -> dt.datetime | Non
 
 
 def _clean_assignee(
-    user: Collaborator, opportunity: Opportunity, value: Any, errors: dict[str, list[str]]
+    user: Collaborator, opportunity: OpportunityRef, value: Any, errors: dict[str, list[str]]
 ) -> Collaborator | None:
     if value is None or value == "":
         return user
@@ -66,7 +80,7 @@ def action_create(*, user: Collaborator, opportunity_id: int, values: Mapping[st
     `values`: kind (an `ActionKind`), subject, due_at (a datetime, or its ISO text; naive
     means the current time zone), assignee (a collaborator id; the user when absent), notes.
     """
-    opportunity = access.get(user, Opportunity, opportunity_id)
+    opportunity = cast(OpportunityRef, access.get(user, _opportunities(), opportunity_id))
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(values) - ACTION_FIELDS)
     if unknown:
@@ -90,7 +104,7 @@ def action_create(*, user: Collaborator, opportunity_id: int, values: Mapping[st
     assert assignee is not None
     action = Action.objects.create(
         company_id=opportunity.company_id,
-        opportunity=opportunity,
+        opportunity_id=opportunity.pk,
         account_id=opportunity.account_id,
         contact_id=opportunity.contact_id,
         kind=kind,
@@ -113,9 +127,6 @@ def action_mark_done(*, user: Collaborator, action_id: int, done: bool = True) -
     action.done_at = timezone.now() if done else None
     action.save(update_fields=["done", "done_at"])
     if action.opportunity_id is not None:
-        publish(
-            Opportunity.objects.only("company_id", "portfolio_id", "version").get(
-                pk=action.opportunity_id
-            )
-        )
+        changed = _opportunities().only("company_id", "portfolio_id", "version")
+        publish(cast(Published, changed.get(pk=action.opportunity_id)))
     return action

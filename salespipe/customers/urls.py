@@ -2,12 +2,10 @@ from django.urls import path
 
 from salespipe.customers import views
 
-app_name = "customers"
-
+# The namespace `customers` is given where `urls.py` joins these to the account's and the
+# contact's sheets, which the pipeline serves (`pipeline.customer_urls`).
 urlpatterns = [
     path("accounts/", views.accounts, name="accounts"),
-    path("accounts/<int:pk>/", views.account, name="account"),
-    path("contacts/<int:pk>/", views.contact, name="contact"),
     path("accounts/lookup/", views.account_lookup, name="account_lookup"),
     path("accounts/quick/", views.account_quick, name="account_quick"),
     path("accounts/<int:pk>/contacts/lookup/", views.contact_lookup, name="contact_lookup"),

@@ -1,9 +1,8 @@
 """Accounts and contacts in the browser (SPEC A1, A2, O1, O2, S1): thin views over the selectors
 and services of `customers`.
 
-Pages: the accounts list with its search, the account sheet (details, contacts, actions and
-the *Opportunities* tab from which an opportunity is created or opened), the contact
-sheet. JSON: the account and contact autocompletes of the opportunity form and their
+Pages: the accounts list with its search (an account's and a contact's sheets list their
+opportunities and actions: the pipeline serves them, `pipeline.views.customers`). JSON: the account and contact autocompletes of the opportunity form and their
 *Create* (a prospect needs the `quick_account` right; a contact needs none). Closed
 accounts and contacts are, without `show_closed`, hidden everywhere, sheets included.
 """
@@ -11,13 +10,11 @@ accounts and contacts are, without `show_closed`, hidden everywhere, sheets incl
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from salespipe.activities.models import Action
 from salespipe.customers import services
 from salespipe.customers.account_search import find_accounts
 from salespipe.customers.models import Account, Contact
@@ -32,7 +29,6 @@ from salespipe.lib.parse import integer
 from salespipe.lib.text import search_key
 from salespipe.org import access
 from salespipe.org.rights import MissingRight, Right, has_right
-from salespipe.pipeline.models import CLOSED_STATUSES, Opportunity, OpportunityStatus, Portfolio
 from salespipe.web.http import AuthedRequest
 from salespipe.web.lookups import (
     SUGGESTIONS,
@@ -44,7 +40,6 @@ from salespipe.web.lookups import (
 )
 
 LIST_LIMIT = 50
-ACCOUNT_TABS = ("opportunities", "actions")
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -67,82 +62,6 @@ def accounts(request: AuthedRequest) -> HttpResponse:
     if from_script(request):
         template += "#account-rows"
     return render(request, template, context)
-
-
-def _opportunities(
-    request: AuthedRequest, **where: Any
-) -> list[tuple[str, str, list[Opportunity]]]:
-    """The opportunities of an account or contact, open, won and lost (the Opportunities tab)."""
-    rows = (
-        access.scoped(request.user, Opportunity.objects.filter(**where))
-        .select_related("stage", "portfolio", "currency", "salesperson", "loss_reason")
-        .order_by("-updated_at", "-id")
-        .distinct()
-    )
-    groups: dict[str, list[Opportunity]] = {"open": [], "won": [], "lost": []}
-    for row in rows:
-        if row.status == OpportunityStatus.OPEN:
-            groups["open"].append(row)
-        elif row.status == OpportunityStatus.WON:
-            groups["won"].append(row)
-        elif row.status in CLOSED_STATUSES:
-            groups["lost"].append(row)
-    return [
-        ("open", _("Open"), groups["open"]),
-        ("won", _("Won"), groups["won"]),
-        ("lost", _("Lost"), groups["lost"]),
-    ]
-
-
-@login_required
-@require_GET
-def account(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A1: an account with its contacts, its actions and its opportunities."""
-    record = access.get(request.user, visible_accounts(request.user), pk)
-    tab = request.GET.get("tab", "opportunities")
-    if tab not in ACCOUNT_TABS:
-        tab = "opportunities"
-    contacts = visible_contacts(request.user).filter(account=record)
-    actions = (
-        access.scoped(request.user, Action.objects.filter(account=record))
-        .select_related("assignee", "opportunity", "contact")
-        .order_by("-due_at", "-id")
-    )
-    can_create = Portfolio.objects.filter(company_id=record.company_id).exists()
-    context = {
-        "account": record,
-        "contacts": list(contacts),
-        "actions": list(actions),
-        "opportunity_groups": _opportunities(request, account=record),
-        "tab": tab,
-        "can_create": can_create,
-        "nav": "accounts",
-    }
-    return render(request, "customers/account.html", context)
-
-
-@login_required
-@require_GET
-def contact(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A contact with its account, its opportunities (main or linked) and its actions."""
-    record = access.get(request.user, visible_contacts(request.user).select_related("account"), pk)
-    actions = (
-        access.scoped(request.user, Action.objects.filter(contact=record))
-        .select_related("assignee", "opportunity")
-        .order_by("-due_at", "-id")
-    )
-    context = {
-        "contact": record,
-        "opportunity_groups": _opportunities(
-            request,
-            pk__in=Opportunity.objects.filter(
-                Q(contact=record) | Q(contact_links__contact=record)
-            ).values("pk"),
-        ),
-        "actions": list(actions),
-        "nav": "accounts",
-    }
-    return render(request, "customers/contact.html", context)
 
 
 # -- autocompletes (O2) ---------------------------------------------------------------------

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from salespipe.org.models import Company
-from salespipe.pipeline.models import Opportunity
 
 
 def storage_name(instance: "Document", filename: str) -> str:  # noqa: ARG001 (upload_to's)
@@ -17,7 +16,10 @@ def storage_name(instance: "Document", filename: str) -> str:  # noqa: ARG001 (u
 
 class Document(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="documents")
+    # Named by its label: the sheet lists an opportunity's documents.
+    opportunity = models.ForeignKey(
+        "pipeline.Opportunity", on_delete=models.CASCADE, related_name="documents"
+    )
     file = models.FileField(_("file"), upload_to=storage_name, max_length=255)
     original_name = models.CharField(_("name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size"))

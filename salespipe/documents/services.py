@@ -14,7 +14,7 @@ never trusted:
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -27,12 +27,12 @@ from salespipe.documents.models import Document
 from salespipe.lib.errors import InvalidInput
 from salespipe.org import access
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.models import Opportunity
 
 __all__ = [
     "clean_name",
     "document_delete",
     "document_get",
+    "document_opportunity",
     "document_upload",
     "documents_of",
     "max_bytes",
@@ -76,11 +76,25 @@ def too_large_message() -> str:
     }
 
 
-def documents_of(user: Collaborator, opportunity: Opportunity) -> QuerySet[Document]:
+class OpportunityRef(Protocol):
+    """What a document takes of the opportunity it hangs on, which this app doesn't import
+    (`access.hung_on`)."""
+
+    pk: int
+    company_id: int
+
+
+def document_opportunity(user: Collaborator, opportunity_id: int) -> OpportunityRef:
+    """The opportunity of id `opportunity_id` if the user may see it; `OutOfScope` otherwise."""
+    model = access.hung_on(Document, "opportunity")
+    return cast(OpportunityRef, access.get(user, model, opportunity_id))
+
+
+def documents_of(user: Collaborator, opportunity: OpportunityRef) -> QuerySet[Document]:
     """The documents of one opportunity, newest first."""
     return (
         access.scoped(user, Document.objects.all())
-        .filter(opportunity=opportunity)
+        .filter(opportunity_id=opportunity.pk)
         .select_related("uploaded_by")
         .order_by("-uploaded_at", "-id")
     )
@@ -96,7 +110,7 @@ def document_upload(
     *, user: Collaborator, opportunity_id: int, upload: UploadedFile[bytes] | None
 ) -> Document:
     """Stores `upload` as a document of the opportunity, in the opportunity's company."""
-    opportunity = access.get(user, Opportunity, opportunity_id)
+    opportunity = document_opportunity(user, opportunity_id)
     if upload is None:
         raise InvalidInput({"file": [_("Choose a file to attach.")]})
     size = upload.size or 0
@@ -106,7 +120,7 @@ def document_upload(
         raise InvalidInput({"file": [_("The file is empty.")]})
     document = Document(
         company_id=opportunity.company_id,
-        opportunity=opportunity,
+        opportunity_id=opportunity.pk,
         original_name=clean_name(upload.name),
         size=size,
         content_type=_content_type(getattr(upload, "content_type", "")),

@@ -21,11 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from salespipe.documents import services
 from salespipe.documents.downloads import attachment_response
-from salespipe.documents.services import max_bytes, too_large_message
+from salespipe.documents.services import OpportunityRef, max_bytes, too_large_message
 from salespipe.documents.uploads import SizeLimitHandler, limit_upload_size
 from salespipe.lib.errors import InvalidInput
-from salespipe.org import access
-from salespipe.pipeline.models import Opportunity
 from salespipe.web.http import AuthedRequest
 from salespipe.web.lookups import from_script
 
@@ -34,12 +32,12 @@ FRAGMENT_HEADER = "X-Fragment"
 MULTIPART_SLACK = 64 * 1024
 
 
-def _sheet_url(opportunity: Opportunity) -> str:
+def _sheet_url(opportunity: OpportunityRef) -> str:
     return reverse("pipeline:opportunity", args=[opportunity.pk]) + "?tab=documents"
 
 
 def _answer(
-    request: AuthedRequest, opportunity: Opportunity, *, error: str = "", status: int = 200
+    request: AuthedRequest, opportunity: OpportunityRef, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     if not from_script(request):
         if error:
@@ -68,7 +66,7 @@ def _declared_length(request: AuthedRequest) -> int:
 @require_http_methods(["GET", "POST"])
 def documents(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET: the tab. POST: a file attached to the opportunity (the field is `file`)."""
-    opportunity = access.get(request.user, Opportunity, pk)
+    opportunity = services.document_opportunity(request.user, pk)
     if request.method == "GET":
         return _answer(request, opportunity)
     if _declared_length(request) > max_bytes() + MULTIPART_SLACK:
@@ -79,7 +77,7 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _upload(
-    request: AuthedRequest, opportunity: Opportunity, handler: SizeLimitHandler
+    request: AuthedRequest, opportunity: OpportunityRef, handler: SizeLimitHandler
 ) -> HttpResponse:
     upload = request.FILES.get("file")
     if handler.exceeded:
@@ -106,6 +104,6 @@ def download(request: AuthedRequest, pk: int) -> FileResponse:
 def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Removes a document (the sheet asks for a confirmation first)."""
     document = services.document_get(user=request.user, document_id=pk)
-    opportunity = access.get(request.user, Opportunity, document.opportunity_id)
+    opportunity = services.document_opportunity(request.user, document.opportunity_id)
     services.document_delete(user=request.user, document_id=document.pk)
     return _answer(request, opportunity)

@@ -224,6 +224,20 @@ def get[M: models.Model](
         raise OutOfScope(model, pk) from None
 
 
+def hung_on(model: type[models.Model], field: str) -> type[models.Model]:
+    """The model that `model`'s foreign key `field` points at.
+
+    An app whose rows hang on another app's (an action or a document on an opportunity)
+    names that model by its label in the foreign key, as Django's own apps name the user
+    model, and reaches it here: the app it hangs on reads those rows back, and the two must
+    not import each other.
+    """
+    related = model._meta.get_field(field).related_model
+    if not isinstance(related, type) or not issubclass(related, models.Model):
+        raise TypeError(f"{model.__name__}.{field} is not a foreign key to a model.")
+    return related
+
+
 def get_many[M: models.Model](user: Collaborator, model: type[M], pks: Iterable[Any]) -> list[M]:
     """Every object of `pks`, in that order, or `OutOfScope` naming the first one missing."""
     wanted = list(dict.fromkeys(pks))

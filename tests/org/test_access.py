@@ -3,7 +3,10 @@
 import pytest
 
 from salespipe.activities.models import Action, ActionKind
+from salespipe.activities.services import action_create
 from salespipe.customers.models import Account, Contact
+from salespipe.documents.models import Document
+from salespipe.documents.services import document_opportunity
 from salespipe.org import access
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator
@@ -112,3 +115,27 @@ def test_a_page_of_another_company_answers_404(charlie_client, world: World):
     # The admin is for staff; ordinary pages map OutOfScope to 404 through the middleware.
     response = charlie_client.get("/does-not-exist/")
     assert response.status_code == 404
+
+
+def test_an_app_reaches_the_model_its_rows_hang_on_through_their_foreign_key():
+    """Actions and documents name the opportunity by its label, without importing it."""
+    assert access.hung_on(Action, "opportunity") is Opportunity
+    assert access.hung_on(Document, "opportunity") is Opportunity
+    with pytest.raises(TypeError):
+        access.hung_on(Action, "subject")
+
+
+def test_charlie_cant_plan_an_action_or_attach_a_document_on_an_opportunity_of_company_a(
+    world: World,
+):
+    """The opportunity reached through the foreign key is still fetched within the scope."""
+    opportunity = make_opportunity(world.portfolio_a)
+    with pytest.raises(OutOfScope):
+        document_opportunity(world.charlie, opportunity.pk)
+    with pytest.raises(OutOfScope):
+        action_create(
+            user=world.charlie,
+            opportunity_id=opportunity.pk,
+            values={"kind": ActionKind.CALL, "subject": "Call", "due_at": "2030-01-01T10:00"},
+        )
+    assert not Action.objects.filter(opportunity=opportunity).exists()
