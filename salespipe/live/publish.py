@@ -37,16 +37,8 @@ def publish(
 ) -> Change:
     """Tells the open pages that `opportunity` was created, changed or deleted; inside the
     change's transaction. `left_portfolio_id`: the portfolio it was taken out of."""
-    portfolio_id = opportunity.portfolio_id
-    change = Change.objects.create(
-        company_id=opportunity.company_id,
-        opportunity_id=opportunity.pk,
-        version=opportunity.version,
-        kind=kind,
-        portfolio_id=portfolio_id,
-        left_portfolio_id=left_portfolio_id if left_portfolio_id != portfolio_id else None,
-        origin=origin.get()[:40],
-    )
+    change = _change(opportunity, kind, left_portfolio_id, origin.get()[:40])
+    change.save(force_insert=True)
     transaction.on_commit(_wake_local_reader)
     return change
 
@@ -57,19 +49,25 @@ def publish_created(opportunities: Sequence[Published]) -> None:
         return
     said = origin.get()[:40]
     Change.objects.bulk_create(
-        [
-            Change(
-                company_id=opportunity.company_id,
-                opportunity_id=opportunity.pk,
-                version=opportunity.version,
-                kind=ChangeKind.CREATED,
-                portfolio_id=opportunity.portfolio_id,
-                origin=said,
-            )
-            for opportunity in opportunities
-        ]
+        [_change(opportunity, ChangeKind.CREATED, None, said) for opportunity in opportunities]
     )
     transaction.on_commit(_wake_local_reader)
+
+
+def _change(
+    opportunity: Published, kind: ChangeKind, left_portfolio_id: int | None, said: str
+) -> Change:
+    """The feed's row telling of `opportunity`, not saved yet."""
+    portfolio_id = opportunity.portfolio_id
+    return Change(
+        company_id=opportunity.company_id,
+        opportunity_id=opportunity.pk,
+        version=opportunity.version,
+        kind=kind,
+        portfolio_id=portfolio_id,
+        left_portfolio_id=left_portfolio_id if left_portfolio_id != portfolio_id else None,
+        origin=said,
+    )
 
 
 def _wake_local_reader() -> None:
