@@ -36,11 +36,7 @@ def job_of(user: Collaborator, job_id: object) -> ImportJob:
     """The user's own import into a company he is still in, or `OutOfScope` (shown as a
     missing page)."""
     key = integer(job_id)
-    job = (
-        ImportJob.objects.filter(owner=user, pk=key, company__in=access.companies(user)).first()
-        if key is not None
-        else None
-    )
+    job = _jobs_of(user).filter(pk=key).first() if key is not None else None
     if job is None:
         raise access.OutOfScope(ImportJob, job_id)
     return job
@@ -48,7 +44,12 @@ def job_of(user: Collaborator, job_id: object) -> ImportJob:
 
 def recent_jobs(user: Collaborator, count: int = 10) -> list[ImportJob]:
     """The user's latest imports, into companies he is still in."""
-    return list(ImportJob.objects.filter(owner=user, company__in=access.companies(user))[:count])
+    return list(_jobs_of(user)[:count])
+
+
+def _jobs_of(user: Collaborator) -> QuerySet[ImportJob]:
+    """The imports `user` made into companies he is still in: he alone sees them."""
+    return ImportJob.objects.filter(owner=user, company__in=access.companies(user))
 
 
 def job_create(
