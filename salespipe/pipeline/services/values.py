@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from salespipe.customers.models import Account, Contact
@@ -68,10 +69,10 @@ def _decimal_text(raw: Any) -> Any:
 
 @dataclass(frozen=True)
 class Known:
-    """The rows that many new opportunities' values point at, each read once for them all
-    (an import's batch), with the checks `clean_values` makes one by one: accounts of the
-    company the user may see, contacts likewise (the account is checked by the cleaner),
-    active salespeople of the company, currencies. A key missing here was not found."""
+    """The rows that values point at, read once for them all (one opportunity's values, or
+    an import's batch) and only those the user may pick: accounts of the company his rights
+    open, contacts likewise (their account is checked by the cleaner), active salespeople of
+    the company, currencies. A key missing here was not found, or may not be picked."""
 
     accounts: Mapping[int, Account]
     contacts: Mapping[int, Contact]
@@ -80,9 +81,15 @@ class Known:
 
 
 def known_references(
-    many: Sequence[Mapping[str, Any]], *, user: Collaborator, company: Company
+    many: Sequence[Mapping[str, Any]],
+    *,
+    user: Collaborator,
+    company: Company,
+    kept: Opportunity | None = None,
 ) -> Known:
-    """`Known` for the values in `many`: four queries whatever their number."""
+    """`Known` for the values in `many`: a query per kind of reference they name, whatever
+    their number. `kept` is the opportunity they change, if any: the account and contact it
+    already has stay allowed even when the user's rights would hide them (A2)."""
 
     def keys(name: str) -> set[int]:
         return {
@@ -93,6 +100,14 @@ def known_references(
             if key is not None
         }
 
+    def choosable(model: type[Account] | type[Contact], name: str, current: int | None) -> Q:
+        """Among the ids named, the rows the user may pick: those his rights open, and the
+        one the opportunity already has."""
+        wanted = keys(name)
+        hidden = access.hidden_rows(user, model)
+        chosen = Q(pk__in=wanted) if hidden is None else Q(pk__in=wanted) & ~hidden
+        return chosen | Q(pk=current) if current in wanted else chosen
+
     codes = {
         raw.strip().upper()
         for values in many
@@ -100,13 +115,11 @@ def known_references(
         for raw in [values.get("currency")]
         if isinstance(raw, str)
     }
-    accounts = access.without_hidden(user, Account.objects.all()).filter(
-        pk__in=keys("account"), company=company
+    accounts = Account.objects.filter(
+        choosable(Account, "account", kept.account_id if kept else None), company=company
     )
-    contacts = (
-        access.without_hidden(user, Contact.objects.all())
-        .select_related("account")
-        .filter(pk__in=keys("contact"))
+    contacts = Contact.objects.select_related("account").filter(
+        choosable(Contact, "contact", kept.contact_id if kept else None)
     )
     salespeople = Collaborator.objects.filter(
         pk__in=keys("salesperson"), companies=company, is_active=True
@@ -120,17 +133,9 @@ def known_references(
 
 
 class _Cleaner:
-    def __init__(
-        self,
-        user: Collaborator,
-        company: Company,
-        opportunity: Opportunity | None,
-        known: Known | None = None,
-    ) -> None:
-        self.user = user
+    def __init__(self, company: Company, known: Known) -> None:
         self.company = company
-        self.opportunity = opportunity
-        # Read beforehand for many values at once; otherwise each reference is one query.
+        # Every reference the values name that the user may pick, read beforehand.
         self.known = known
         self.errors: dict[str, list[str]] = {}
 
@@ -174,40 +179,20 @@ class _Cleaner:
             self.fail("account", _("The account is required."))
             return None
         key = integer(raw)
-        # The account it already has stays, even closed; another must be one the user's rights open.
-        already = self.opportunity is not None and self.opportunity.account_id == key
-        if self.known is not None and not already:
-            found = self.known.accounts.get(key) if key else None
-        else:
-            accounts = (
-                Account.objects.all()
-                if already
-                else access.without_hidden(self.user, Account.objects.all())
-            )
-            found = accounts.filter(pk=key, company=self.company).first() if key else None
+        found = self.known.accounts.get(key) if key else None
         if found is None:
             self.fail(
                 "account",
                 _("No account with id %(id)s among those of %(company)s.")
                 % {"id": raw, "company": self.company},
             )
-            return None
         return found
 
     def contact(self, raw: Any) -> Contact | None:
         if raw is None or raw == "":
             return None
         key = integer(raw)
-        already = self.opportunity is not None and self.opportunity.contact_id == key
-        if self.known is not None and not already:
-            found = self.known.contacts.get(key) if key else None
-        else:
-            contacts = (
-                Contact.objects.all()
-                if already
-                else access.without_hidden(self.user, Contact.objects.all())
-            )
-            found = contacts.select_related("account").filter(pk=key).first() if key else None
+        found = self.known.contacts.get(key) if key else None
         if found is None or found.account.company_id != self.company.pk:
             self.fail("contact", _("No contact with id %(id)s.") % {"id": raw})
             return None
@@ -218,14 +203,7 @@ class _Cleaner:
             self.fail("salesperson", _("The salesperson is required."))
             return None
         key = integer(raw)
-        if self.known is not None:
-            found = self.known.salespeople.get(key) if key else None
-        else:
-            found = (
-                Collaborator.objects.filter(pk=key, companies=self.company, is_active=True).first()
-                if key
-                else None
-            )
+        found = self.known.salespeople.get(key) if key else None
         if found is None:
             self.fail(
                 "salesperson",
@@ -239,10 +217,7 @@ class _Cleaner:
             self.fail("currency", _("The currency is required."))
             return None
         code = raw.strip().upper() if isinstance(raw, str) else None
-        if self.known is not None:
-            found = self.known.currencies.get(code) if code else None
-        else:
-            found = Currency.objects.filter(pk=code).first() if code else None
+        found = self.known.currencies.get(code) if code else None
         if found is None:
             self.fail("currency", _("No currency with code %(code)s.") % {"code": raw})
         return found
@@ -291,18 +266,21 @@ def clean_values(
         values = {}
     if not isinstance(values, Mapping):
         raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
-    cleaner = _Cleaner(user, company, opportunity, known)
+    misplaced: dict[str, list[str]] = {}
     for name in values:
         if name not in WRITABLE_FIELDS:
-            cleaner.fail(str(name), _("Unknown field."))
+            misplaced[str(name)] = [_("Unknown field.")]
         elif name not in allowed:
-            cleaner.fail(name, _("This field can't be set here."))
+            misplaced[name] = [_("This field can't be set here.")]
     if creating:
         for name in _REQUIRED_ON_CREATE:
             if name not in values:
-                cleaner.fail(name, _("This field is required."))
-    if cleaner.errors:
-        raise InvalidInput(cleaner.errors)
+                misplaced[name] = [_("This field is required.")]
+    if misplaced:
+        raise InvalidInput(misplaced)
+    if known is None:
+        known = known_references([values], user=user, company=company, kept=opportunity)
+    cleaner = _Cleaner(company, known)
 
     cleaned: dict[str, Any] = {}
     for name, raw in values.items():

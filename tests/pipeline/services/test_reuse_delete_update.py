@@ -22,7 +22,7 @@ from salespipe.pipeline.services.errors import (
     NotDeletable,
     StaleVersion,
 )
-from salespipe.test import World, make_opportunity, make_user
+from salespipe.test import World, make_contact, make_opportunity, make_user
 from tests.pipeline.conftest import history_rows, reload, state
 
 
@@ -327,6 +327,34 @@ def test_changing_the_account_drops_nothing_silently(world: World):
     )
     saved = reload(opportunity)
     assert (saved.account, saved.contact) == (other, None)
+
+
+def test_the_contact_an_opportunity_has_stays_even_closed_but_no_other_closed_one_comes(
+    world: World,
+):
+    """A2: bob, without `show_closed`, may send back the closed contact the opportunity
+    already has (as a form posting every field does), not pick another closed one."""
+    kept = make_contact(world.account_a, "Martin", is_closed=True)
+    other = make_contact(world.account_a, "Petit", is_closed=True)
+    deal = make_opportunity(world.portfolio_a, contact=kept)
+
+    saved = services.opportunity_update(
+        user=world.bob,
+        opportunity_id=deal.pk,
+        version=deal.version,
+        values={"name": "Renamed", "contact": kept.pk},
+    )
+    assert (saved.name, saved.contact_id) == ("Renamed", kept.pk)
+
+    with pytest.raises(InvalidInput) as error:
+        services.opportunity_update(
+            user=world.bob,
+            opportunity_id=deal.pk,
+            version=saved.version,
+            values={"contact": other.pk},
+        )
+    assert "contact" in error.value.errors
+    assert reload(deal).contact_id == kept.pk
 
 
 def test_charlie_cant_edit_an_opportunity_of_company_a(world: World):
