@@ -1,23 +1,25 @@
 """Planned actions from the board's action icon (SPEC B20): validated and scoped."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
-from salespipe.activities.services import action_create, action_mark_done
+from salespipe.activities.services import NewAction, action_create, action_mark_done
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.access import OutOfScope
 from salespipe.test import World, make_opportunity
 
-VALUES = {"kind": "demo", "subject": "Demo", "due_at": "2031-01-05T10:30"}
+# Due at a naive time: the current time zone's.
+NEW = NewAction(kind="demo", subject="Demo", due_at=dt.datetime.fromisoformat("2031-01-05T10:30"))
 
 
 def test_an_action_is_planned_on_the_opportunity_for_the_user_by_default(world: World):
     deal = make_opportunity(world.portfolio_a, account=world.account_a, contact=world.contact_a)
 
-    action = action_create(user=world.bob, opportunity_id=deal.pk, values=VALUES)
+    action = action_create(user=world.bob, opportunity_id=deal.pk, action=NEW)
 
     assert action.assignee == world.bob
     assert action.account_id == world.account_a.pk
@@ -34,17 +36,14 @@ def test_an_action_is_planned_on_the_opportunity_for_the_user_by_default(world: 
         ({"kind": "party"}, "kind"),
         ({"subject": "  "}, "subject"),
         ({"subject": "x" * 201}, "subject"),
-        ({"due_at": "tomorrow"}, "due_at"),
-        ({"due_at": None}, "due_at"),
-        ({"assignee": "abc"}, "assignee"),
-        ({"colour": "red"}, "__all__"),
+        ({"assignee_id": 987654}, "assignee"),
     ],
 )
 def test_a_bad_value_is_named_and_nothing_is_saved(world: World, change: dict, field: str):
     deal = make_opportunity(world.portfolio_a)
 
     with pytest.raises(InvalidInput) as error:
-        action_create(user=world.alice, opportunity_id=deal.pk, values={**VALUES, **change})
+        action_create(user=world.alice, opportunity_id=deal.pk, action=replace(NEW, **change))
 
     assert field in error.value.errors
     assert not Action.objects.exists()
@@ -57,7 +56,7 @@ def test_the_assignee_must_work_for_the_opportunitys_company(world: World):
         action_create(
             user=world.alice,
             opportunity_id=deal.pk,
-            values={**VALUES, "assignee": world.charlie.pk},
+            action=replace(NEW, assignee_id=world.charlie.pk),
         )
 
     assert "assignee" in error.value.errors
@@ -66,10 +65,10 @@ def test_the_assignee_must_work_for_the_opportunitys_company(world: World):
 
 def test_charlie_cant_plan_or_close_an_action_of_company_a(world: World):
     deal = make_opportunity(world.portfolio_a)
-    action = action_create(user=world.alice, opportunity_id=deal.pk, values=VALUES)
+    action = action_create(user=world.alice, opportunity_id=deal.pk, action=NEW)
 
     with pytest.raises(OutOfScope):
-        action_create(user=world.charlie, opportunity_id=deal.pk, values=VALUES)
+        action_create(user=world.charlie, opportunity_id=deal.pk, action=NEW)
     with pytest.raises(OutOfScope):
         action_mark_done(user=world.charlie, action_id=action.pk)
 
@@ -80,7 +79,7 @@ def test_charlie_cant_plan_or_close_an_action_of_company_a(world: World):
 
 def test_marking_done_and_planned_again(world: World):
     deal = make_opportunity(world.portfolio_a)
-    action = action_create(user=world.alice, opportunity_id=deal.pk, values=VALUES)
+    action = action_create(user=world.alice, opportunity_id=deal.pk, action=NEW)
 
     action_mark_done(user=world.bob, action_id=action.pk)
     action.refresh_from_db()

@@ -1,9 +1,10 @@
 """The access module: the only door from an id to a company-scoped object (DESIGN, SPEC P8)."""
 
 import pytest
+from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
-from salespipe.activities.services import action_create
+from salespipe.activities.services import NewAction, action_create
 from salespipe.customers.models import Account, Contact
 from salespipe.documents.models import Document
 from salespipe.documents.services import document_opportunity
@@ -136,6 +137,6 @@ def test_charlie_cant_plan_an_action_or_attach_a_document_on_an_opportunity_of_c
         action_create(
             user=world.charlie,
             opportunity_id=opportunity.pk,
-            values={"kind": ActionKind.CALL, "subject": "Call", "due_at": "2030-01-01T10:00"},
+            action=NewAction(kind=ActionKind.CALL, subject="Call", due_at=timezone.now()),
         )
     assert not Action.objects.filter(opportunity=opportunity).exists()

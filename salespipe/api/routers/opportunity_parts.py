@@ -366,8 +366,17 @@ def list_actions(request: HttpRequest, id: int = path_id("opportunity")) -> list
 def create_action(
     request: HttpRequest, payload: ActionIn, id: int = path_id("opportunity")
 ) -> Status[Action]:
-    values = payload.model_dump(exclude_unset=True)
-    action = action_services.action_create(user=user_of(request), opportunity_id=id, values=values)
+    action = action_services.action_create(
+        user=user_of(request),
+        opportunity_id=id,
+        action=action_services.NewAction(
+            kind=payload.kind,
+            subject=payload.subject,
+            due_at=payload.due_at,
+            assignee_id=payload.assignee,
+            notes=payload.notes,
+        ),
+    )
     return Status(201, action)
 
 

@@ -1,38 +1,103 @@
-"""A new action as the board's dialog and the sheet's *Activities* tab post it (SPEC B20).
+"""A new action as the board's dialog and the sheet's *Activities* tab post it (SPEC B20, S4).
 
 Both forms have the same fields: a kind, a subject, a due date and time (two inputs, read
-as one local datetime), an assignee and notes. The activities service checks each value.
+as one local datetime), an assignee and notes. `ActionForm` reads them into the typed values
+the activities service takes (`NewAction`); the service checks the rules whatever the door
+(a kind of the list, a subject, an assignee of the opportunity's company). Both pages show
+the inputs and their errors alike (`action_inputs`, `page_errors`).
 """
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespipe.activities.models import ActionKind
+from salespipe.activities.services import NewAction
+from salespipe.lib.errors import InvalidInput
+from salespipe.lib.parse import integer
+from salespipe.org.models import Collaborator
+
+# When a new action is due unless the form says otherwise: tomorrow, at nine.
+_NINE = dt.time(9, 0)
 
 
 def due_default() -> dt.datetime:
     """Tomorrow at nine: when a new action is usually due."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0)))
+    return timezone.make_aware(dt.datetime.combine(tomorrow, _NINE))
 
 
-def posted_due_at(data: QueryDict) -> dt.datetime | str:
-    """The date and time inputs as one local datetime, or "" for the service to refuse."""
-    day = data.get("due_date", "").strip()
-    time = data.get("due_time", "").strip() or "09:00"
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
-    except ValueError:
-        return ""
+class ActionForm(forms.Form):
+    """The posted inputs, read as text and typed in `clean`: the due date and time are
+    one moment, and a date or time that can't be read is said on the date's input."""
+
+    kind = forms.CharField(required=False)
+    subject = forms.CharField(required=False)
+    due_date = forms.CharField(required=False)
+    due_time = forms.CharField(required=False)
+    assignee = forms.CharField(required=False)
+    notes = forms.CharField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            day = dt.date.fromisoformat(cleaned.get("due_date", ""))
+            time = dt.time.fromisoformat(cleaned.get("due_time") or _NINE.isoformat("minutes"))
+        except ValueError:
+            self.add_error("due_date", _("Enter a date and a time."))
+        else:
+            cleaned["due_at"] = dt.datetime.combine(day, time)
+        assignee = cleaned.get("assignee", "")
+        cleaned["assignee_id"] = integer(assignee) if assignee else None
+        if assignee and cleaned["assignee_id"] is None:
+            self.add_error("assignee", _("Choose a collaborator."))
+        return cleaned
+
+    def new_action(self) -> NewAction:
+        """The action posted, typed; `InvalidInput` naming each input that can't be read."""
+        if not self.is_valid():
+            raise InvalidInput(
+                {
+                    name: [str(message) for message in messages]
+                    for name, messages in self.errors.items()
+                }
+            )
+        data = self.cleaned_data
+        return NewAction(
+            kind=data["kind"],
+            subject=data["subject"],
+            due_at=data["due_at"],
+            assignee_id=data["assignee_id"],
+            notes=data["notes"],
+        )
 
 
-def posted_action(data: QueryDict) -> dict[str, Any]:
-    """The values of a new action, for `action_services.action_create`."""
+def action_inputs(data: QueryDict, user: Collaborator) -> dict[str, str]:
+    """What the form's inputs hold: what was posted, or else a call due tomorrow at nine,
+    for the user."""
+    due = timezone.localtime(due_default())
     return {
-        "kind": data.get("kind", ""),
+        "kind": data.get("kind", ActionKind.CALL),
         "subject": data.get("subject", ""),
-        "due_at": posted_due_at(data),
-        "assignee": data.get("assignee", ""),
+        "due_date": data.get("due_date", due.date().isoformat()),
+        "due_time": data.get("due_time", due.strftime("%H:%M")),
+        "assignee": data.get("assignee", str(user.pk)),
         "notes": data.get("notes", ""),
     }
+
+
+def page_errors(errors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The errors by the input that shows them: the service names the due moment `due_at`,
+    which the date's input shows, and errors of no input `__all__`, which a template can't
+    read (a name starting with an underscore)."""
+    shown = {name: list(messages) for name, messages in errors.items()}
+    if "due_at" in shown:
+        shown.setdefault("due_date", []).extend(shown.pop("due_at"))
+    if "__all__" in shown:
+        shown["all"] = shown.pop("__all__")
+    return shown

@@ -18,7 +18,7 @@ from salespipe.documents.services import documents_of, max_bytes
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.org.rights import Right, has_right
-from salespipe.pipeline.forms.actions import due_default
+from salespipe.pipeline.forms.actions import action_inputs, page_errors
 from salespipe.pipeline.forms.sheet import FIGURES, sheet_fields
 from salespipe.pipeline.models import (
     EstimateLine,
@@ -153,29 +153,15 @@ def activities_context(
         .filter(companies=opportunity.company_id)
         .order_by("first_name", "last_name", "username")
     )
-    due = timezone.localtime(due_default())
     data = data if data is not None else QueryDict()
-    shown_errors = {name: list(msgs) for name, msgs in (errors or {}).items()}
-    if "due_at" in shown_errors:
-        shown_errors["due_date"] = shown_errors.pop("due_at")
-    if "__all__" in shown_errors:
-        # Templates can't read names that start with an underscore.
-        shown_errors["all"] = shown_errors.pop("__all__")
     return {
         "opportunity": opportunity,
         "actions": list(actions),
         "kinds": ActionKind.choices,
         "assignees": list(assignees),
         "now": timezone.now(),
-        "values": {
-            "kind": data.get("kind", ActionKind.CALL),
-            "subject": data.get("subject", ""),
-            "due_date": data.get("due_date", due.date().isoformat()),
-            "due_time": data.get("due_time", due.strftime("%H:%M")),
-            "assignee": data.get("assignee", str(user.pk)),
-            "notes": data.get("notes", ""),
-        },
-        "errors": shown_errors,
+        "values": action_inputs(data, user),
+        "errors": page_errors(errors or {}),
     }
 
 

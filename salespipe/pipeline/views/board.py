@@ -33,7 +33,7 @@ from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms import dialogs
-from salespipe.pipeline.forms.actions import due_default, posted_action
+from salespipe.pipeline.forms.actions import ActionForm, action_inputs, page_errors
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.forms.dialogs import Dialog, DialogBuilder, DialogStep
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage
@@ -513,7 +513,6 @@ def _action_dialog(
         .order_by("due_at", "id")
         .first()
     )
-    due = timezone.localtime(due_default())
     assignees = access.scoped(request.user, Collaborator.objects.filter(is_active=True)).filter(
         companies=opportunity.company_id
     )
@@ -524,14 +523,7 @@ def _action_dialog(
         "show_form": planned is None or bool(errors),
         "kinds": ActionKind.choices,
         "assignees": list(assignees.order_by("first_name", "last_name")),
-        "values": {
-            "kind": data.get("kind", ActionKind.CALL),
-            "subject": data.get("subject", ""),
-            "due_date": data.get("due_date", due.date().isoformat()),
-            "due_time": data.get("due_time", due.strftime("%H:%M")),
-            "assignee": data.get("assignee", str(request.user.pk)),
-            "notes": data.get("notes", ""),
-        },
+        "values": action_inputs(data, request.user),
         "errors": errors,
         "action_url": _action_url("actions", opportunity.pk, query),
         "done_url": (
@@ -554,18 +546,18 @@ def actions(request: AuthedRequest, pk: int) -> HttpResponse:
     query = BoardQuery.from_params(request.GET)
     if request.method == "GET":
         return _action_dialog(request, opportunity, query, data=QueryDict(), errors={}, status=200)
-    values = posted_action(request.POST)
     try:
-        planned = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
+        planned = action_services.action_create(
+            user=request.user, opportunity_id=pk, action=ActionForm(request.POST).new_action()
+        )
     except InvalidInput as exc:
-        errors = dict(exc.errors)
-        if "due_at" in errors:
-            errors["due_date"] = errors.pop("due_at")
-        if "__all__" in errors:
-            # Templates can't read names that start with an underscore.
-            errors["all"] = errors.pop("__all__")
         return _action_dialog(
-            request, opportunity, query, data=request.POST, errors=errors, status=422
+            request,
+            opportunity,
+            query,
+            data=request.POST,
+            errors=page_errors(exc.errors),
+            status=422,
         )
     return changes_response(
         request, [pk], message=_("Action planned: %(subject)s.") % {"subject": planned.subject}

@@ -33,7 +33,7 @@ from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
-from salespipe.pipeline.forms.actions import posted_action
+from salespipe.pipeline.forms.actions import ActionForm
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
 from salespipe.pipeline.presenters.sheet_tabs import (
@@ -383,9 +383,10 @@ def activities(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = _load(request, pk)
     if request.method == "GET":
         return _tab_response(request, opportunity, "activities")
-    values = posted_action(request.POST)
     try:
-        created = action_services.action_create(user=request.user, opportunity_id=pk, values=values)
+        created = action_services.action_create(
+            user=request.user, opportunity_id=pk, action=ActionForm(request.POST).new_action()
+        )
     except InvalidInput as exc:
         context = activities_context(
             opportunity, user=request.user, data=request.POST, errors=exc.errors

@@ -648,6 +648,36 @@ def test_a_new_action_without_subject_comes_back_with_the_error_and_saves_nothin
     assert not Action.objects.filter(opportunity=deal).exists()
 
 
+@pytest.mark.parametrize(
+    ("inputs", "shown_at", "message"),
+    [
+        ({"due_date": "tomorrow"}, "due_date", "Enter a date and a time."),
+        ({"due_date": ""}, "due_date", "Enter a date and a time."),
+        ({"due_time": "25:00"}, "due_date", "Enter a date and a time."),
+        ({"assignee": "abc"}, "assignee", "Choose a collaborator."),
+        ({"assignee": "\u00b2"}, "assignee", "Choose a collaborator."),
+        ({"subject": "Call\x00"}, "subject", "Null characters are not allowed."),
+    ],
+)
+def test_an_input_that_cant_be_read_comes_back_named_and_saves_nothing(
+    world: World, alice_client: Client, inputs: dict, shown_at: str, message: str
+):
+    """The dialog's form reads each input into its type; one it can't read is said beside
+    that input, as the service's refusals are."""
+    deal = make_opportunity(world.portfolio_a)
+    posted = {"kind": "call", "subject": "Call", "due_date": "2031-01-05", "due_time": "10:30"}
+
+    response = post(
+        alice_client, f"/board/opportunities/{deal.pk}/actions/", {**posted, **inputs}, world
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    field = html[html.index(f'name="{shown_at}"') :]
+    assert field.index(message) < field.index("</div>")
+    assert not Action.objects.filter(opportunity=deal).exists()
+
+
 def test_marking_the_planned_action_done(world: World, alice_client: Client):
     deal = make_opportunity(world.portfolio_a)
     action = Action.objects.create(
