@@ -1,9 +1,12 @@
-"""The one parser of integers every door uses: ids, versions and counts, as text or numbers."""
+"""The parsers every door uses: integers (ids, versions and counts, as text or numbers) and
+the numbers a user types."""
+
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from salespipe.lib.parse import integer
+from salespipe.lib.parse import decimal, integer
 from salespipe.test import World
 
 
@@ -74,3 +77,24 @@ def test_other_digits_in_an_address_answer_as_any_text_does(world: World, addres
     as_superscript = client.get(address.format("²", **names))
     assert as_text.status_code < 500
     assert as_superscript.status_code == as_text.status_code
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1234.50", "1234.50"),
+        ("1 234,50", "1234.50"),
+        ("1\u202f234,5", "1234.5"),
+        (" 12 ", "12"),
+        ("0,001", "0.001"),
+    ],
+)
+def test_a_number_is_read_in_french_or_english_writing(written: str, expected: str):
+    assert decimal(written) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "written", ["", "lots", "1,2,3", "NaN", "Infinity", "1e999999999", "\u0663", "\u00b2"]
+)
+def test_what_is_not_a_finite_number_reads_as_none(written: str):
+    assert decimal(written) is None

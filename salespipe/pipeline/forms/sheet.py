@@ -16,7 +16,7 @@ or what was posted, into `FormField`s a template draws (value, label, errors), a
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from salespipe.lib.parse import integer
+from salespipe.lib.parse import decimal, integer
 from salespipe.org.models import Collaborator, Company, Currency
 from salespipe.pipeline.models import (
     EstimateMode,
@@ -148,21 +148,13 @@ def stored_text(opportunity: Opportunity, name: str) -> str:
     return stored_value(opportunity, name)
 
 
-def _as_decimal(text: str) -> Decimal | None:
-    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    try:
-        return Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
-        return None
-
-
 def same(name: str, first: str, second: str) -> bool:
     """Whether two form values of field `name` mean the same thing."""
     first, second = (first or "").strip(), (second or "").strip()
     if name == "tags":
         return _id_set(first) == _id_set(second)
     if name in _DECIMALS and first and second:
-        left, right = _as_decimal(first), _as_decimal(second)
+        left, right = decimal(first), decimal(second)
         if left is not None and right is not None:
             return left == right
     return first == second

@@ -28,7 +28,7 @@ language's collation has them, the same on every database.
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal, get_args
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.activities.models import Action
-from salespipe.lib.parse import integer
+from salespipe.lib.parse import decimal, integer
 from salespipe.lib.phones import query_phone_key
 from salespipe.lib.text import search_key
 from salespipe.org.models import Collaborator
@@ -204,13 +204,9 @@ class BoardFilters:
             text = first(name)
             if text is None:
                 return None
-            try:
-                value = Decimal(text.replace(" ", "").replace(",", "."))
-            except InvalidOperation:
-                value = None
-            if value is None or not value.is_finite():
+            value = decimal(text)
+            if value is None:
                 errors[name] = _("A number is expected.")
-                return None
             return value
 
         def a_date(name: str) -> dt.date | None:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
-from salespipe.lib.parse import integer
+from salespipe.lib.parse import integer, number_text
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.pipeline.models import (
@@ -140,8 +140,7 @@ def _decimal(name: str, raw: Any, errors: dict[str, list[str]]) -> Decimal | Non
         errors[name] = [_("A number is expected.")]
         return None
     if isinstance(raw, str):
-        raw = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        raw = raw.replace(",", ".")
+        raw = number_text(raw)
     field = EstimateLine._meta.get_field(name)
     assert isinstance(field, models.DecimalField)
     try:

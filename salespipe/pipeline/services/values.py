@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.errors import InvalidInput
-from salespipe.lib.parse import integer
+from salespipe.lib.parse import integer, number_text
 from salespipe.lib.validators import validate_phone
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Currency
@@ -57,13 +57,7 @@ def _decimal_text(raw: Any) -> Any:
     if isinstance(raw, float):
         return str(raw)
     if isinstance(raw, str):
-        return (
-            raw.strip()
-            .replace("\u00a0", "")
-            .replace("\u202f", "")
-            .replace(" ", "")
-            .replace(",", ".")
-        )
+        return number_text(raw)
     return raw
 
 

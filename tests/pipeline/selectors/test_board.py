@@ -339,6 +339,13 @@ def test_each_filter_and_search_narrows_the_cards(
     assert result.summary.count == len(expected)
 
 
+def test_an_amount_is_read_as_the_pages_write_it_in_french_or_english():
+    """B8: "1 234,50" copied from a French card (narrow no-break spaces) reads as 1234.50."""
+    for written in ("1\u202f234,50", "1\u00a0234,50", "1 234,50", "1234.50"):
+        filters = BoardFilters.from_params(QueryDict(mutable=True) | {"amount_min": written})
+        assert (filters.amount_min, filters.errors) == (Decimal("1234.50"), {}), written
+
+
 def test_reading_filters_never_fails_and_says_what_it_ignored():
     filters = BoardFilters.from_params(
         QueryDict(
