@@ -5,6 +5,7 @@ in English), keeps every placeholder, and follows one typography. Pages, service
 errors answer in the user's chosen language, else in the browser's, French by default.
 """
 
+import ast
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,12 +15,14 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils import timezone, translation
 
 from salespipe import settings as project_settings
 from salespipe.api.models import ApiToken
 from salespipe.customers.models import Account
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.models import Opportunity, Quote
+from salespipe.pipeline.presenters.card_html import CardRenderer
 from salespipe.test import PASSWORD, World, make_opportunity, make_user
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -74,6 +77,43 @@ def test_the_french_catalogue_has_no_untranslated_or_fuzzy_entry():
     assert len(messages) > 400
     assert untranslated == []
     assert fuzzy == []
+
+
+# The names the code translates through; `makemessages` reads their first argument.
+_GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+
+
+def _translated_inside_f_strings(path: Path) -> list[int]:
+    """The lines of `path` that translate a message inside an f-string's braces, which
+    `makemessages` doesn't read: the message would never be translated."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return sorted(
+        call.lineno
+        for string in ast.walk(tree)
+        if isinstance(string, ast.JoinedStr)
+        for call in ast.walk(string)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in _GETTEXT_NAMES
+    )
+
+
+def test_no_message_is_translated_where_makemessages_cant_find_it():
+    package = Path(settings.BASE_DIR) / "salespipe"
+    found = {
+        str(path.relative_to(package)): lines
+        for path in package.rglob("*.py")
+        if (lines := _translated_inside_f_strings(path))
+    }
+    assert found == {}
+
+
+def test_a_card_without_an_action_offers_one_in_french():
+    """B20: the card's + button says what it does in the user's language."""
+    with translation.override("fr"):
+        button = CardRenderer(today=timezone.localdate(), now=timezone.now()).no_action_button
+    assert 'title="Aucune action planifiée"' in button
+    assert 'aria-label="Aucune action planifiée : en planifier une"' in button
 
 
 def test_every_french_translation_keeps_the_placeholders_of_its_text():

@@ -55,10 +55,12 @@ class CardRenderer:
         # A card is out of the Tab order and what it holds in it: the board's script makes
         # each column one stop, arrows going from card to card, and takes what a card holds
         # out (the card menu and keys reach it); without the script, each sheet is reached.
+        # Translated outside the f-string, where `makemessages` can find the messages.
+        none_planned = _("No action planned")
+        plan_one = _("No action planned: plan one")
         self.no_action_button = (
             '<button type="button" class="card-action" data-card-command="actions" '
-            f'title="{escape(_("No action planned"))}" '
-            f'aria-label="{escape(_("No action planned: plan one"))}" '
+            f'title="{escape(none_planned)}" aria-label="{escape(plan_one)}" '
             'aria-haspopup="dialog">+</button>'
         )
         self.no_action = escape(_("no action planned"))
