@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponseBase
@@ -177,8 +177,8 @@ def _line_of(request: HttpRequest, opportunity_id: int, line_id: int) -> Estimat
     return access.get(user_of(request), lines, line_id)
 
 
-def _line_values(payload: LineValues) -> dict[str, Any]:
-    return payload.model_dump(exclude_unset=True, exclude={"version"})
+def _line_values(payload: LineValues) -> estimate.LineValues:
+    return cast(estimate.LineValues, payload.model_dump(exclude_unset=True, exclude={"version"}))
 
 
 _ESTIMATE = "/opportunities/{id}/estimate"

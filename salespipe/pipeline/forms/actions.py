@@ -15,12 +15,13 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salespipe.activities.models import ActionKind
 from salespipe.activities.services import NewAction
 from salespipe.lib.errors import InvalidInput
-from salespipe.lib.parse import integer
 from salespipe.org.models import Collaborator
+from salespipe.web.form_fields import IdField
 
 # When a new action is due unless the form says otherwise: tomorrow, at nine.
 _NINE = dt.time(9, 0)
@@ -40,7 +41,9 @@ class ActionForm(forms.Form):
     subject = forms.CharField(required=False)
     due_date = forms.CharField(required=False)
     due_time = forms.CharField(required=False)
-    assignee = forms.CharField(required=False)
+    assignee = IdField(
+        required=False, error_messages={"invalid": gettext_lazy("Choose a collaborator.")}
+    )
     notes = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -52,10 +55,6 @@ class ActionForm(forms.Form):
             self.add_error("due_date", _("Enter a date and a time."))
         else:
             cleaned["due_at"] = dt.datetime.combine(day, time)
-        assignee = cleaned.get("assignee", "")
-        cleaned["assignee_id"] = integer(assignee) if assignee else None
-        if assignee and cleaned["assignee_id"] is None:
-            self.add_error("assignee", _("Choose a collaborator."))
         return cleaned
 
     def new_action(self) -> NewAction:
@@ -72,7 +71,7 @@ class ActionForm(forms.Form):
             kind=data["kind"],
             subject=data["subject"],
             due_at=data["due_at"],
-            assignee_id=data["assignee_id"],
+            assignee_id=data["assignee"],
             notes=data["notes"],
         )
 

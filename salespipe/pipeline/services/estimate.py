@@ -17,9 +17,9 @@ Every change here is a change of the opportunity: it takes the `version` the cal
 opportunity in between, and then nothing is written.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.money import to_cents
-from salespipe.lib.parse import integer, number_text
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.pipeline.models import (
@@ -46,6 +45,7 @@ from salespipe.pipeline.services.versioning import check_version, load, save
 
 __all__ = [
     "LINE_FIELDS",
+    "LineValues",
     "custom_field_labels",
     "estimate_lines",
     "estimate_set_currency",
@@ -133,69 +133,71 @@ def _totals(opportunity: Opportunity) -> dict[str, Any]:
 # -- lines ----------------------------------------------------------------------------------
 
 
-def _decimal(name: str, raw: Any, errors: dict[str, list[str]]) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+class LineValues(TypedDict, total=False):
+    """A line's fields as a door read them (the sheet's form, the API's schema); those not
+    given stay as they are. A number given as None empties it."""
+
+    sale_type: int
+    label: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    days: Decimal | None
+    amount: Decimal | None
+    # One of `Recurrence`; "" is one-off.
+    recurrence: str
+    custom_1: str
+    custom_2: str
+    custom_3: str
+    custom_4: str
+
+
+def _number(name: str, value: Decimal | None, errors: dict[str, list[str]]) -> Decimal | None:
+    """`value` if its column holds it: at most its digits, zero or more."""
+    if value is None:
         return None
-    if isinstance(raw, bool):
-        errors[name] = [_("A number is expected.")]
-        return None
-    if isinstance(raw, str):
-        raw = number_text(raw)
     field = EstimateLine._meta.get_field(name)
     assert isinstance(field, models.DecimalField)
-    try:
-        # Not empty (see above), so a number or a validation error.
-        value: Decimal = field.clean(raw, None)
-    except ValidationError as exc:
-        errors[name] = [str(message) for message in exc.messages]
-        return None
     if not value.is_finite() or value < 0:
         errors[name] = [_("A number of zero or more is expected.")]
         return None
-    return value
+    try:
+        checked: Decimal = field.clean(value, None)
+    except ValidationError as exc:
+        errors[name] = [str(message) for message in exc.messages]
+        return None
+    return checked
 
 
-def _text(name: str, raw: Any, errors: dict[str, list[str]]) -> str:
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        errors[name] = [_("A text is expected.")]
-        return ""
-    value = raw.strip()
+def _text(name: str, value: str, errors: dict[str, list[str]]) -> str:
+    text = value.strip()
     field = EstimateLine._meta.get_field(name)
     assert isinstance(field, models.CharField)
     limit = field.max_length or 200
-    if len(value) > limit:
+    if len(text) > limit:
         errors[name] = [_("At most %(count)d characters.") % {"count": limit}]
-    return value
+    return text
 
 
-def _sale_type(raw: Any, errors: dict[str, list[str]]) -> SaleType | None:
-    key = integer(raw)
-    found = SaleType.objects.filter(pk=key).first() if key is not None else None
+def _sale_type(key: int, errors: dict[str, list[str]]) -> SaleType | None:
+    found = SaleType.objects.filter(pk=key).first()
     if found is None:
         errors["sale_type"] = [_("Choose a sale type.")]
     return found
 
 
-def _apply(line: EstimateLine, values: Mapping[str, Any]) -> None:
+def _apply(line: EstimateLine, values: LineValues) -> None:
     """Checks `values` and writes them on `line` (not saved); InvalidInput names each fault."""
-    if not isinstance(values, Mapping):
-        raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
     errors: dict[str, list[str]] = {}
-    unknown = sorted(str(name) for name in values if name not in LINE_FIELDS)
-    for name in unknown:
-        errors[name] = [_("Unknown field.")]
     if "sale_type" in values:
         sale_type = _sale_type(values["sale_type"], errors)
         if sale_type is not None:
             line.sale_type = sale_type
     for name in _TEXTS:
         if name in values:
-            setattr(line, name, _text(name, values[name], errors))
+            setattr(line, name, _text(name, values[name], errors))  # type: ignore[literal-required]
     for name in _NUMBERS:
         if name in values:
-            setattr(line, name, _decimal(name, values[name], errors))
+            setattr(line, name, _number(name, values[name], errors))  # type: ignore[literal-required]
     if "recurrence" in values:
         recurrence = values["recurrence"] or Recurrence.ONE_OFF
         if recurrence not in Recurrence.values:
@@ -254,11 +256,11 @@ def line_add(
     user: Collaborator,
     opportunity_id: int,
     version: int | None,
-    values: Mapping[str, Any] | None = None,
+    values: LineValues | None = None,
 ) -> EstimateLine:
     """*+ Line*: a new line at the end of the table; the first sale type unless one is given."""
     opportunity, checked = _lines_editable(user, opportunity_id, version)
-    values = dict(values or {})
+    values = values or LineValues()
     line = EstimateLine(opportunity=opportunity, position=_next_position(opportunity))
     if "sale_type" not in values:
         first = SaleType.objects.order_by("name", "id").first()
@@ -273,7 +275,7 @@ def line_add(
 
 @transaction.atomic
 def line_update(
-    *, user: Collaborator, line_id: int, version: int | None, values: Mapping[str, Any]
+    *, user: Collaborator, line_id: int, version: int | None, values: LineValues
 ) -> EstimateLine:
     """Changes the given fields of a line; the opportunity's totals follow."""
     line = _line(user, line_id)

@@ -34,6 +34,7 @@ from salespipe.lib.parse import integer
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms.actions import ActionForm
+from salespipe.pipeline.forms.lines import posted_line
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
 from salespipe.pipeline.presenters.sheet_tabs import (
@@ -312,10 +313,6 @@ def estimate_currency(request: AuthedRequest, pk: int) -> HttpResponse:
     return _estimate(request, pk, change)
 
 
-def _line_values(request: AuthedRequest) -> dict[str, Any]:
-    return {name: request.POST[name] for name in estimate.LINE_FIELDS if name in request.POST}
-
-
 @login_required
 @require_POST
 def line_add(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -327,7 +324,7 @@ def line_add(request: AuthedRequest, pk: int) -> HttpResponse:
             user=request.user,
             opportunity_id=pk,
             version=version,
-            values=_line_values(request),
+            values=posted_line(request.POST),
         )
 
     return _estimate(request, pk, change)
@@ -344,7 +341,7 @@ def line_update(request: AuthedRequest, pk: int, line_id: int) -> HttpResponse:
             user=request.user,
             line_id=line_id,
             version=version,
-            values=_line_values(request),
+            values=posted_line(request.POST),
         )
 
     return _estimate(request, pk, change, line_id=line_id)

@@ -62,10 +62,10 @@ def test_a_quantity_line_makes_its_amount_and_the_opportunity_follows_the_lines(
         values={
             "sale_type": world.sale_type_quantity.pk,
             "label": "Oven software",
-            "quantity": "3",
-            "unit_price": "1 000,50",
-            "days": "4",
-            "amount": "1",
+            "quantity": Decimal("3"),
+            "unit_price": Decimal("1000.50"),
+            "days": Decimal("4"),
+            "amount": Decimal("1"),
             "recurrence": Recurrence.YEARLY,
         },
     )
@@ -92,16 +92,20 @@ def test_days_and_amount_only_lines_keep_only_their_own_fields(world: World):
         version=2,
         values={
             "sale_type": world.sale_type_days.pk,
-            "quantity": "9",
-            "days": "2",
-            "amount": "1500",
+            "quantity": Decimal("9"),
+            "days": Decimal("2"),
+            "amount": Decimal("1500"),
         },
     )
     estimate.line_add(
         user=world.alice,
         opportunity_id=deal.pk,
         version=3,
-        values={"sale_type": world.sale_type_amount.pk, "days": "5", "amount": "300"},
+        values={
+            "sale_type": world.sale_type_amount.pk,
+            "days": Decimal("5"),
+            "amount": Decimal("300"),
+        },
     )
 
     assert lines(deal) == [
@@ -119,13 +123,17 @@ def test_a_duplicate_goes_right_below_its_line_and_a_deletion_updates_the_totals
         user=world.alice,
         opportunity_id=deal.pk,
         version=2,
-        values={"sale_type": world.sale_type_amount.pk, "label": "Setup", "amount": "100"},
+        values={"sale_type": world.sale_type_amount.pk, "label": "Setup", "amount": Decimal("100")},
     )
     estimate.line_add(
         user=world.alice,
         opportunity_id=deal.pk,
         version=3,
-        values={"sale_type": world.sale_type_amount.pk, "label": "Support", "amount": "50"},
+        values={
+            "sale_type": world.sale_type_amount.pk,
+            "label": "Support",
+            "amount": Decimal("50"),
+        },
     )
 
     copy = estimate.line_duplicate(user=world.alice, line_id=first.pk, version=4)
@@ -154,7 +162,11 @@ def test_switching_back_to_general_discards_the_lines_and_keeps_their_totals(wor
         user=world.alice,
         opportunity_id=deal.pk,
         version=2,
-        values={"sale_type": world.sale_type_days.pk, "days": "4", "amount": "2000"},
+        values={
+            "sale_type": world.sale_type_days.pk,
+            "days": Decimal("4"),
+            "amount": Decimal("2000"),
+        },
     )
 
     after = estimate.estimate_use_general(user=world.alice, opportunity_id=deal.pk, version=3)
@@ -185,7 +197,7 @@ def test_a_stale_version_refuses_the_change_and_writes_nothing(world: World):
             user=world.alice,
             opportunity_id=deal.pk,
             version=1,
-            values={"sale_type": world.sale_type_amount.pk, "amount": "10"},
+            values={"sale_type": world.sale_type_amount.pk, "amount": Decimal("10")},
         )
 
     assert lines(deal) == []
@@ -196,13 +208,11 @@ def test_a_stale_version_refuses_the_change_and_writes_nothing(world: World):
 @pytest.mark.parametrize(
     ("values", "field"),
     [
-        ({"quantity": "-1"}, "quantity"),
-        ({"amount": "abc"}, "amount"),
-        ({"sale_type": "999999"}, "sale_type"),
+        ({"quantity": Decimal("-1")}, "quantity"),
+        ({"sale_type": 999999}, "sale_type"),
         ({"label": "x" * 201}, "label"),
         ({"recurrence": "weekly"}, "recurrence"),
-        ({"colour": "red"}, "colour"),
-        ({"amount": "1" * 13 + ".00"}, "amount"),
+        ({"amount": Decimal("1" * 13 + ".00")}, "amount"),
     ],
 )
 def test_a_bad_line_value_is_refused_and_changes_nothing(world: World, values, field):
@@ -212,7 +222,7 @@ def test_a_bad_line_value_is_refused_and_changes_nothing(world: World, values, f
         user=world.alice,
         opportunity_id=deal.pk,
         version=2,
-        values={"sale_type": world.sale_type_days.pk, "label": "Setup", "amount": "10"},
+        values={"sale_type": world.sale_type_days.pk, "label": "Setup", "amount": Decimal("10")},
     )
 
     with pytest.raises(InvalidInput) as error:
@@ -250,7 +260,7 @@ def test_an_empty_amount_column_totals_zero_when_the_stage_requires_an_amount(wo
         user=world.alice,
         opportunity_id=deal.pk,
         version=2,
-        values={"sale_type": world.sale_type_quantity.pk, "quantity": "2"},
+        values={"sale_type": world.sale_type_quantity.pk, "quantity": Decimal("2")},
     )
 
     after = fresh(deal)
@@ -265,12 +275,12 @@ def test_charlie_cant_reach_the_lines_of_company_a(world: World):
         user=world.alice,
         opportunity_id=deal.pk,
         version=2,
-        values={"sale_type": world.sale_type_amount.pk, "amount": "10"},
+        values={"sale_type": world.sale_type_amount.pk, "amount": Decimal("10")},
     )
 
     with pytest.raises(OutOfScope):
         estimate.line_update(
-            user=world.charlie, line_id=line.pk, version=3, values={"amount": "99"}
+            user=world.charlie, line_id=line.pk, version=3, values={"amount": Decimal("99")}
         )
     with pytest.raises(OutOfScope):
         estimate.estimate_use_general(user=world.charlie, opportunity_id=deal.pk, version=3)

@@ -461,7 +461,7 @@ def _filled(world: World, count: int) -> Opportunity:
             user=world.alice,
             opportunity_id=deal.pk,
             version=version + index,
-            values={"sale_type": world.sale_type_amount.pk, "amount": str(index + 1)},
+            values={"sale_type": world.sale_type_amount.pk, "amount": Decimal(index + 1)},
         )
         Action.objects.create(
             company=world.company_a,
