@@ -45,11 +45,25 @@ class NewAction:
     # One of `ActionKind`.
     kind: str
     subject: str
-    # Naive: in the current time zone.
+    # A naive one is read in the current time zone.
     due_at: dt.datetime
     # A collaborator of the opportunity's company; None: the user.
     assignee_id: int | None = None
     notes: str = ""
+
+
+def action_text_errors(kind: str, subject: str) -> dict[str, list[str]]:
+    """What is wrong with an action's kind and subject, by field; empty when nothing is.
+    The service checks them, and a form says them at once with what it couldn't read."""
+    errors: dict[str, list[str]] = {}
+    if kind not in ActionKind.values:
+        errors["kind"] = [_("Choose a type of action.")]
+    subject = subject.strip()
+    if not subject:
+        errors["subject"] = [_("Give the action a subject.")]
+    elif len(subject) > _SUBJECT_MAX:
+        errors["subject"] = [_("At most %(count)d characters.") % {"count": _SUBJECT_MAX}]
+    return errors
 
 
 def _assignee(
@@ -76,16 +90,7 @@ def action_create(*, user: Collaborator, opportunity_id: int, action: NewAction)
     """A planned action on an opportunity the user may see (B20): of a kind of the list,
     with a subject, for a collaborator of the opportunity's company."""
     opportunity = cast(OpportunityRef, access.get(user, _opportunities(), opportunity_id))
-    errors: dict[str, list[str]] = {}
-    if action.kind not in ActionKind.values:
-        errors["kind"] = [_("Choose a type of action.")]
-    subject = action.subject.strip()
-    if not subject:
-        errors["subject"] = [_("Give the action a subject.")]
-    elif len(subject) > _SUBJECT_MAX:
-        errors["subject"] = [
-            _("At most %(count)d characters.") % {"count": _SUBJECT_MAX},
-        ]
+    errors = action_text_errors(action.kind, action.subject)
     assignee = _assignee(user, opportunity, action.assignee_id, errors)
     if errors:
         raise InvalidInput(errors)
@@ -97,7 +102,7 @@ def action_create(*, user: Collaborator, opportunity_id: int, action: NewAction)
         account_id=opportunity.account_id,
         contact_id=opportunity.contact_id,
         kind=action.kind,
-        subject=subject,
+        subject=action.subject.strip(),
         due_at=timezone.make_aware(due_at) if timezone.is_naive(due_at) else due_at,
         assignee=assignee,
         notes=action.notes.strip(),

@@ -3,8 +3,9 @@
 Both forms have the same fields: a kind, a subject, a due date and time (two inputs, read
 as one local datetime), an assignee and notes. `ActionForm` reads them into the typed values
 the activities service takes (`NewAction`); the service checks the rules whatever the door
-(a kind of the list, a subject, an assignee of the opportunity's company). Both pages show
-the inputs and their errors alike (`action_inputs`, `page_errors`).
+(a kind of the list, a subject, an assignee of the opportunity's company), and the form says
+the first two at once with what it couldn't read. Both pages show the inputs and their
+errors alike (`action_inputs`, `page_errors`).
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from salespipe.activities.models import ActionKind
-from salespipe.activities.services import NewAction
+from salespipe.activities.services import NewAction, action_text_errors
 from salespipe.lib.errors import InvalidInput
 from salespipe.org.models import Collaborator
 from salespipe.web.form_fields import IdField
@@ -48,6 +49,13 @@ class ActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # The service's own checks, said at once with any input it couldn't read.
+        for name, messages in action_text_errors(
+            cleaned.get("kind", ""), cleaned.get("subject", "")
+        ).items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
         try:
             day = dt.date.fromisoformat(cleaned.get("due_date", ""))
             time = dt.time.fromisoformat(cleaned.get("due_time") or _NINE.isoformat("minutes"))
@@ -90,13 +98,14 @@ def action_inputs(data: QueryDict, user: Collaborator) -> dict[str, str]:
     }
 
 
+# The inputs that show their own errors; any other error is said above the form.
+_SHOWN_BESIDE = ("kind", "subject", "due_date", "assignee")
+
+
 def page_errors(errors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """The errors by the input that shows them: the service names the due moment `due_at`,
-    which the date's input shows, and errors of no input `__all__`, which a template can't
-    read (a name starting with an underscore)."""
-    shown = {name: list(messages) for name, messages in errors.items()}
-    if "due_at" in shown:
-        shown.setdefault("due_date", []).extend(shown.pop("due_at"))
-    if "__all__" in shown:
-        shown["all"] = shown.pop("__all__")
+    """The errors by the input that shows them; those of no such input (the notes, or the
+    form as a whole) under `all`, said above the form (a template can't read `__all__`)."""
+    shown: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        shown.setdefault(name if name in _SHOWN_BESIDE else "all", []).extend(messages)
     return shown

@@ -43,9 +43,17 @@ def test_every_input_that_cant_be_read_is_named_at_once():
     assert set(error.value.errors) == {"due_date", "assignee"}
 
 
-def test_the_services_names_are_shown_by_the_inputs_that_hold_them():
-    assert page_errors({"due_at": ["Late."], "__all__": ["No."], "kind": ["Which?"]}) == {
-        "due_date": ["Late."],
-        "all": ["No."],
+def test_errors_of_inputs_that_show_none_are_said_above_the_form():
+    assert page_errors({"notes": ["No NUL."], "__all__": ["No."], "kind": ["Which?"]}) == {
+        "all": ["No NUL.", "No."],
         "kind": ["Which?"],
     }
+
+
+def test_what_the_service_would_refuse_is_said_with_what_couldnt_be_read():
+    """The kind and the subject are checked as the service checks them, so that a user
+    fixes every input at once."""
+    with pytest.raises(InvalidInput) as error:
+        _read(kind="", subject=" ", due_date="bad")
+
+    assert set(error.value.errors) == {"kind", "subject", "due_date"}

@@ -678,6 +678,26 @@ def test_an_input_that_cant_be_read_comes_back_named_and_saves_nothing(
     assert not Action.objects.filter(opportunity=deal).exists()
 
 
+def test_the_dialog_says_every_fault_at_once_and_a_note_it_cant_store(
+    world: World, alice_client: Client
+):
+    deal = make_opportunity(world.portfolio_a)
+    url = f"/board/opportunities/{deal.pk}/actions/"
+
+    every = post(alice_client, url, {"kind": "", "subject": " ", "due_date": "bad"}, world)
+    note = post(
+        alice_client,
+        url,
+        {"kind": "call", "subject": "Call", "due_date": "2031-01-05", "notes": "x\x00"},
+        world,
+    )
+
+    assert every.status_code == note.status_code == 422
+    assert every.content.decode().count('class="field-error"') == 3
+    assert 'role="alert">Null characters are not allowed.' in note.content.decode()
+    assert not Action.objects.filter(opportunity=deal).exists()
+
+
 def test_marking_the_planned_action_done(world: World, alice_client: Client):
     deal = make_opportunity(world.portfolio_a)
     action = Action.objects.create(
