@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.errors import InvalidInput
-from salespipe.lib.parse import integer, number_text
+from salespipe.lib.parse import decimal, integer
 from salespipe.lib.validators import validate_phone
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Currency
@@ -52,12 +52,23 @@ _TEXT_FIELDS = frozenset({"name", "phone", "mobile", "function", "email", "descr
 _REQUIRED_ON_CREATE = ("name", "account")
 
 
-def _decimal_text(raw: Any) -> Any:
-    """French or English writing of a number: "1 234,50" and "1234.50" alike."""
+class _Unreadable(Exception):
+    pass
+
+
+def _number(raw: Any) -> Any:
+    """A number as a door gives it: a JSON number, or a text in French or English writing
+    ("1 234,50" and "1234.50" alike) read by the one parser of typed numbers; `_Unreadable`
+    for a text that writes no number in digits (an exponent, "NaN")."""
     if isinstance(raw, float):
         return str(raw)
     if isinstance(raw, str):
-        return number_text(raw)
+        if not raw.strip():
+            return None
+        found = decimal(raw)
+        if found is None:
+            raise _Unreadable
+        return found
     return raw
 
 
@@ -100,7 +111,7 @@ def known_references(
         wanted = keys(name)
         hidden = access.hidden_rows(user, model)
         chosen = Q(pk__in=wanted) if hidden is None else Q(pk__in=wanted) & ~hidden
-        return chosen | Q(pk=current) if current in wanted else chosen
+        return (chosen | Q(pk=current)) if current in wanted else chosen
 
     codes = {
         raw.strip().upper()
@@ -113,7 +124,7 @@ def known_references(
         choosable(Account, "account", kept.account_id if kept else None), company=company
     )
     contacts = Contact.objects.select_related("account").filter(
-        choosable(Contact, "contact", kept.contact_id if kept else None)
+        choosable(Contact, "contact", kept.contact_id if kept else None), account__company=company
     )
     salespeople = Collaborator.objects.filter(
         pk__in=keys("salesperson"), companies=company, is_active=True
@@ -152,7 +163,11 @@ class _Cleaner:
             self.fail(name, _("This value is not valid."))
             return None
         if name in {"amount", "days"}:
-            raw = _decimal_text(raw)
+            try:
+                raw = _number(raw)
+            except _Unreadable:
+                self.fail(name, _("A number is expected."))
+                return None
         try:
             value = field.clean(raw, None)
             if name in {"phone", "mobile"}:

@@ -146,6 +146,7 @@ def test_charlie_cant_create_in_a_portfolio_of_company_a(world: World):
         ("amount", "1.234"),
         ("amount", "123456789012345"),
         ("amount", "lots"),
+        ("amount", "1e2"),
         ("days", "-0.5"),
         ("email", "not-an-email"),
         ("expected_signature_date", "2030-02-30"),
