@@ -1,10 +1,11 @@
 """Accounts and contacts in the browser (SPEC A1, A2, O1, O2, S1): thin views over the selectors
 and services of `customers`.
 
-Pages: the accounts list with its search (an account's and a contact's sheets list their
-opportunities and actions: the pipeline serves them, `pipeline.views.customers`). JSON: the account and contact autocompletes of the opportunity form and their
-*Create* (a prospect needs the `quick_account` right; a contact needs none). Closed
-accounts and contacts are, without `show_closed`, hidden everywhere, sheets included.
+Pages: the accounts list with its search. JSON: the account and contact autocompletes of
+the opportunity form and their *Create* (a prospect needs the `quick_account` right; a
+contact needs none). Closed accounts and contacts are, without `show_closed`, hidden
+everywhere. An account's and a contact's sheets list their opportunities and actions: the
+pipeline serves them (`pipeline.views.customers`).
 """
 
 from typing import Any

@@ -123,8 +123,8 @@ def hidden_rows(user: Collaborator, model: type[models.Model]) -> Q | None:
 def without_hidden[M: models.Model](
     user: Collaborator, queryset: models.QuerySet[M]
 ) -> models.QuerySet[M]:
-    """`queryset` less the rows the user's rights don't open, for a caller that has already
-    narrowed it to one company of the user's (the company of an opportunity it holds)."""
+    """`queryset` less the rows the user's rights don't open; its callers have narrowed it
+    to the user's companies already."""
     hidden = hidden_rows(user, queryset.model)
     return queryset.exclude(hidden) if hidden is not None else queryset
 

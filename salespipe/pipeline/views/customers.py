@@ -1,7 +1,8 @@
 """An account's and a contact's sheets (SPEC A1, S1): their details and contacts from
 `customers`, with the opportunities and actions the pipeline holds of them. Served here,
-above both apps, under the customers' names (see `pipeline.customer_urls`). Closed accounts
-and contacts are, without `show_closed`, hidden: their sheets answer 404.
+above both apps, under the customers' names (see `pipeline.customer_urls`), with their
+templates (`pipeline/templates/customers/`). Closed accounts and contacts are, without
+`show_closed`, hidden: their sheets answer 404.
 """
 
 from django.contrib.auth.decorators import login_required
