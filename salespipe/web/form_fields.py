@@ -1,5 +1,6 @@
 """Form fields for the values a page posts as text, each read by the one parser of its kind
-(`lib.parse`), so that a page's form accepts and refuses what every other door does."""
+(`lib.parse`), so that a page's form accepts and refuses what every other door does; and a
+form's refusal in the services' shape."""
 
 from decimal import Decimal
 from typing import Any
@@ -8,7 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import decimal, integer
+
+
+def refusal(form: forms.Form) -> InvalidInput:
+    """What `form` couldn't read, as the services refuse a value: messages by field."""
+    return InvalidInput(
+        {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+    )
 
 
 class IdField(forms.Field):

@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from salespipe.activities.models import ActionKind
 from salespipe.activities.services import NewAction, action_text_errors
-from salespipe.lib.errors import InvalidInput
 from salespipe.org.models import Collaborator
-from salespipe.web.form_fields import IdField
+from salespipe.web.form_fields import IdField, refusal
 
 # When a new action is due unless the form says otherwise: tomorrow, at nine.
 _NINE = dt.time(9, 0)
@@ -68,12 +67,7 @@ class ActionForm(forms.Form):
     def new_action(self) -> NewAction:
         """The action posted, typed; `InvalidInput` naming each input that can't be read."""
         if not self.is_valid():
-            raise InvalidInput(
-                {
-                    name: [str(message) for message in messages]
-                    for name, messages in self.errors.items()
-                }
-            )
+            raise refusal(self)
         data = self.cleaned_data
         return NewAction(
             kind=data["kind"],

@@ -11,9 +11,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from salespipe.lib.errors import InvalidInput
 from salespipe.pipeline.services.estimate import LINE_FIELDS, LineValues
-from salespipe.web.form_fields import IdField, NumberField
+from salespipe.web.form_fields import IdField, NumberField, refusal
 
 
 class LineForm(forms.Form):
@@ -40,7 +39,5 @@ def posted_line(data: QueryDict) -> LineValues:
     """The inputs posted, typed; `InvalidInput` naming each one that can't be read."""
     form = LineForm(data)
     if not form.is_valid():
-        raise InvalidInput(
-            {name: [str(message) for message in messages] for name, messages in form.errors.items()}
-        )
+        raise refusal(form)
     return cast(LineValues, {name: form.cleaned_data[name] for name in LINE_FIELDS if name in data})
