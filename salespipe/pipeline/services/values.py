@@ -52,26 +52,6 @@ _TEXT_FIELDS = frozenset({"name", "phone", "mobile", "function", "email", "descr
 _REQUIRED_ON_CREATE = ("name", "account")
 
 
-class _Unreadable(Exception):
-    pass
-
-
-def _number(raw: Any) -> Any:
-    """A number as a door gives it: a JSON number, or a text in French or English writing
-    ("1 234,50" and "1234.50" alike) read by the one parser of typed numbers; `_Unreadable`
-    for a text that writes no number in digits (an exponent, "NaN")."""
-    if isinstance(raw, float):
-        return str(raw)
-    if isinstance(raw, str):
-        if not raw.strip():
-            return None
-        found = decimal(raw)
-        if found is None:
-            raise _Unreadable
-        return found
-    return raw
-
-
 @dataclass(frozen=True)
 class Known:
     """The rows that values point at, read once for them all (one opportunity's values, or
@@ -162,12 +142,16 @@ class _Cleaner:
         if isinstance(raw, bool):
             self.fail(name, _("This value is not valid."))
             return None
-        if name in {"amount", "days"}:
-            try:
-                raw = _number(raw)
-            except _Unreadable:
+        if name in {"amount", "days"} and isinstance(raw, float):
+            raw = str(raw)
+        elif name in {"amount", "days"} and isinstance(raw, str):
+            # Written in French or English ("1 234,50" and "1234.50" alike), read by the one
+            # parser of typed numbers; blank is no number.
+            number = decimal(raw)
+            if number is None and raw.strip():
                 self.fail(name, _("A number is expected."))
                 return None
+            raw = number
         try:
             value = field.clean(raw, None)
             if name in {"phone", "mobile"}:
