@@ -15,7 +15,7 @@ wider than the database: a record a row wrote is learned only once that row is t
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -41,6 +41,7 @@ from salespipe.pipeline.models import (
 )
 from salespipe.pipeline.services import opportunities
 from salespipe.pipeline.services.rules import open_stages, stage_position
+from salespipe.pipeline.services.values import OpportunityChanges, OpportunityValues
 
 
 class NeedsWriting(Exception):
@@ -304,9 +305,9 @@ class Importer:
 
     def _opportunity_values(
         self, row: MappedRow, *, write: bool = True
-    ) -> tuple[Account, dict[str, Any]]:
+    ) -> tuple[Account, OpportunityValues]:
         account = self._account_of(row, write=write)
-        values: dict[str, Any] = {"name": row.text("name"), "account": account.pk}
+        values: OpportunityValues = {"name": row.text("name"), "account": account.pk}
         if row.given("amount"):
             values["amount"] = row.amount("amount")
         if row.given("currency"):
@@ -388,7 +389,7 @@ class Importer:
     def _update(
         self,
         existing: Opportunity,
-        values: dict[str, Any],
+        values: OpportunityValues,
         row: MappedRow,
         outcome: cells.Status,
         stage: Stage | None,
@@ -406,9 +407,11 @@ class Importer:
             "salesperson": existing.salesperson_id,
             "contact": existing.contact_id,
         }
-        changes = {
-            name_of: value for name_of, value in values.items() if current.get(name_of) != value
-        }
+        # Those of the row's values that differ: a part of `values`, of its types.
+        changes = cast(
+            OpportunityChanges,
+            {name_of: value for name_of, value in values.items() if current.get(name_of) != value},
+        )
         updated = existing
         if changes:
             updated = opportunities.opportunity_update(

@@ -5,7 +5,7 @@ into widgets an administrator can use, and refuse configurations that would brea
 """
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from salespipe.pipeline.models import (
     StageTemplate,
     Tag,
 )
+from salespipe.pipeline.services.values import OpportunityChanges
 from salespipe.web.templatetags.display import percent
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -229,7 +230,9 @@ class OpportunityAdminForm(ServiceForm[Opportunity]):
             user=self.user,
             opportunity_id=self.instance.pk,
             version=self.instance.version if version is None else version,
-            values=self.changed_values(tuple(self.Meta.fields)),
+            # A model form's cleaned values: ids, decimals, dates and texts, as the service
+            # takes them.
+            values=cast(OpportunityChanges, self.changed_values(tuple(self.Meta.fields))),
         )
 
 

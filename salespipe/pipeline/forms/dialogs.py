@@ -9,7 +9,6 @@ its field, opened on the first step at fault.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.http import QueryDict
 from django.utils import timezone
@@ -117,12 +116,14 @@ class Dialog:
     subtitle: str = ""
 
 
-def posted_values(data: QueryDict, names: Iterable[str] = MANDATORY_NAMES) -> dict[str, Any]:
-    """The mandatory-able fields a dialog posted, left raw for the services to check.
+def posted_values(
+    data: QueryDict, names: Iterable[str] = MANDATORY_NAMES
+) -> dict[str, str | list[str]]:
+    """The mandatory-able fields a dialog posted, as text, for `values.read_values`.
 
     An empty input is left out: not given, rather than given empty.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, str | list[str]] = {}
     for name in names:
         if name == "tags":
             tags = [item for item in data.getlist("tags") if item.strip()]

@@ -1,8 +1,9 @@
 """The fields of an opportunity as the creation form (O2) and the sheet's left column (S2) draw
 them, and what a posted form means.
 
-Both pages post raw text; the services check it. This module only turns an opportunity,
-or what was posted, into `FormField`s a template draws (value, label, errors), and back:
+Both pages post text, read into the services' types by `values.read_values`; the services
+check it. This module turns an opportunity, or what was posted, into `FormField`s a
+template draws (value, label, errors), and chooses which of the posted fields to send:
 
 - the creation form posts every field; a name typed in an autocomplete without choosing a
   suggestion is an error of its own, so that nothing typed is silently dropped;
@@ -17,7 +18,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.http import QueryDict
@@ -170,13 +170,16 @@ def posted_value(data: QueryDict, name: str) -> str:
     return data.get(name, "")
 
 
-def changed_values(data: QueryDict, names: Iterable[str] = SHEET_FIELDS) -> dict[str, Any]:
-    """The sheet's fields whose posted value differs from the one drawn, raw, for the service.
+def changed_values(
+    data: QueryDict, names: Iterable[str] = SHEET_FIELDS
+) -> dict[str, str | list[str]]:
+    """The sheet's fields whose posted value differs from the one drawn, as text, for
+    `values.read_values`.
 
     A field not posted at all (read-only, or drawn elsewhere) is left out; a field posted
     without its original is taken as changed.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, str | list[str]] = {}
     for name in names:
         present = "tags-present" in data if name == "tags" else name in data
         if not present:
@@ -203,14 +206,14 @@ def unchosen_errors(data: QueryDict, names: Iterable[str] = AUTOCOMPLETES) -> di
     return errors
 
 
-def create_values(data: QueryDict) -> dict[str, Any]:
-    """What the creation form posted, for `opportunity_create`; raw, as the service wants it.
+def create_values(data: QueryDict) -> dict[str, str | list[str]]:
+    """What the creation form posted, as text, for `values.read_values`.
 
     An empty field is left out, as if not given: the service's defaults apply (the user as
     salesperson, the company's currency) and a contact chosen fills the details left empty.
     The call name and the account are always given, so that their absence is an error.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, str | list[str]] = {}
     for name in CREATE_FIELDS:
         if name == "tags":
             tags = [item for item in data.getlist("tags") if item.strip()]

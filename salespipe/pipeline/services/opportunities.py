@@ -1,10 +1,10 @@
 """Every change of an opportunity, whatever the door: pages, dialogs and the JSON API.
 
-Each service is one transaction, takes keyword arguments only (the acting `user` and ids
-or raw values as a door received them) and returns the opportunity as it is afterwards,
-with the relations its callers read loaded (any other loads when read). A rule that says
-no raises a domain error (see `errors`) before anything is written; `OutOfScope` when the
-opportunity or portfolio is not the user's to see.
+Each service is one transaction, takes keyword arguments only (the acting `user`, ids,
+and values as a door read them: `OpportunityValues`, dates) and returns the opportunity as
+it is afterwards, with the relations its callers read loaded (any other loads when read).
+A rule that says no raises a domain error (see `errors`) before anything is written;
+`OutOfScope` when the opportunity or portfolio is not the user's to see.
 
 Concurrency (P7): every change but creation takes the `version` the caller read. A change
 is a conditional `UPDATE ... WHERE id = ... AND version = ...` that also increments the
@@ -38,8 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +75,8 @@ from salespipe.pipeline.services.rules import is_empty
 from salespipe.pipeline.services.values import (
     WRITABLE_FIELDS,
     Known,
+    OpportunityChanges,
+    OpportunityValues,
     clean_values,
     known_references,
 )
@@ -103,7 +104,7 @@ def _require_open(opportunity: Opportunity) -> None:
         )
 
 
-def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
+def _portfolio_in_scope(user: Collaborator, portfolio_id: int | None) -> Portfolio:
     """A portfolio the user may create in: one of a company it is scoped on."""
     key = integer(portfolio_id)
     portfolio = (
@@ -121,27 +122,24 @@ def _portfolio_in_scope(user: Collaborator, portfolio_id: Any) -> Portfolio:
     return portfolio
 
 
-def _stage(stage_id: Any, field: str = "stage") -> Stage:
+def _stage(stage_id: int | None, field: str = "stage") -> Stage:
     key = integer(stage_id)
     stage = Stage.objects.select_related("template").filter(pk=key).first() if key else None
     if stage is None:
-        if stage_id is None or stage_id == "":
+        if stage_id is None:
             raise InvalidInput({field: [_("The stage is required.")]})
         raise InvalidInput({field: [_("No stage with id %(id)s.") % {"id": stage_id}]})
     return stage
 
 
-def _date(raw: Any, field: str, errors: dict[str, list[str]]) -> Any:
-    if raw is None or raw == "":
+def _date(raw: dt.date | None, field: str, errors: dict[str, list[str]]) -> dt.date | None:
+    if raw is None:
         errors[field] = [_("This date is required.")]
         return None
-    model_field = Opportunity._meta.get_field(field)
-    assert isinstance(model_field, models.DateField)
-    try:
-        return model_field.clean(raw, None)
-    except ValidationError:
-        errors[field] = [_("A date written YYYY-MM-DD is expected.")]
+    if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+        errors[field] = [_("A date is expected.")]
         return None
+    return raw
 
 
 def _refuse_emptying(
@@ -162,7 +160,7 @@ def _refuse_emptying(
 
 
 def _creation_stage(
-    user: Collaborator, portfolio: Portfolio, stages: Sequence[Stage], stage_id: Any
+    user: Collaborator, portfolio: Portfolio, stages: Sequence[Stage], stage_id: int | None
 ) -> Stage:
     """The stage a new opportunity starts in (O3): `stage_id`, else the portfolio's default
     stage, else its first open stage; another than the default needs `change_default_stage`."""
@@ -193,8 +191,8 @@ def _new_opportunity(
     user: Collaborator,
     portfolio: Portfolio,
     stages: Sequence[Stage],
-    values: Mapping[str, Any],
-    stage_id: Any,
+    values: OpportunityValues,
+    stage_id: int | None,
     *,
     fallback_to_first_stage: bool = False,
     known: Known | None = None,
@@ -227,7 +225,7 @@ def opportunity_create(
     *,
     user: Collaborator,
     portfolio_id: int,
-    values: Mapping[str, Any],
+    values: OpportunityValues,
     stage_id: int | None = None,
     fallback_to_first_stage: bool = False,
 ) -> Opportunity:
@@ -262,7 +260,7 @@ def opportunity_create(
 class NewOpportunity:
     """One opportunity of `opportunity_create_many`: as `opportunity_create` takes it."""
 
-    values: Mapping[str, Any]
+    values: OpportunityValues
     stage_id: int | None = None
 
 
@@ -311,14 +309,14 @@ def opportunity_update(
     user: Collaborator,
     opportunity_id: int,
     version: int,
-    values: Mapping[str, Any],
+    values: OpportunityChanges,
 ) -> Opportunity:
-    """The sheet's fields (S2): `values` holds keys of `WRITABLE_FIELDS` and `portfolio`."""
+    """The sheet's fields (S2): the values given, and the portfolio of an open opportunity."""
     opportunity = load(user, opportunity_id)
     version = check_version(opportunity, version)
     if not isinstance(values, Mapping):
         raise InvalidInput({"__all__": [_("The fields must be given as names and values.")]})
-    fields = dict(values)
+    fields = values.copy()
     has_portfolio = "portfolio" in fields
     portfolio_id = fields.pop("portfolio", None)
     changes = clean_values(fields, user=user, company=opportunity.company, opportunity=opportunity)
@@ -345,7 +343,9 @@ def _refuse_totals_of_lines(opportunity: Opportunity, changes: Mapping[str, Any]
         raise InvalidInput(errors)
 
 
-def _other_portfolio(user: Collaborator, opportunity: Opportunity, portfolio_id: Any) -> Portfolio:
+def _other_portfolio(
+    user: Collaborator, opportunity: Opportunity, portfolio_id: int | None
+) -> Portfolio:
     if not opportunity.is_open:
         raise InvalidTransition(_("A closed opportunity changes portfolio by being reused."))
     portfolio = _portfolio_in_scope(user, portfolio_id)
@@ -422,7 +422,7 @@ def opportunity_schedule(
 # its tags (a stage may require some; the answer lists them) and its company (the values'
 # checks). Its other relations load only if read, rather than joining ten tables on every
 # move.
-def _stage_of_its_template(opportunity: Opportunity, stage_id: Any) -> Stage:
+def _stage_of_its_template(opportunity: Opportunity, stage_id: int) -> Stage:
     """`stage_id` among the stages of the opportunity's template, loaded with it."""
     key = integer(stage_id)
     found = next((s for s in opportunity.stage.template.stages.all() if s.pk == key), None)
@@ -440,7 +440,7 @@ def opportunity_move(
     opportunity_id: int,
     version: int,
     stage_id: int,
-    values: Mapping[str, Any] | None = None,
+    values: OpportunityValues | None = None,
 ) -> Opportunity:
     """B14: to another open stage of the template, with the mandatory fields it enters.
 
@@ -476,10 +476,10 @@ def opportunity_win(
     opportunity_id: int,
     version: int,
     stage_id: int,
-    signed_on: dt.date | str | None,
-    values: Mapping[str, Any] | None = None,
+    signed_on: dt.date | None,
+    values: OpportunityValues | None = None,
 ) -> Opportunity:
-    """B16: into a won stage of the template, on `signed_on` (a date or "YYYY-MM-DD").
+    """B16: into a won stage of the template, on `signed_on`.
 
     The mandatory fields of the open stages not yet passed and of the won stage come first
     (`MissingFields`); `values` may fill them.
@@ -525,7 +525,7 @@ def opportunity_lose(
     opportunity_id: int,
     version: int,
     reason_id: int,
-    lost_on: dt.date | str | None,
+    lost_on: dt.date | None,
 ) -> Opportunity:
     """B17: with a loss reason, whose status it takes, and the day it was lost. Nothing else."""
     opportunity = load(user, opportunity_id)

@@ -13,8 +13,8 @@ Values given with the request count as filled before checking. A field that seve
 require is listed once, at the first stage that asks for it: the dialogs follow one another
 and the value given in the first one fills it for the next.
 
-These functions only read; they accept raw values (form or JSON) as well as cleaned ones,
-since a value is judged on being empty, not on being valid.
+These functions only read; they judge a value given on being empty, not on being valid
+(the values' checks are `values.clean_values`).
 """
 
 import datetime as dt

@@ -1,21 +1,24 @@
-"""Turning the field values a door received into checked Python values (SPEC O2, P4, S2).
+"""Checking the field values of an opportunity a door read (SPEC O2, P4, S2).
 
-Every door (form, dialog, JSON) passes what it received, raw; the same checks apply
-whatever the door: the model field's own validation (lengths, decimals >= 0 within their
-digits, emails, dates), phone numbers, and the references: the account of the opportunity's
-company, a contact of that account, a salesperson scoped on that company, tags of kind
-opportunity. Unknown or unreadable ids get the same message whether they don't exist or
-belong to another company. Closed accounts and contacts are refused to users without the
-`show_closed` right (A2), unless the opportunity already had them.
+Every door reads what it received into `OpportunityValues` (a page's form, the API's
+schema, an import's cells): numbers as `Decimal`, dates as `date`, references as ids. The
+same checks then apply whatever the door: the model field's own validation (lengths,
+decimals >= 0 within their digits, emails), phone numbers, and the references: the account
+of the opportunity's company, a contact of that account, a salesperson scoped on that
+company, tags of kind opportunity. A value of the wrong type is refused, never converted.
+Unknown ids get the same message whether they don't exist or belong to another company.
+Closed accounts and contacts are refused to users without the `show_closed` right (A2),
+unless the opportunity already had them.
 
 Choosing a contact fills the phone, mobile, function and email that the values don't give
 and the opportunity doesn't have yet, as the form does (O2).
 """
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from salespipe.customers.models import Account, Contact
 from salespipe.lib.errors import InvalidInput
-from salespipe.lib.parse import decimal, integer
 from salespipe.lib.validators import validate_phone
 from salespipe.org import access
 from salespipe.org.models import Collaborator, Company, Currency
@@ -52,6 +54,38 @@ _TEXT_FIELDS = frozenset({"name", "phone", "mobile", "function", "email", "descr
 _REQUIRED_ON_CREATE = ("name", "account")
 
 
+class OpportunityValues(TypedDict, total=False):
+    """The fields of P4 a user writes, as a door read them; only those given change.
+
+    None empties a field that may be empty; a blank text does the same for a text."""
+
+    name: str
+    account: int | None
+    amount: Decimal | None
+    currency: str
+    days: Decimal | None
+    salesperson: int | None
+    contact: int | None
+    phone: str
+    mobile: str
+    function: str
+    email: str
+    expected_signature_date: dt.date | None
+    tags: list[int]
+    description: str
+
+
+class OpportunityChanges(OpportunityValues, total=False):
+    """What the sheet (S2) changes: the values, and the portfolio of an open opportunity."""
+
+    portfolio: int
+
+
+def _id(value: object) -> int | None:
+    """An id as a door read it: an int, never a bool nor text."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class Known:
     """The rows that values point at, read once for them all (one opportunity's values, or
@@ -66,7 +100,7 @@ class Known:
 
 
 def known_references(
-    many: Sequence[Mapping[str, Any]],
+    many: Sequence[OpportunityValues],
     *,
     user: Collaborator,
     company: Company,
@@ -80,8 +114,8 @@ def known_references(
         return {
             key
             for values in many
-            if isinstance(values, Mapping) and not isinstance(values.get(name), bool)
-            for key in [integer(values.get(name))]
+            if isinstance(values, Mapping)
+            for key in [_id(values.get(name))]
             if key is not None
         }
 
@@ -127,31 +161,13 @@ class _Cleaner:
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
 
-    def model_field(self, name: str, raw: Any) -> Any:
+    def model_field(self, name: str, raw: object) -> Any:
         field = Opportunity._meta.get_field(name)
         assert isinstance(field, models.Field)
-        if name in _TEXT_FIELDS:
-            if raw is None:
-                raw = ""
-            if not isinstance(raw, str):
-                self.fail(name, _("A text is expected."))
-                return None
-            raw = raw.strip()
-        elif raw == "":
-            raw = None
-        if isinstance(raw, bool):
-            self.fail(name, _("This value is not valid."))
+        if not self.typed(name, field, raw):
             return None
-        if name in {"amount", "days"} and isinstance(raw, float):
-            raw = str(raw)
-        elif name in {"amount", "days"} and isinstance(raw, str):
-            # Written in French or English ("1 234,50" and "1234.50" alike), read by the one
-            # parser of typed numbers; blank is no number.
-            number = decimal(raw)
-            if number is None and raw.strip():
-                self.fail(name, _("A number is expected."))
-                return None
-            raw = number
+        if isinstance(raw, str):
+            raw = raw.strip()
         try:
             value = field.clean(raw, None)
             if name in {"phone", "mobile"}:
@@ -167,11 +183,27 @@ class _Cleaner:
             self.fail(name, _("The call name is required."))
         return value
 
-    def account(self, raw: Any) -> Account | None:
-        if raw is None or raw == "":
+    def typed(self, name: str, field: models.Field[Any, Any], raw: object) -> bool:
+        """Whether `raw` is of the type `OpportunityValues` gives the field; said if not."""
+        if name in _TEXT_FIELDS:
+            if isinstance(raw, str):
+                return True
+            self.fail(name, _("A text is expected."))
+        elif isinstance(field, models.DecimalField):
+            if raw is None or (isinstance(raw, Decimal | int) and not isinstance(raw, bool)):
+                return True
+            self.fail(name, _("A number is expected."))
+        elif isinstance(field, models.DateField):
+            if raw is None or (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)):
+                return True
+            self.fail(name, _("A date is expected."))
+        return False
+
+    def account(self, raw: object) -> Account | None:
+        if raw is None:
             self.fail("account", _("The account is required."))
             return None
-        key = integer(raw)
+        key = _id(raw)
         found = self.known.accounts.get(key) if key else None
         if found is None:
             self.fail(
@@ -181,21 +213,21 @@ class _Cleaner:
             )
         return found
 
-    def contact(self, raw: Any) -> Contact | None:
-        if raw is None or raw == "":
+    def contact(self, raw: object) -> Contact | None:
+        if raw is None:
             return None
-        key = integer(raw)
+        key = _id(raw)
         found = self.known.contacts.get(key) if key else None
         if found is None or found.account.company_id != self.company.pk:
             self.fail("contact", _("No contact with id %(id)s.") % {"id": raw})
             return None
         return found
 
-    def salesperson(self, raw: Any) -> Collaborator | None:
-        if raw is None or raw == "":
+    def salesperson(self, raw: object) -> Collaborator | None:
+        if raw is None:
             self.fail("salesperson", _("The salesperson is required."))
             return None
-        key = integer(raw)
+        key = _id(raw)
         found = self.known.salespeople.get(key) if key else None
         if found is None:
             self.fail(
@@ -205,23 +237,24 @@ class _Cleaner:
             )
         return found
 
-    def currency(self, raw: Any) -> Currency | None:
+    def currency(self, raw: object) -> Currency | None:
         if raw is None or raw == "":
             self.fail("currency", _("The currency is required."))
             return None
+        # A code names its currency whatever its case.
         code = raw.strip().upper() if isinstance(raw, str) else None
         found = self.known.currencies.get(code) if code else None
         if found is None:
             self.fail("currency", _("No currency with code %(code)s.") % {"code": raw})
         return found
 
-    def tags(self, raw: Any) -> list[Tag] | None:
-        if raw is None or raw == "":
+    def tags(self, raw: object) -> list[Tag] | None:
+        if raw is None:
             return []
-        if isinstance(raw, str) or not isinstance(raw, list | tuple):
+        if not isinstance(raw, list | tuple):
             self.fail("tags", _("A list of tag ids is expected."))
             return None
-        parsed = [integer(item) for item in raw]
+        parsed = [_id(item) for item in raw]
         if None in parsed:
             self.fail("tags", _("A list of tag ids is expected."))
             return None
@@ -240,7 +273,7 @@ class _Cleaner:
 
 
 def clean_values(
-    values: Mapping[str, Any] | None,
+    values: OpportunityValues | None,
     *,
     user: Collaborator,
     company: Company,
@@ -323,7 +356,7 @@ def _check_contact_of_account(
 
 
 def _fill_from_contact(
-    cleaned: dict[str, Any], values: Mapping[str, Any], opportunity: Opportunity | None
+    cleaned: dict[str, Any], values: OpportunityValues, opportunity: Opportunity | None
 ) -> None:
     contact = cleaned.get("contact")
     if contact is None:

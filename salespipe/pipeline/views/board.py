@@ -10,7 +10,7 @@ Every view that changes something answers with one of two fragments, named by th
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -36,7 +36,8 @@ from salespipe.pipeline.forms import dialogs
 from salespipe.pipeline.forms.actions import ActionForm, action_inputs, page_errors
 from salespipe.pipeline.forms.board_params import BoardQuery
 from salespipe.pipeline.forms.dialogs import Dialog, DialogBuilder, DialogStep
-from salespipe.pipeline.models import Opportunity, Portfolio, Stage
+from salespipe.pipeline.forms.values import every_fault, read_values
+from salespipe.pipeline.models import MANDATORY_FIELD_NAMES, Opportunity, Portfolio, Stage
 from salespipe.pipeline.presenters.board import present_columns
 from salespipe.pipeline.presenters.calendar import month_label
 from salespipe.pipeline.presenters.page_context import (
@@ -56,8 +57,10 @@ from salespipe.pipeline.services.errors import (
     StaleVersion,
 )
 from salespipe.pipeline.services.tags import tag_stylesheet
+from salespipe.pipeline.services.values import OpportunityValues
 from salespipe.pipeline.views.changes import changes_response
 from salespipe.pipeline.views.more import board_more_url
+from salespipe.web.form_fields import posted_day
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
 from salespipe.web.late_fragments import LateFragments, render_with_late
@@ -248,6 +251,30 @@ def _posted_ids(request: AuthedRequest, *names: str) -> dict[str, int]:
     return found
 
 
+def _dialog_values(
+    request: AuthedRequest,
+    pk: int,
+    opportunity: Opportunity | None = None,
+    unread: Mapping[str, list[str]] | None = None,
+) -> OpportunityValues:
+    """The mandatory fields a dialog posted, read; one it can't read (or another input of
+    the dialog `unread` names) is refused together with what the services refuse among
+    the others."""
+    values, unreadable = read_values(dialogs.posted_values(request.POST))
+    unreadable.update(unread or {})
+    if unreadable:
+        opportunity = opportunity or _load(request, pk)
+        raise every_fault(
+            unreadable,
+            values,
+            user=request.user,
+            company=opportunity.company,
+            opportunity=opportunity,
+            allowed=MANDATORY_FIELD_NAMES,
+        )
+    return values
+
+
 def _subtitle(opportunity: Opportunity) -> str:
     return f"{opportunity.name} · {opportunity.account.name}"
 
@@ -258,7 +285,6 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
     """B14: to another open stage; the stages entered ask for their empty mandatory fields."""
     query = BoardQuery.from_params(request.GET)
     stage_id = request.POST.get("stage", "")
-    values = dialogs.posted_values(request.POST)
 
     def change() -> str:
         ids = _posted_ids(request, "version", "stage")
@@ -267,7 +293,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
             opportunity_id=pk,
             version=ids["version"],
             stage_id=ids["stage"],
-            values=values,
+            values=_dialog_values(request, pk),
         )
         return _("%(name)s moved to %(stage)s.") % {"name": moved.name, "stage": moved.stage.name}
 
@@ -304,7 +330,6 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
     """B16: the open stages not yet passed, then the won stage and the signed date."""
     opportunity = _load(request, pk)
     query = BoardQuery.from_params(request.GET)
-    values = dialogs.posted_values(request.POST)
 
     def dialog(errors: dict[str, list[str]]) -> Dialog:
         builder = DialogBuilder(request.user, opportunity, request.POST, errors)
@@ -326,13 +351,18 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def change() -> str:
         ids = _posted_ids(request, "version", "stage")
+        signed_on, unread = None, {}
+        try:
+            signed_on = posted_day(request.POST, "signed_on")
+        except InvalidInput as exc:
+            unread = exc.errors
         won = services.opportunity_win(
             user=request.user,
             opportunity_id=pk,
             version=ids["version"],
             stage_id=ids["stage"],
-            signed_on=request.POST.get("signed_on", ""),
-            values=values,
+            signed_on=signed_on,
+            values=_dialog_values(request, pk, opportunity, unread),
         )
         return _("%(name)s marked as won.") % {"name": won.name}
 
@@ -370,7 +400,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
             opportunity_id=pk,
             version=ids["version"],
             reason_id=ids["reason"],
-            lost_on=request.POST.get("lost_on", ""),
+            lost_on=posted_day(request.POST, "lost_on"),
         )
         return _("%(name)s marked as lost.") % {"name": lost.name}
 

@@ -48,9 +48,9 @@ from salespipe.pipeline.forms.sheet import (
     stage_choices,
     unchosen_errors,
 )
+from salespipe.pipeline.forms.values import every_fault, read_values
 from salespipe.pipeline.models import Opportunity, Portfolio, Stage
 from salespipe.pipeline.services.errors import MissingFields
-from salespipe.pipeline.services.values import clean_values
 from salespipe.web.http import AuthedRequest
 from salespipe.web.lookups import from_script
 
@@ -300,24 +300,22 @@ def _done(request: AuthedRequest, setup: Setup, opportunity: Opportunity) -> Htt
 def _create(request: AuthedRequest, setup: Setup) -> HttpResponse:
     data = request.POST
     user = request.user
-    values = create_values(data)
+    posted = create_values(data)
     if setup.account is not None:
-        values["account"] = str(setup.account.pk)
+        posted["account"] = str(setup.account.pk)
+    values, unreadable = read_values(posted)
     # Without the right the stage field is not drawn; a stage posted all the same goes to the
     # service, which refuses any but the default (O3).
     stage_id = integer(data.get("stage"))
     unchosen = unchosen_errors(data)
     if setup.account is not None:
         unchosen.pop("account", None)
-    if unchosen:
-        errors = dict(unchosen)
-        try:
-            clean_values(values, user=user, company=setup.company, creating=True)
-        except InvalidInput as exc:
-            errors = {**exc.errors, **unchosen}
-        return _form_response(
-            request, setup, build_form(user, setup, data=data, errors=errors), 422
+    if unreadable or unchosen:
+        refused = every_fault(
+            {**unreadable, **unchosen}, values, user=user, company=setup.company, creating=True
         )
+        form = build_form(user, setup, data=data, errors=refused.errors)
+        return _form_response(request, setup, form, 422)
     try:
         opportunity = services.opportunity_create(
             user=user,

@@ -36,6 +36,7 @@ from salespipe.pipeline import selectors, services
 from salespipe.pipeline.forms.actions import ActionForm
 from salespipe.pipeline.forms.lines import posted_line
 from salespipe.pipeline.forms.sheet import changed_values, sheet_fields, unchosen_errors
+from salespipe.pipeline.forms.values import every_fault, read_values
 from salespipe.pipeline.models import EstimateLine, Opportunity, TagKind
 from salespipe.pipeline.presenters.sheet_tabs import (
     TABS,
@@ -185,8 +186,16 @@ def _fields_response(
 def save_fields(request: AuthedRequest, pk: int) -> HttpResponse:
     """S2: the fields changed since the sheet was drawn, saved with the version it read."""
     opportunity = _load(request, pk)
-    values = changed_values(request.POST)
-    errors = unchosen_errors(request.POST)
+    values, unreadable = read_values(changed_values(request.POST))
+    if unreadable:
+        unreadable = every_fault(
+            unreadable,
+            values,
+            user=request.user,
+            company=opportunity.company,
+            opportunity=opportunity,
+        ).errors
+    errors = {**unreadable, **unchosen_errors(request.POST)}
     version = request.POST.get("version", "").strip()
     if integer(version) is None:
         errors["version"] = [_("The version last read is required.")]

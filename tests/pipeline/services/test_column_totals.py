@@ -78,22 +78,22 @@ def test_every_kind_of_write_keeps_the_totals_equal_to_the_sum(world: World):
         opportunity_id=first.pk,
         version=1,
         stage_id=world.proposal.pk,
-        values={"amount": "20.05", "expected_signature_date": "2031-05-31"},
+        values={"amount": Decimal("20.05"), "expected_signature_date": dt.date(2031, 5, 31)},
     )
     services.opportunity_win(
         user=world.alice,
         opportunity_id=third.pk,
         version=1,
         stage_id=world.signed.pk,
-        signed_on="2026-11-30",
-        values={"expected_signature_date": "2031-05-31"},
+        signed_on=dt.date(2026, 11, 30),
+        values={"expected_signature_date": dt.date(2031, 5, 31)},
     )
     services.opportunity_lose(
         user=world.alice,
         opportunity_id=second.pk,
         version=1,
         reason_id=world.reason_lost.pk,
-        lost_on="2026-11-30",
+        lost_on=dt.date(2026, 11, 30),
     )
     assert kept() == summed_from_opportunities()
 

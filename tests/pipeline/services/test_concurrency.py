@@ -56,7 +56,7 @@ def test_a_change_made_between_the_read_and_the_write_makes_the_write_stale(
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.discovery.pk,
-            values={"amount": "99"},
+            values={"amount": Decimal("99")},
         )
     assert seen == [1]
     assert error.value.current.stage == world.negotiation
@@ -84,7 +84,7 @@ def test_when_the_history_write_fails_after_the_update_nothing_is_changed(
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.discovery.pk,
-            values={"amount": "8"},
+            values={"amount": Decimal("8")},
         )
     assert state(opportunity) == before
 

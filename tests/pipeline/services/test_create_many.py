@@ -2,7 +2,7 @@
 is checked as `opportunity_create` checks it, and those that pass are written with their
 history and their live change, in queries that don't grow with the items."""
 
-from typing import Any
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -13,6 +13,7 @@ from salespipe.live.models import Change, ChangeKind
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline import services
 from salespipe.pipeline.models import HistoryEntry, HistoryKind, Opportunity
+from salespipe.pipeline.services.values import OpportunityValues
 from salespipe.test import World, make_account, make_contact
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 def _items(world: World) -> list[services.NewOpportunity]:
     other_contact = make_contact(make_account(world.company_a, "Garage Lemaire"), "Lemaire")
-    ok: dict[str, Any] = {"name": "Fine", "account": world.account_a.pk}
+    ok: OpportunityValues = {"name": "Fine", "account": world.account_a.pk}
     return [
         services.NewOpportunity(values=ok),
         services.NewOpportunity(values={"name": "No account"}),
         services.NewOpportunity(values={**ok, "account": world.account_b.pk}),
-        services.NewOpportunity(values={**ok, "currency": "XYZ", "amount": "-3"}),
+        services.NewOpportunity(values={**ok, "currency": "XYZ", "amount": Decimal(-3)}),
         services.NewOpportunity(values={**ok, "salesperson": world.charlie.pk}),
         services.NewOpportunity(values={**ok, "contact": other_contact.pk}),
         services.NewOpportunity(values={**ok, "tags": [world.tag_other_kind.pk]}),
@@ -36,7 +37,7 @@ def _items(world: World) -> list[services.NewOpportunity]:
             values={
                 **ok,
                 "name": "Priced",
-                "amount": "1 200,50",
+                "amount": Decimal("1200.50"),
                 "contact": world.contact_a.pk,
                 "tags": [world.tag_hot.pk],
             },
@@ -112,7 +113,7 @@ def test_the_queries_dont_grow_with_the_items(world: World):
                 values={
                     "name": f"Deal {count}-{index}",
                     "account": accounts[index % 3].pk,
-                    "amount": "100",
+                    "amount": Decimal(100),
                     "currency": "USD",
                     "salesperson": world.bob.pk,
                 },

@@ -202,8 +202,8 @@ def test_the_sheet_saves_its_fields_and_records_amount_and_date_changes(world: W
         version=1,
         values={
             "name": "  Renamed ",
-            "amount": "150",
-            "expected_signature_date": "2030-05-31",
+            "amount": Decimal("150"),
+            "expected_signature_date": dt.date(2030, 5, 31),
             "description": "Three ovens",
             "tags": [world.tag_hot.pk],
             "email": "marie@dupont.example",
@@ -229,12 +229,18 @@ def test_the_sheet_with_a_stale_version_changes_nothing(world: World):
     # P7: the version last read; a change since then refuses this one.
     opportunity = make_opportunity(world.portfolio_a, amount=Decimal(100))
     services.opportunity_update(
-        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": "200"}
+        user=world.alice,
+        opportunity_id=opportunity.pk,
+        version=1,
+        values={"amount": Decimal("200")},
     )
     before = state(opportunity)
     with pytest.raises(StaleVersion) as error:
         services.opportunity_update(
-            user=world.bob, opportunity_id=opportunity.pk, version=1, values={"amount": "300"}
+            user=world.bob,
+            opportunity_id=opportunity.pk,
+            version=1,
+            values={"amount": Decimal("300")},
         )
     assert error.value.current.amount == Decimal(200)
     assert error.value.current.version == 2
@@ -275,7 +281,7 @@ def test_the_portfolio_changes_only_for_one_of_the_same_company_and_stages(world
 def test_a_closed_opportunitys_fields_can_be_corrected_but_not_its_portfolio(world: World):
     opportunity = won(world, amount=Decimal(10))
     services.opportunity_update(
-        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": "12"}
+        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": Decimal("12")}
     )
     assert reload(opportunity).amount == Decimal(12)
     with pytest.raises(InvalidTransition):
@@ -306,7 +312,7 @@ def test_the_sheet_saves_other_fields_while_a_mandatory_one_is_still_empty(world
         user=world.alice,
         opportunity_id=opportunity.pk,
         version=1,
-        values={"name": "Still no amount", "amount": ""},
+        values={"name": "Still no amount", "amount": None},
     )
     assert reload(opportunity).name == "Still no amount"
 
@@ -454,7 +460,7 @@ def test_the_history_is_read_by_the_opportunitys_company_only_even_once_deleted(
     with pytest.raises(OutOfScope):
         opportunity_detail(user=world.charlie, opportunity_id=opportunity.pk)
     services.opportunity_update(
-        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": 2}
+        user=world.alice, opportunity_id=opportunity.pk, version=1, values={"amount": Decimal(2)}
     )
     services.opportunity_delete(user=world.alice, opportunity_id=opportunity.pk)
     entries = list(history_of(world.bob, opportunity.pk))
@@ -479,7 +485,7 @@ def test_the_amount_of_a_detailed_estimate_is_not_typed_over_its_lines(world: Wo
             user=world.bob,
             opportunity_id=opportunity.pk,
             version=1,
-            values={"amount": "999", "days": "2", "description": "typed"},
+            values={"amount": Decimal("999"), "days": Decimal("2"), "description": "typed"},
         )
     assert list(error.value.errors) == ["amount"]
     assert state(opportunity) == before
@@ -489,7 +495,7 @@ def test_the_amount_of_a_detailed_estimate_is_not_typed_over_its_lines(world: Wo
         user=world.bob,
         opportunity_id=opportunity.pk,
         version=1,
-        values={"amount": "300.00", "description": "typed"},
+        values={"amount": Decimal("300.00"), "description": "typed"},
     )
     assert (reload(opportunity).amount, reload(opportunity).description) == (
         Decimal("300.00"),

@@ -60,8 +60,8 @@ def test_a_move_returns_the_opportunity_as_stored_with_its_new_stage_and_keys(
         version=1,
         stage_id=world.proposal.pk,
         values={
-            "amount": "1 500",
-            "expected_signature_date": "2031-06-30",
+            "amount": Decimal("1500"),
+            "expected_signature_date": dt.date(2031, 6, 30),
             "contact": contact.pk,
             "phone": "06 12 34 56 78",
         },
@@ -85,7 +85,7 @@ def test_losing_and_reusing_return_plain_statuses_and_the_new_relations(
         opportunity_id=deal.pk,
         version=1,
         reason_id=world.reason_abandoned.pk,
-        lost_on="2026-04-01",
+        lost_on=dt.date(2026, 4, 1),
     )
     assert _as_read(lost) == _fresh(world.alice, deal)
     assert lost.status == OpportunityStatus.ABANDONED

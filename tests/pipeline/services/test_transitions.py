@@ -40,8 +40,8 @@ def test_moving_with_the_values_given_moves_and_saves_them(world: World):
         version=1,
         stage_id=world.proposal.pk,
         values={
-            "amount": "2500",
-            "expected_signature_date": "2030-03-31",
+            "amount": Decimal("2500"),
+            "expected_signature_date": dt.date(2030, 3, 31),
             "contact": world.contact_a.pk,
         },
     )
@@ -145,7 +145,7 @@ def test_a_move_only_takes_fields_a_stage_can_make_mandatory(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.discovery.pk,
-            values={"amount": "10", "name": "Renamed"},
+            values={"amount": Decimal("10"), "name": "Renamed"},
         )
     assert list(error.value.errors) == ["name"]
     assert state(opportunity)["stage"] == world.qualification.pk
@@ -160,7 +160,7 @@ def test_a_negative_amount_in_a_dialog_changes_nothing(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.discovery.pk,
-            values={"amount": "-10"},
+            values={"amount": Decimal("-10")},
         )
     assert list(error.value.errors) == ["amount"]
     assert state(opportunity) == before
@@ -175,7 +175,7 @@ def test_the_contact_given_must_be_one_of_the_accounts_contacts(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.proposal.pk,
-            values={"contact": stranger.pk, "expected_signature_date": "2030-01-01"},
+            values={"contact": stranger.pk, "expected_signature_date": dt.date(2030, 1, 1)},
         )
     assert list(error.value.errors) == ["contact"]
     assert reload(opportunity).contact is None
@@ -195,7 +195,7 @@ def test_a_move_cant_empty_a_field_an_earlier_stage_required(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.negotiation.pk,
-            values={"amount": ""},
+            values={"amount": None},
         )
     assert "Discovery" in error.value.errors["amount"][0]
     assert (reload(opportunity).amount, reload(opportunity).stage) == (Decimal(5), world.proposal)
@@ -205,7 +205,7 @@ def test_a_move_cant_empty_a_field_an_earlier_stage_required(world: World):
         opportunity_id=opportunity.pk,
         version=1,
         stage_id=world.qualification.pk,
-        values={"amount": ""},
+        values={"amount": None},
     )
     assert reload(opportunity).amount is None
 
@@ -234,7 +234,7 @@ def test_a_win_from_an_early_stage_asks_for_every_stage_passed(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             stage_id=world.signed_partner.pk,
-            signed_on="2030-01-15",
+            signed_on=dt.date(2030, 1, 15),
         )
     assert [(m.stage, m.fields) for m in error.value.missing] == [
         (world.discovery, ["amount"]),
@@ -253,10 +253,10 @@ def test_a_win_with_every_field_given_closes_it_in_the_won_stage(world: World):
         stage_id=world.signed_partner.pk,
         signed_on=dt.date(2030, 1, 15),
         values={
-            "amount": "900",
-            "expected_signature_date": "2030-01-31",
+            "amount": Decimal("900"),
+            "expected_signature_date": dt.date(2030, 1, 31),
             "contact": world.contact_a.pk,
-            "days": "3.5",
+            "days": Decimal("3.5"),
         },
     )
     saved = reload(opportunity)
@@ -290,7 +290,7 @@ def test_a_win_needs_a_won_stage_and_a_signature_date(world: World):
                 opportunity_id=opportunity.pk,
                 version=1,
                 stage_id=stage.pk,
-                signed_on="2030-01-01",
+                signed_on=dt.date(2030, 1, 1),
             )
         assert list(error.value.errors) == ["stage"]
     assert state(opportunity) == before
@@ -311,7 +311,7 @@ def test_a_loss_asks_only_for_reason_and_date_and_takes_the_reasons_status(
         opportunity_id=opportunity.pk,
         version=1,
         reason_id=loss_reason.pk,
-        lost_on="2030-02-01",
+        lost_on=dt.date(2030, 2, 1),
     )
     saved = reload(opportunity)
     assert (saved.status, saved.loss_reason, saved.lost_on, saved.stage) == (
@@ -332,7 +332,7 @@ def test_a_loss_needs_a_reason_and_a_date(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             reason_id=987654,
-            lost_on="yesterday",
+            lost_on=None,
         )
     assert set(error.value.errors) == {"reason", "lost_on"}
     assert state(opportunity) == before
@@ -352,6 +352,6 @@ def test_losing_an_opportunity_already_lost_is_refused(world: World):
             opportunity_id=opportunity.pk,
             version=1,
             reason_id=world.reason_out.pk,
-            lost_on="2030-02-01",
+            lost_on=dt.date(2030, 2, 1),
         )
     assert state(opportunity) == before

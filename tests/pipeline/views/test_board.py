@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from salespipe.activities.models import Action, ActionKind
 from salespipe.pipeline.models import Opportunity, OpportunityStatus, Quote
-from salespipe.test import World, make_opportunity
+from salespipe.test import World, make_account, make_contact, make_opportunity
 from tests.changes import column_totals, gone, placed
 
 
@@ -416,6 +416,42 @@ def test_winning_without_a_won_stage_shows_the_won_step_with_the_error(
     assert 'id="dlg-stage-error"' in html
     deal.refresh_from_db()
     assert deal.status == OpportunityStatus.OPEN
+
+
+def test_a_win_with_values_that_cant_be_read_names_each_beside_its_input(
+    world: World, alice_client: Client
+):
+    # B16: an amount and a day that can't be read, and a contact of another account, are
+    # all refused at once, each beside its input; nothing changes.
+    deal = make_opportunity(world.portfolio_a, account=world.account_a)
+    stranger = make_contact(make_account(world.company_a, "Elsewhere"), "Stranger")
+
+    response = post(
+        alice_client,
+        f"/board/opportunities/{deal.pk}/win/",
+        {
+            "version": 1,
+            "dialog": "1",
+            "amount": "nine hundred",
+            "expected_signature_date": "2031-01-31",
+            "contact": stranger.pk,
+            "stage": world.signed_partner.pk,
+            "days": "3",
+            "signed_on": "20/01/2031",
+        },
+        world,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    for name in ("amount", "contact", "signed_on"):
+        assert f'id="dlg-{name}-error"' in html, name
+    assert "A number is expected." in html
+    assert "A date written YYYY-MM-DD is expected." in html
+    assert 'value="nine hundred"' in html
+    deal.refresh_from_db()
+    assert (deal.status, deal.amount, deal.version) == (OpportunityStatus.OPEN, None, 1)
 
 
 def test_losing_asks_for_reason_and_date_then_takes_the_reasons_status(

@@ -76,7 +76,7 @@ def test_the_sheet_shows_the_fields_the_tabs_and_the_history(
 ):
     """S1, S2, S8: fields in the left column, five tabs, the creation in the history."""
     services.opportunity_update(
-        user=world.alice, opportunity_id=deal.pk, version=1, values={"amount": "1500"}
+        user=world.alice, opportunity_id=deal.pk, version=1, values={"amount": Decimal("1500")}
     )
 
     response = bob_client.get(f"/opportunities/{deal.pk}/", headers={"Accept-Language": "en"})
@@ -106,7 +106,7 @@ def test_the_history_shows_amounts_and_dates_as_the_sheet_does(
         user=world.alice,
         opportunity_id=deal.pk,
         version=1,
-        values={"amount": "12500", "expected_signature_date": "2031-03-31"},
+        values={"amount": Decimal("12500"), "expected_signature_date": dt.date(2031, 3, 31)},
     )
     world.bob.language = language
     world.bob.save(update_fields=["language"])
@@ -190,7 +190,7 @@ def test_a_stale_save_shows_their_value_and_the_one_typed_and_keeps_what_was_typ
         user=world.alice,
         opportunity_id=deal.pk,
         version=1,
-        values={"amount": "5000", "function": "Owner"},
+        values={"amount": Decimal("5000"), "function": "Owner"},
     )
 
     response = bob_client.post(
