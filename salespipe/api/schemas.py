@@ -1,6 +1,6 @@
 """Shapes shared by every resource of the API: ids, text inputs, errors and pages."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from ninja import Field, Schema
 from ninja.params import functions as params
@@ -45,6 +45,17 @@ class InputSchema(Schema):
     """A request body: a field the operation doesn't take is an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def sent[V](payload: Schema, shape: type[V], exclude: set[str] | None = None) -> V:
+    """The fields `payload` sent (but those of `exclude`), as the service whose values
+    `shape` types takes them: a schema's fields are named and typed as its keys."""
+    values = payload.model_dump(exclude_unset=True, exclude=exclude)
+    strays = set(values) - set(shape.__annotations__)
+    if strays:
+        # A schema out of step with its service: a mistake of ours, not of the caller's.
+        raise TypeError(f"{type(payload).__name__} sends {sorted(strays)}, not in {shape}")
+    return cast(V, values)
 
 
 class FieldError(Schema):

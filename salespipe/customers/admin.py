@@ -46,7 +46,7 @@ class AccountForm(ServiceForm[Account]):
         fields = ["name", "kind", "company", "siren", "phone", "email", "is_closed"]
 
     def save_through_services(self) -> Account:
-        values = self.changed_values(services.ACCOUNT_FIELDS)
+        values = self.changed_values(services.AccountValues)
         if self.instance.pk is None:
             company = self.cleaned_data["company"]
             return services.account_create(user=self.user, company_id=company.pk, values=values)
@@ -70,7 +70,7 @@ class ContactForm(ServiceForm[Contact]):
         ]
 
     def save_through_services(self) -> Contact:
-        values = self.changed_values(services.CONTACT_FIELDS)
+        values = self.changed_values(services.ContactValues)
         if self.instance.pk is None:
             account = self.cleaned_data["account"]
             return services.contact_create(user=self.user, account_id=account.pk, values=values)

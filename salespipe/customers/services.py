@@ -1,12 +1,15 @@
 """Creating and changing accounts and contacts: one function per change, for every door.
 
-Values are validated by the model's own validators (`full_clean`), so that the API, the
-pages and the opportunity form accept and refuse exactly the same things. Bad values raise
-`InvalidInput` with the messages per field, and nothing is written.
+Each door reads what it received into `AccountValues` or `ContactValues` (the API with its
+schemas, the admin with its model forms, an import from its cells, the opportunity form's
+*Create* from the name typed); only the fields given change. Values are validated by the
+model's own validators (`full_clean`), so that every door accepts and refuses exactly the
+same things. A value of the wrong type, or bad, raises `InvalidInput` with the messages per
+field, and nothing is written.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,23 +22,63 @@ from salespipe.org import access
 from salespipe.org.models import Collaborator
 from salespipe.org.rights import Right, require
 
-ACCOUNT_FIELDS = frozenset({"name", "kind", "siren", "phone", "email", "is_closed"})
-CONTACT_FIELDS = frozenset(
-    {"first_name", "last_name", "phone", "mobile", "function", "email", "is_closed"}
-)
+
+class AccountValues(TypedDict, total=False):
+    """An account's fields a user writes (SPEC A1): its kind is an `AccountKind`."""
+
+    name: str
+    kind: str
+    siren: str
+    phone: str
+    email: str
+    is_closed: bool
 
 
-def _check_names(values: Mapping[str, Any], allowed: frozenset[str]) -> None:
+class ContactValues(TypedDict, total=False):
+    """A contact's fields a user writes."""
+
+    first_name: str
+    last_name: str
+    phone: str
+    mobile: str
+    function: str
+    email: str
+    is_closed: bool
+
+
+ACCOUNT_FIELDS = frozenset(AccountValues.__annotations__)
+CONTACT_FIELDS = frozenset(ContactValues.__annotations__)
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """A contact's full name as typed, as first and last names: "Marie Dupont" is Marie
+    Dupont; the first word is the first name and the rest the last name, so that particles
+    stay with it ("Anne de La Tour"); a single word is a last name."""
+    words = full_name.split()
+    if len(words) < 2:
+        return "", " ".join(words)
+    return words[0], " ".join(words[1:])
+
+
+def _check_names(values: Mapping[str, object], allowed: frozenset[str]) -> None:
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise InvalidInput({name: [_("This field can't be set here.")] for name in unknown})
 
 
-def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values as stored: text trimmed, a SIREN without its spaces; text no database holds refused."""
+def _normalised(values: Mapping[str, object]) -> dict[str, Any]:
+    """Values as stored: text trimmed, a SIREN without its spaces; text no database holds
+    refused, and a value of the wrong type."""
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, value in values.items():
+        if name == "is_closed":
+            if not isinstance(value, bool):
+                errors[name] = [_("Yes or no is expected.")]
+                continue
+        elif value is not None and not isinstance(value, str):
+            errors[name] = [_("A text is expected.")]
+            continue
         if isinstance(value, str):
             if "\x00" in value or not _encodable(value):
                 errors[name] = [_("This text holds characters that can't be stored.")]
@@ -114,7 +157,7 @@ def _changed[M: Account | Contact](
     user: Collaborator,
     model: type[M],
     pk: int,
-    values: Mapping[str, Any],
+    values: AccountValues | ContactValues,
     allowed: frozenset[str],
 ) -> M:
     """Object `pk`, locked for the change, with the given fields set but not saved yet."""
@@ -128,7 +171,7 @@ def _changed[M: Account | Contact](
 
 @transaction.atomic
 def account_create(
-    *, user: Collaborator, company_id: int, values: Mapping[str, Any], quick: bool = False
+    *, user: Collaborator, company_id: int, values: AccountValues, quick: bool = False
 ) -> Account:
     """A new account of company `company_id` (SPEC A1), for a user with `quick_account`.
 
@@ -150,7 +193,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, user: Collaborator, account_id: int, values: Mapping[str, Any]) -> Account:
+def account_update(*, user: Collaborator, account_id: int, values: AccountValues) -> Account:
     """Changes the given fields of an account; its company never changes."""
     account = _changed(user, Account, account_id, values, ACCOUNT_FIELDS)
     _save_account(account)
@@ -158,7 +201,7 @@ def account_update(*, user: Collaborator, account_id: int, values: Mapping[str, 
 
 
 @transaction.atomic
-def contact_create(*, user: Collaborator, account_id: int, values: Mapping[str, Any]) -> Contact:
+def contact_create(*, user: Collaborator, account_id: int, values: ContactValues) -> Contact:
     """A new contact of account `account_id`."""
     _check_names(values, CONTACT_FIELDS)
     cleaned = _normalised(values)
@@ -174,7 +217,7 @@ def contact_create(*, user: Collaborator, account_id: int, values: Mapping[str, 
 
 
 @transaction.atomic
-def contact_update(*, user: Collaborator, contact_id: int, values: Mapping[str, Any]) -> Contact:
+def contact_update(*, user: Collaborator, contact_id: int, values: ContactValues) -> Contact:
     """Changes the given fields of a contact; its account never changes."""
     contact = _changed(user, Contact, contact_id, values, CONTACT_FIELDS)
     _save_validated(contact)

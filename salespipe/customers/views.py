@@ -169,18 +169,6 @@ def contact_lookup(request: AuthedRequest, pk: int) -> JsonResponse:
     return suggestions((_contact_item(row) for row in rows), create)
 
 
-def split_name(full_name: str) -> dict[str, str]:
-    """ "Marie Dupont" -> first name Marie, last name Dupont; one word is a last name.
-
-    The first word is the first name and the rest the last name, so that particles stay
-    with it ("Anne de La Tour").
-    """
-    words = full_name.split()
-    if len(words) < 2:
-        return {"first_name": "", "last_name": " ".join(words)}
-    return {"first_name": words[0], "last_name": " ".join(words[1:])}
-
-
 @login_required
 @require_POST
 def contact_quick(request: AuthedRequest, pk: int) -> JsonResponse:
@@ -190,8 +178,9 @@ def contact_quick(request: AuthedRequest, pk: int) -> JsonResponse:
     if not name.strip():
         return refused(InvalidInput({"last_name": [_("Give the contact a name.")]}))
     try:
+        first, last = services.split_name(name)
         created = services.contact_create(
-            user=request.user, account_id=record.pk, values=split_name(name)
+            user=request.user, account_id=record.pk, values={"first_name": first, "last_name": last}
         )
     except InvalidInput as exc:
         return refused(exc)

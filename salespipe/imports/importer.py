@@ -13,9 +13,9 @@ wider than the database: a record a row wrote is learned only once that row is t
 (`learned`), and `forget` drops it all when a dry run's batch is rolled back.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,6 +24,7 @@ from stdnum.fr import siren
 
 from salespipe.customers import services as customers
 from salespipe.customers.models import Account, AccountKind, Contact
+from salespipe.customers.services import AccountValues, ContactValues
 from salespipe.imports import cells
 from salespipe.imports.models import ExternalKey
 from salespipe.imports.rows import Action, MappedRow, Plan, RowOutcome
@@ -66,9 +67,11 @@ class _Stages:
     won: list[Stage]
 
 
-def _changes(record: Any, values: dict[str, Any]) -> dict[str, Any]:
+def _changes[V: Mapping[str, object]](record: object, values: V) -> V:
     """The values that differ from what `record` holds: an update writes only those."""
-    return {name: value for name, value in values.items() if getattr(record, name, None) != value}
+    differ = {name: value for name, value in values.items() if getattr(record, name, None) != value}
+    # A part of `values`: of its type.
+    return cast(V, differ)
 
 
 class Importer:
@@ -186,10 +189,11 @@ class Importer:
 
     def account(self, row: MappedRow) -> RowOutcome:
         name = row.text("name")
-        values: dict[str, Any] = {"name": name}
-        for name_of in ("phone", "email"):
-            if row.given(name_of):
-                values[name_of] = row.text(name_of)
+        values: AccountValues = {"name": name}
+        if row.given("phone"):
+            values["phone"] = row.text("phone")
+        if row.given("email"):
+            values["email"] = row.text("email")
         if row.given("siren"):
             # As the account keeps it: "552 100 554" is the SIREN 552100554.
             values["siren"] = siren.compact(row.text("siren"))
@@ -221,14 +225,19 @@ class Importer:
 
     # Contacts ---------------------------------------------------------------------------
 
-    def _contact_values(self, row: MappedRow) -> dict[str, Any]:
+    def _contact_values(self, row: MappedRow) -> ContactValues:
         first, last = row.text("first_name"), row.text("last_name")
         if not last and row.given("full_name"):
-            first, last = split_name(row.text("full_name"))
-        values: dict[str, Any] = {"first_name": first, "last_name": last}
-        for name in ("phone", "mobile", "function", "email"):
-            if row.given(name):
-                values[name] = row.text(name)
+            first, last = customers.split_name(row.text("full_name"))
+        values: ContactValues = {"first_name": first, "last_name": last}
+        if row.given("phone"):
+            values["phone"] = row.text("phone")
+        if row.given("mobile"):
+            values["mobile"] = row.text("mobile")
+        if row.given("function"):
+            values["function"] = row.text("function")
+        if row.given("email"):
+            values["email"] = row.text("email")
         return values
 
     def _account_of(self, row: MappedRow, *, write: bool = True) -> Account:
@@ -294,8 +303,8 @@ class Importer:
                 return contact
         if not write:
             raise NeedsWriting
-        first, last = split_name(typed)
-        values: dict[str, Any] = {"first_name": first, "last_name": last}
+        first, last = customers.split_name(typed)
+        values: ContactValues = {"first_name": first, "last_name": last}
         if email:
             values["email"] = email
         self._contacts.pop(account.pk, None)
@@ -536,13 +545,6 @@ class Importer:
             reason_id=reason.pk,
             lost_on=row.date("lost_on") or timezone.localdate(),
         )
-
-
-def split_name(full: str) -> tuple[str, str]:
-    """ "Marie Dupont" -> ("Marie", "Dupont"); "Jean Pierre Dupont" -> ("Jean", "Pierre
-    Dupont"); a single word is a last name."""
-    first, _space, last = full.strip().partition(" ")
-    return (first, last.strip()) if last.strip() else ("", first)
 
 
 def _account_kind(typed: str) -> str:

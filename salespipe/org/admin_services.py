@@ -6,7 +6,7 @@ rolled back while it validates, so that a refusal shows on its fields and nothin
 written; the admin then runs it for real.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -31,8 +31,10 @@ class ServiceForm[M: models.Model](forms.ModelForm[M]):
     def save_through_services(self) -> models.Model:
         raise NotImplementedError
 
-    def changed_values(self, names: frozenset[str] | tuple[str, ...]) -> dict[str, Any]:
-        """The changed fields among `names`, as services take them: relations by id."""
+    def changed_values[V](self, shape: type[V]) -> V:
+        """The changed fields among the keys of `shape` (the `TypedDict` a service takes),
+        as it takes them: relations by id, the rest as the model form cleaned them."""
+        names = shape.__annotations__
         values: dict[str, Any] = {}
         for name in self.changed_data:
             if name not in names:
@@ -43,7 +45,8 @@ class ServiceForm[M: models.Model](forms.ModelForm[M]):
             elif isinstance(value, models.QuerySet):
                 value = [item.pk for item in value]
             values[name] = value
-        return values
+        # A model field cleans to the type the service's values give it.
+        return cast(V, values)
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()

@@ -23,6 +23,7 @@ from salespipe.api.schemas import (
     SearchText,
     omittable,
     path_id,
+    sent,
     text_field,
 )
 from salespipe.customers import selectors, services
@@ -137,7 +138,7 @@ def get_account(request: HttpRequest, id: int = path_id("account")) -> Account:
     summary="Create an account",
 )
 def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
-    values = payload.model_dump(exclude_unset=True, exclude={"company"})
+    values = sent(payload, services.AccountValues, exclude={"company"})
     account = services.account_create(
         user=user_of(request), company_id=payload.company, values=values
     )
@@ -152,7 +153,7 @@ def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
 def update_account(
     request: HttpRequest, payload: AccountPatch, id: int = path_id("account")
 ) -> Account:
-    values = payload.model_dump(exclude_unset=True)
+    values = sent(payload, services.AccountValues)
     return services.account_update(user=user_of(request), account_id=id, values=values)
 
 
@@ -252,7 +253,7 @@ def get_contact(request: HttpRequest, id: int = path_id("contact")) -> Contact:
     summary="Create a contact of an account",
 )
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
-    values = payload.model_dump(exclude_unset=True, exclude={"account"})
+    values = sent(payload, services.ContactValues, exclude={"account"})
     contact = services.contact_create(
         user=user_of(request), account_id=payload.account, values=values
     )
@@ -267,5 +268,5 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
 def update_contact(
     request: HttpRequest, payload: ContactPatch, id: int = path_id("contact")
 ) -> Contact:
-    values = payload.model_dump(exclude_unset=True)
+    values = sent(payload, services.ContactValues)
     return services.contact_update(user=user_of(request), contact_id=id, values=values)

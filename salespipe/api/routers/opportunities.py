@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Literal, cast
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from ninja.responses import Status
 
 from salespipe.api.auth import user_of
 from salespipe.api.pagination import Ordering, PageParams, paginate
-from salespipe.api.schemas import DETAIL_ERRORS, READ_ERRORS, Id, Page, path_id
+from salespipe.api.schemas import DETAIL_ERRORS, READ_ERRORS, Id, Page, path_id, sent
 from salespipe.api.schemas_opportunities import (
     DELETE_ERRORS,
     OPPORTUNITY_WRITE_ERRORS,
@@ -52,7 +52,7 @@ from salespipe.pipeline.models import (
 from salespipe.pipeline.selectors.filters import SortName
 from salespipe.pipeline.selectors.staleness import rows_stale_since
 from salespipe.pipeline.services import history
-from salespipe.pipeline.services.values import OpportunityChanges
+from salespipe.pipeline.services.values import OpportunityChanges, OpportunityValues
 
 router = Router(tags=["opportunities"])
 
@@ -197,19 +197,15 @@ def _fields_in_body_fields() -> Iterator[None]:
         raise ValidationError(errors) from exc
 
 
-def _sent(payload: Schema, exclude: set[str] | None = None) -> OpportunityChanges:
-    """The fields `payload` sent, in the services' types: the schemas' fields are
-    `OpportunityChanges`' keys, each of the type it gives them."""
-    return cast(OpportunityChanges, payload.model_dump(exclude_unset=True, exclude=exclude))
-
-
 @router.post(
     "/opportunities",
     response={201: OpportunityOut, **OPPORTUNITY_WRITE_ERRORS},
     summary="Create an opportunity (SPEC O2-O4)",
 )
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
-    values = _sent(payload, exclude={"portfolio", "stage", "fallback_to_first_stage"})
+    values = sent(
+        payload, OpportunityValues, exclude={"portfolio", "stage", "fallback_to_first_stage"}
+    )
     opportunity = services.opportunity_create(
         user=user_of(request),
         portfolio_id=payload.portfolio,
@@ -229,7 +225,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[O
 def update_opportunity(
     request: HttpRequest, payload: OpportunityPatch, id: int = path_id("opportunity")
 ) -> Opportunity:
-    values = _sent(payload, exclude={"version"})
+    values = sent(payload, OpportunityChanges, exclude={"version"})
     return services.opportunity_update(
         user=user_of(request), opportunity_id=id, version=payload.version, values=values
     )
@@ -279,7 +275,7 @@ def move_opportunity(
             opportunity_id=id,
             version=payload.version,
             stage_id=payload.stage,
-            values=_sent(payload.fields),
+            values=sent(payload.fields, OpportunityValues),
         )
 
 
@@ -294,7 +290,7 @@ def win_opportunity(
             version=payload.version,
             stage_id=payload.stage,
             signed_on=payload.signed_on,
-            values=_sent(payload.fields),
+            values=sent(payload.fields, OpportunityValues),
         )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponseBase
@@ -23,7 +23,7 @@ from ninja.responses import Status
 from salespipe.activities import services as action_services
 from salespipe.activities.models import Action, ActionKind
 from salespipe.api.auth import user_of
-from salespipe.api.schemas import DETAIL_ERRORS, NO_NUL, Id, InputSchema, omittable, path_id
+from salespipe.api.schemas import DETAIL_ERRORS, NO_NUL, Id, InputSchema, omittable, path_id, sent
 from salespipe.api.schemas_opportunities import (
     DELETE_ERRORS,
     OPPORTUNITY_WRITE_ERRORS,
@@ -177,10 +177,6 @@ def _line_of(request: HttpRequest, opportunity_id: int, line_id: int) -> Estimat
     return access.get(user_of(request), lines, line_id)
 
 
-def _line_values(payload: LineValues) -> estimate.LineValues:
-    return cast(estimate.LineValues, payload.model_dump(exclude_unset=True, exclude={"version"}))
-
-
 _ESTIMATE = "/opportunities/{id}/estimate"
 _LINE = "/opportunities/{id}/estimate/lines/{line_id}"
 
@@ -237,7 +233,7 @@ def add_estimate_line(
         user=user_of(request),
         opportunity_id=id,
         version=payload.version,
-        values=_line_values(payload),
+        values=sent(payload, estimate.LineValues, exclude={"version"}),
     )
     return Status(201, {"line": line, "estimate": _estimate(_opportunity(request, id))})
 
@@ -258,7 +254,7 @@ def update_estimate_line(
         user=user_of(request),
         line_id=line.pk,
         version=payload.version,
-        values=_line_values(payload),
+        values=sent(payload, estimate.LineValues, exclude={"version"}),
     )
     return _estimate(_opportunity(request, id))
 

@@ -5,7 +5,7 @@ into widgets an administrator can use, and refuse configurations that would brea
 """
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -230,9 +230,7 @@ class OpportunityAdminForm(ServiceForm[Opportunity]):
             user=self.user,
             opportunity_id=self.instance.pk,
             version=self.instance.version if version is None else version,
-            # A model form's cleaned values: ids, decimals, dates and texts, as the service
-            # takes them.
-            values=cast(OpportunityChanges, self.changed_values(tuple(self.Meta.fields))),
+            values=self.changed_values(OpportunityChanges),
         )
 
 
