@@ -804,7 +804,11 @@
       if (!menu.dataset.chosen) {
         cardInDialog = null;
         live.release();
-        restoreFocus();
+        // The browser gave the focus back to the card as the menu closed; this event comes
+        // a moment later. Only a card gone meanwhile (a colleague's change) leaves the
+        // focus nowhere: then its place takes it. Where the user has moved on, it stays.
+        const focused = document.activeElement;
+        if (!focused || focused === document.body || menu.contains(focused)) restoreFocus();
       }
       delete menu.dataset.chosen;
     });
