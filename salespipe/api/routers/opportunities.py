@@ -40,6 +40,7 @@ from salespipe.api.schemas_opportunities import (
     p4_dict,
 )
 from salespipe.lib.errors import InvalidInput
+from salespipe.lib.months import Month
 from salespipe.org import access
 from salespipe.pipeline import selectors, services
 from salespipe.pipeline.models import (
@@ -324,7 +325,11 @@ def schedule_opportunity(
     request: HttpRequest, payload: ScheduleIn, id: int = path_id("opportunity")
 ) -> Opportunity:
     return services.opportunity_schedule(
-        user=user_of(request), opportunity_id=id, version=payload.version, month=payload.month
+        user=user_of(request),
+        opportunity_id=id,
+        version=payload.version,
+        # Its pattern lets through only months that exist.
+        month=Month.parse(payload.month),
     )
 
 

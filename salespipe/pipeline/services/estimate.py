@@ -226,7 +226,7 @@ def _follow_mode(line: EstimateLine) -> None:
             line.amount = amount
 
 
-def _line(user: Collaborator, line_id: Any) -> EstimateLine:
+def _line(user: Collaborator, line_id: int) -> EstimateLine:
     queryset = EstimateLine.objects.select_related("sale_type")
     return access.get(user, queryset, line_id)
 
@@ -237,7 +237,7 @@ def _next_position(opportunity: Opportunity) -> int:
 
 
 def _lines_editable(
-    user: Collaborator, opportunity_id: Any, version: int | None
+    user: Collaborator, opportunity_id: int, version: int | None
 ) -> tuple[Opportunity, int]:
     """The opportunity whose lines change, with the version checked: it must be detailed."""
     opportunity = load(user, opportunity_id)

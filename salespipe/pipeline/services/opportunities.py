@@ -385,17 +385,17 @@ def opportunity_schedule(
     user: Collaborator,
     opportunity_id: int,
     version: int,
-    month: Month | str | None,
+    month: Month | None,
 ) -> Opportunity:
     """C3: a card dropped on a calendar month is expected to sign on that month's last day.
 
-    `month` is a `Month` or "YYYY-MM", not yet over; None or "" (the *No date* column) clears
-    the date, unless the current stage or an earlier one made it mandatory.
+    `month` is not yet over; None (the *No date* column) clears the date, unless the
+    current stage or an earlier one made it mandatory.
     """
     opportunity = load(user, opportunity_id, related=_MOVE_RELATED, prefetch=())
     version = check_version(opportunity, version)
     _require_open(opportunity)
-    if month is None or month == "":
+    if month is None:
         day = None
         _refuse_emptying(
             opportunity,
@@ -403,11 +403,7 @@ def opportunity_schedule(
             {"expected_signature_date": None},
         )
     else:
-        try:
-            chosen = month if isinstance(month, Month) else Month.parse(month)
-        except ValueError:
-            raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
-        day = chosen.last_day
+        day = month.last_day
         # C3: a date in the past is typed on the sheet, never set by a drop.
         if day < timezone.localdate():
             raise InvalidInput(

@@ -229,13 +229,21 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
             request, [pk], status=status, message=message, calendar=not on_board
         )
 
+    refusal = ""
+    chosen = None
+    try:
+        chosen = Month.parse(month) if month else None
+    except ValueError:
+        refusal = _("A month written YYYY-MM is expected.")
     if integer(version) is None:
+        refusal = _("The version last read is required.")
+    if refusal:
         # Out of scope answers 404 before any other reason, as everywhere.
         access.get(request.user, Opportunity, pk)
-        return answer(status=422, message=_("The version last read is required."))
+        return answer(status=422, message=refusal)
     try:
         scheduled = services.opportunity_schedule(
-            user=request.user, opportunity_id=pk, version=int(version), month=month
+            user=request.user, opportunity_id=pk, version=int(version), month=chosen
         )
     except (StaleVersion, InvalidTransition) as exc:
         return answer(status=409, message=str(exc))
