@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,6 +58,7 @@ from salespipe.pipeline.services.errors import (
 from salespipe.pipeline.services.tags import tag_stylesheet
 from salespipe.pipeline.services.values import OpportunityValues
 from salespipe.pipeline.views.changes import changes_response
+from salespipe.pipeline.views.layout_pages import body_response, for_the_script
 from salespipe.pipeline.views.more import board_more_url
 from salespipe.web.form_fields import posted_day
 from salespipe.web.http import AuthedRequest
@@ -123,9 +123,7 @@ def _board_response(
 ) -> HttpResponse:
     query = default_board_query(request.user, query)
     context = board_context(request, query, message=message)
-    response = render_with_late(request, "pipeline/board.html#board-body", context, status=status)
-    response[FRAGMENT_HEADER] = "board"
-    return response
+    return body_response(request, "pipeline/board.html", context, "board", status=status)
 
 
 @login_required
@@ -138,13 +136,8 @@ def board_page(request: AuthedRequest) -> HttpResponse:
         # The address names the portfolio shown, so that a link or a reload keeps it.
         return redirect(reverse("pipeline:board") + query.canonical())
     if request.htmx:
-        response = _board_response(request, query)
-        if "scope" in request.GET or "seller" in request.GET:
-            # The header form's compound choices, written back as the plain address.
-            response["HX-Push-Url"] = reverse("pipeline:board") + query.canonical()
-        # The same address gives a page or a fragment: caches must keep them apart.
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        address = reverse("pipeline:board") + query.canonical()
+        return for_the_script(request, _board_response(request, query), address)
     if query.portfolio_id is None and query.group_id is None:
         return render(request, "pipeline/no_portfolio.html", status=200)
     context = board_context(request, query)

@@ -15,7 +15,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +32,6 @@ from salespipe.pipeline.presenters.calendar import (
     present_month_columns,
 )
 from salespipe.pipeline.presenters.page_context import (
-    FRAGMENT_HEADER,
     create_url,
     default_calendar_query,
     header_context,
@@ -44,6 +42,7 @@ from salespipe.pipeline.selectors import card_pages
 from salespipe.pipeline.selectors.signature_moves import MonthMoves, signature_moves
 from salespipe.pipeline.services.errors import InvalidTransition, StaleVersion
 from salespipe.pipeline.views.changes import changes_response
+from salespipe.pipeline.views.layout_pages import body_response, for_the_script
 from salespipe.pipeline.views.more import calendar_more_url
 from salespipe.web.http import AuthedRequest
 from salespipe.web.late_fragments import CONTEXT_KEY as LATE_FRAGMENTS
@@ -132,11 +131,7 @@ def _calendar_response(
 ) -> HttpResponse:
     query = default_calendar_query(request.user, query)
     context = calendar_context(request, query, message=message)
-    response = render_with_late(
-        request, "pipeline/calendar.html#calendar-body", context, status=status
-    )
-    response[FRAGMENT_HEADER] = "calendar"
-    return response
+    return body_response(request, "pipeline/calendar.html", context, "calendar", status=status)
 
 
 @login_required
@@ -152,13 +147,7 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
         # The address names the portfolio shown, so that a link or a reload keeps it.
         return redirect(_address(query))
     if is_htmx:
-        response = _calendar_response(request, query)
-        if "scope" in request.GET or "seller" in request.GET:
-            # The header form's compound choices, written back as the plain address.
-            response["HX-Push-Url"] = _address(query)
-        # The same address gives a page or a fragment: caches must keep them apart.
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return for_the_script(request, _calendar_response(request, query), _address(query))
     context = calendar_context(request, query)
     context.update(header_context(request.user))
     context.update(
