@@ -15,7 +15,7 @@ and the opportunity doesn't have yet, as the form does (O2).
 """
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -119,10 +119,9 @@ def known_references(
             if key is not None
         }
 
-    def choosable(model: type[Account] | type[Contact], name: str, current: int | None) -> Q:
+    def choosable(model: type[Account] | type[Contact], wanted: set[int], current: int | None) -> Q:
         """Among the ids named, the rows the user may pick: those his rights open, and the
         one the opportunity already has."""
-        wanted = keys(name)
         hidden = access.hidden_rows(user, model)
         chosen = Q(pk__in=wanted) if hidden is None else Q(pk__in=wanted) & ~hidden
         return (chosen | Q(pk=current)) if current in wanted else chosen
@@ -134,20 +133,34 @@ def known_references(
         for raw in [values.get("currency")]
         if isinstance(raw, str)
     }
-    accounts = Account.objects.filter(
-        choosable(Account, "account", kept.account_id if kept else None), company=company
-    )
-    contacts = Contact.objects.select_related("account").filter(
-        choosable(Contact, "contact", kept.contact_id if kept else None), account__company=company
-    )
-    salespeople = Collaborator.objects.filter(
-        pk__in=keys("salesperson"), companies=company, is_active=True
-    )
+
+    def read[K, M: models.Model](wanted: set[K], rows: Callable[[], Iterable[M]]) -> dict[K, M]:
+        # A kind of reference no value names is not looked up: a move that only changes
+        # the stage reads none.
+        return {row.pk: row for row in rows()} if wanted else {}
+
+    accounts, contacts, salespeople = keys("account"), keys("contact"), keys("salesperson")
     return Known(
-        accounts={account.pk: account for account in accounts},
-        contacts={contact.pk: contact for contact in contacts},
-        salespeople={person.pk: person for person in salespeople},
-        currencies={currency.pk: currency for currency in Currency.objects.filter(pk__in=codes)},
+        accounts=read(
+            accounts,
+            lambda: Account.objects.filter(
+                choosable(Account, accounts, kept.account_id if kept else None), company=company
+            ),
+        ),
+        contacts=read(
+            contacts,
+            lambda: Contact.objects.select_related("account").filter(
+                choosable(Contact, contacts, kept.contact_id if kept else None),
+                account__company=company,
+            ),
+        ),
+        salespeople=read(
+            salespeople,
+            lambda: Collaborator.objects.filter(
+                pk__in=salespeople, companies=company, is_active=True
+            ),
+        ),
+        currencies=read(codes, lambda: Currency.objects.filter(pk__in=codes)),
     )
 
 
