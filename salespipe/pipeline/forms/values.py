@@ -20,6 +20,7 @@ from salespipe.pipeline.models import Opportunity
 from salespipe.pipeline.services.values import (
     WRITABLE_FIELDS,
     OpportunityChanges,
+    OpportunityValues,
     clean_values,
 )
 from salespipe.web.form_fields import DayField, IdField, IdListField, NumberField, refusal
@@ -74,12 +75,14 @@ def every_fault(
     """The values a page couldn't read (`unreadable`), with what the services refuse among
     the others: one refusal naming every field at fault. Reads only."""
     errors = dict(unreadable)
-    fields = values.copy()
+    # A value that couldn't be read counts as given, empty, so that the services check the
+    # others (a required one missing would stop them); its own message stands.
+    given: dict[str, object] = {**values, **{name: None for name in unreadable if name in allowed}}
     # The portfolio is checked apart, by the service that moves the opportunity to it.
-    fields.pop("portfolio", None)
+    given.pop("portfolio", None)
     try:
         clean_values(
-            fields,
+            cast(OpportunityValues, given),
             user=user,
             company=company,
             opportunity=opportunity,

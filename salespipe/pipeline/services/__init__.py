@@ -12,6 +12,7 @@
 
 from salespipe.pipeline.services.opportunities import (
     NewOpportunity,
+    opportunity_check_change,
     opportunity_create,
     opportunity_create_many,
     opportunity_delete,
@@ -25,6 +26,7 @@ from salespipe.pipeline.services.opportunities import (
 
 __all__ = [
     "NewOpportunity",
+    "opportunity_check_change",
     "opportunity_create",
     "opportunity_create_many",
     "opportunity_delete",

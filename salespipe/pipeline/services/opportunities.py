@@ -84,6 +84,7 @@ from salespipe.pipeline.services.versioning import check_version, load, save
 
 __all__ = [
     "NewOpportunity",
+    "opportunity_check_change",
     "opportunity_create",
     "opportunity_create_many",
     "opportunity_delete",
@@ -102,6 +103,23 @@ def _require_open(opportunity: Opportunity) -> None:
             _("%(name)s is closed (%(status)s); reuse it to put it back in a portfolio.")
             % {"name": opportunity.name, "status": opportunity.get_status_display()}
         )
+
+
+def opportunity_check_change(
+    *, user: Collaborator, opportunity_id: int, version: int, needs_open: bool
+) -> Opportunity:
+    """Refuses a change of `opportunity_id` read at `version` as the change itself would,
+    before reading its values: `OutOfScope`, then `StaleVersion`, then, when the change
+    needs the opportunity open (a move, a win, a loss, a calendar drop), `InvalidTransition`.
+    Writes nothing; returns the opportunity as stored.
+
+    For a door that must tell these before the values it couldn't read, in the order the
+    change would: a user who typed into a stale card learns first that it changed."""
+    opportunity = load(user, opportunity_id)
+    check_version(opportunity, version)
+    if needs_open:
+        _require_open(opportunity)
+    return opportunity
 
 
 def _portfolio_in_scope(user: Collaborator, portfolio_id: int | None) -> Portfolio:

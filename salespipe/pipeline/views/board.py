@@ -10,6 +10,7 @@ Every view that changes something answers with one of two fragments, named by th
 """
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -247,16 +248,18 @@ def _posted_ids(request: AuthedRequest, *names: str) -> dict[str, int]:
 def _dialog_values(
     request: AuthedRequest,
     pk: int,
-    opportunity: Opportunity | None = None,
+    version: int,
     unread: Mapping[str, list[str]] | None = None,
 ) -> OpportunityValues:
     """The mandatory fields a dialog posted, read; one it can't read (or another input of
     the dialog `unread` names) is refused together with what the services refuse among
-    the others."""
+    the others, once the change is known not to be refused for itself (stale, closed)."""
     values, unreadable = read_values(dialogs.posted_values(request.POST))
     unreadable.update(unread or {})
     if unreadable:
-        opportunity = opportunity or _load(request, pk)
+        opportunity = services.opportunity_check_change(
+            user=request.user, opportunity_id=pk, version=version, needs_open=True
+        )
         raise every_fault(
             unreadable,
             values,
@@ -266,6 +269,18 @@ def _dialog_values(
             allowed=MANDATORY_FIELD_NAMES,
         )
     return values
+
+
+def _posted_day(request: AuthedRequest, pk: int, version: int, name: str) -> dt.date | None:
+    """The day a dialog posted as `name`; one it can't read is refused once the change is
+    known not to be refused for itself (stale, closed)."""
+    try:
+        return posted_day(request.POST, name)
+    except InvalidInput:
+        services.opportunity_check_change(
+            user=request.user, opportunity_id=pk, version=version, needs_open=True
+        )
+        raise
 
 
 def _subtitle(opportunity: Opportunity) -> str:
@@ -286,7 +301,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
             opportunity_id=pk,
             version=ids["version"],
             stage_id=ids["stage"],
-            values=_dialog_values(request, pk),
+            values=_dialog_values(request, pk, ids["version"]),
         )
         return _("%(name)s moved to %(stage)s.") % {"name": moved.name, "stage": moved.stage.name}
 
@@ -355,7 +370,7 @@ def win(request: AuthedRequest, pk: int) -> HttpResponse:
             version=ids["version"],
             stage_id=ids["stage"],
             signed_on=signed_on,
-            values=_dialog_values(request, pk, opportunity, unread),
+            values=_dialog_values(request, pk, ids["version"], unread),
         )
         return _("%(name)s marked as won.") % {"name": won.name}
 
@@ -393,7 +408,7 @@ def lose(request: AuthedRequest, pk: int) -> HttpResponse:
             opportunity_id=pk,
             version=ids["version"],
             reason_id=ids["reason"],
-            lost_on=posted_day(request.POST, "lost_on"),
+            lost_on=_posted_day(request, pk, ids["version"], "lost_on"),
         )
         return _("%(name)s marked as lost.") % {"name": lost.name}
 

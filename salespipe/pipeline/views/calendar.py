@@ -199,6 +199,21 @@ def _scheduled(opportunity: Opportunity) -> str:
     }
 
 
+def _posted_month(request: AuthedRequest, pk: int, version: int, text: str) -> Month | None:
+    """The month a drop posted ("YYYY-MM"), None for *No date* (""); one it can't read is
+    refused once the drop is known not to be refused for itself (out of scope, stale,
+    closed), as the drop would tell those first."""
+    if not text:
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        services.opportunity_check_change(
+            user=request.user, opportunity_id=pk, version=version, needs_open=True
+        )
+        raise InvalidInput({"month": [_("A month written YYYY-MM is expected.")]}) from None
+
+
 @login_required
 @require_POST
 def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -218,21 +233,16 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
             request, [pk], status=status, message=message, calendar=not on_board
         )
 
-    refusal = ""
-    chosen = None
-    try:
-        chosen = Month.parse(month) if month else None
-    except ValueError:
-        refusal = _("A month written YYYY-MM is expected.")
     if integer(version) is None:
-        refusal = _("The version last read is required.")
-    if refusal:
         # Out of scope answers 404 before any other reason, as everywhere.
         access.get(request.user, Opportunity, pk)
-        return answer(status=422, message=refusal)
+        return answer(status=422, message=_("The version last read is required."))
     try:
         scheduled = services.opportunity_schedule(
-            user=request.user, opportunity_id=pk, version=int(version), month=chosen
+            user=request.user,
+            opportunity_id=pk,
+            version=int(version),
+            month=_posted_month(request, pk, int(version), month),
         )
     except (StaleVersion, InvalidTransition) as exc:
         return answer(status=409, message=str(exc))

@@ -187,21 +187,27 @@ def save_fields(request: AuthedRequest, pk: int) -> HttpResponse:
     """S2: the fields changed since the sheet was drawn, saved with the version it read."""
     opportunity = _load(request, pk)
     values, unreadable = read_values(changed_values(request.POST))
-    if unreadable:
-        unreadable = every_fault(
-            unreadable,
-            values,
-            user=request.user,
-            company=opportunity.company,
-            opportunity=opportunity,
-        ).errors
-    errors = {**unreadable, **unchosen_errors(request.POST)}
+    errors = unchosen_errors(request.POST)
     version = request.POST.get("version", "").strip()
     if integer(version) is None:
         errors["version"] = [_("The version last read is required.")]
-    if errors:
-        return _fields_response(request, opportunity, status=422, errors=errors)
     try:
+        if unreadable and "version" not in errors:
+            # A sheet someone else saved meanwhile is told so first, as the save would.
+            services.opportunity_check_change(
+                user=request.user, opportunity_id=pk, version=int(version), needs_open=False
+            )
+        if unreadable:
+            refused = every_fault(
+                unreadable,
+                values,
+                user=request.user,
+                company=opportunity.company,
+                opportunity=opportunity,
+            )
+            errors = {**refused.errors, **errors}
+        if errors:
+            return _fields_response(request, opportunity, status=422, errors=errors)
         if values:
             services.opportunity_update(
                 user=request.user, opportunity_id=pk, version=int(version), values=values

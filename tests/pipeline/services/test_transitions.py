@@ -8,7 +8,12 @@ import pytest
 from salespipe.org.access import OutOfScope
 from salespipe.pipeline import services
 from salespipe.pipeline.models import LossReason, OpportunityStatus
-from salespipe.pipeline.services.errors import InvalidInput, InvalidTransition, MissingFields
+from salespipe.pipeline.services.errors import (
+    InvalidInput,
+    InvalidTransition,
+    MissingFields,
+    StaleVersion,
+)
 from salespipe.test import World, make_account, make_contact, make_opportunity
 from tests.pipeline.conftest import history_rows, reload, state
 
@@ -355,3 +360,33 @@ def test_losing_an_opportunity_already_lost_is_refused(world: World):
             lost_on=dt.date(2030, 2, 1),
         )
     assert state(opportunity) == before
+
+
+# --- before a change's values are read ---------------------------------------------------
+
+
+def test_a_change_is_checked_for_itself_as_the_change_would_and_nothing_is_written(world: World):
+    """P7, B14, B17: out of scope, then stale, then closed (for a change that needs it open)."""
+    deal = make_opportunity(world.portfolio_a, version=2)
+    lost = make_opportunity(
+        world.portfolio_a,
+        status=OpportunityStatus.LOST,
+        loss_reason=world.reason_lost,
+        lost_on=dt.date(2030, 1, 5),
+    )
+    before = state(deal)
+
+    def check(user, opportunity, version, needs_open=True):
+        return services.opportunity_check_change(
+            user=user, opportunity_id=opportunity.pk, version=version, needs_open=needs_open
+        )
+
+    with pytest.raises(OutOfScope):
+        check(world.charlie, deal, 1)
+    with pytest.raises(StaleVersion):
+        check(world.bob, deal, 1)
+    with pytest.raises(InvalidTransition):
+        check(world.bob, lost, 1)
+    assert check(world.bob, lost, 1, needs_open=False) == lost
+    assert check(world.bob, deal, 2) == deal
+    assert state(deal) == before

@@ -454,6 +454,42 @@ def test_a_win_with_values_that_cant_be_read_names_each_beside_its_input(
     assert (deal.status, deal.amount, deal.version) == (OpportunityStatus.OPEN, None, 1)
 
 
+@pytest.mark.parametrize(
+    ("action", "inputs"),
+    [
+        ("move", {"amount": "lots"}),
+        ("win", {"signed_on": "20/01/2031"}),
+        ("lose", {"lost_on": "yesterday"}),
+    ],
+)
+def test_a_stale_card_is_told_stale_before_what_its_dialog_couldnt_read(
+    world: World, alice_client: Client, action: str, inputs: dict[str, str]
+):
+    # P7: as the change would, someone else's change is said first, with the card as it is.
+    deal = make_opportunity(world.portfolio_a, version=3)
+    data = {
+        "version": 1,
+        "dialog": "1",
+        "stage": {"move": world.proposal.pk, "win": world.signed_partner.pk}.get(action, ""),
+        "reason": world.reason_lost.pk,
+        **inputs,
+    }
+
+    response = post(
+        alice_client,
+        f"/board/opportunities/{deal.pk}/{action}/",
+        data,
+        world,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409
+    assert response["X-Fragment"] == "changes"
+    assert "changed by someone else" in response.content.decode()
+    deal.refresh_from_db()
+    assert (deal.version, deal.status) == (3, OpportunityStatus.OPEN)
+
+
 def test_losing_asks_for_reason_and_date_then_takes_the_reasons_status(
     world: World, alice_client: Client
 ):

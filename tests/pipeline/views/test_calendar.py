@@ -399,6 +399,27 @@ def test_a_stale_version_is_refused_with_409_and_nothing_changes(
     assert Opportunity.objects.get(pk=deal.pk).expected_signature_date == dt.date(2031, 3, 31)
 
 
+def test_a_stale_or_closed_card_dropped_on_a_bad_month_is_told_so_first(
+    world: World, alice_client: Client
+):
+    """C3, P7: as the drop would, what refuses the card itself comes before the month."""
+    deal = make_opportunity(world.portfolio_a, version=3)
+    lost = make_opportunity(
+        world.portfolio_a,
+        status=OpportunityStatus.LOST,
+        loss_reason=world.reason_lost,
+        lost_on=dt.date(2031, 1, 5),
+    )
+
+    stale = schedule(alice_client, world, deal, "2031-13", version=1)
+    closed = schedule(alice_client, world, lost, "2031-13")
+
+    assert stale.status_code == 409
+    assert "changed by someone else" in stale.content.decode()
+    assert closed.status_code == 409
+    assert "is closed" in closed.content.decode()
+
+
 def test_a_bad_month_or_no_version_answers_422_and_nothing_changes(
     world: World, alice_client: Client
 ):

@@ -123,6 +123,19 @@ def test_bad_values_come_back_next_to_their_fields_with_everything_typed(
     assert not Opportunity.objects.exists()
 
 
+def test_an_id_that_cant_be_read_comes_with_every_other_fault(world: World, bob_client: Client):
+    # O2: a crafted account id hides none of the other faults.
+    data = form(world, account="abc", amount="-5", email="nope")
+
+    response = bob_client.post(create_url(world), data, headers=SCRIPT)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    for name in ("account", "amount", "email"):
+        assert f'id="new-{name}-error"' in html, name
+    assert not Opportunity.objects.exists()
+
+
 def test_an_account_typed_but_not_chosen_is_refused(world: World, bob_client: Client):
     data = form(world, account="", account_label="Garage Lefèvre")
 

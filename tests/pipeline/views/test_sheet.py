@@ -213,6 +213,27 @@ def test_a_stale_save_shows_their_value_and_the_one_typed_and_keeps_what_was_typ
     assert (deal.amount, deal.description, deal.version) == (Decimal("5000.00"), "Two ovens.", 2)
 
 
+def test_a_stale_save_is_told_stale_before_what_it_couldnt_read(
+    world: World, deal: Opportunity, bob_client: Client
+):
+    """S2, P7: as the save would, the sheet first says someone else saved meanwhile."""
+    data = drawn(deal, amount="lots")
+    services.opportunity_update(
+        user=world.alice, opportunity_id=deal.pk, version=1, values={"function": "Owner"}
+    )
+
+    response = bob_client.post(
+        f"/opportunities/{deal.pk}/fields/", data, headers={**SCRIPT, "Accept-Language": "en"}
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "was changed by someone else in the meantime" in html
+    assert 'value="lots"' in html
+    deal.refresh_from_db()
+    assert deal.version == 2
+
+
 def test_deleting_from_the_sheet_goes_back_to_the_board(deal: Opportunity, bob_client: Client):
     """S7, B18: deleted for good; the page's script is sent to the board."""
     response = bob_client.post(
