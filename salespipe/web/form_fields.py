@@ -1,6 +1,7 @@
 """Form fields for the values a page posts as text, each read by the one parser of its kind
-(`lib.parse`), so that a page's form accepts and refuses what every other door does; and a
-form's refusal in the services' shape."""
+(`lib.parse` for ids and numbers; days as a date input posts them), so that a page's form
+accepts and refuses what every other door does; and a form's refusal in the services'
+shape."""
 
 import datetime as dt
 from collections.abc import Mapping
