@@ -55,6 +55,9 @@ class OpportunityValuesForm(forms.Form):
 
 def read_values(posted: Posted) -> tuple[OpportunityChanges, dict[str, list[str]]]:
     """The values `posted` names that could be read, and the messages of those that couldn't."""
+    if not posted:
+        # A move with no field asked for, the board's most frequent change: no form to build.
+        return {}, {}
     form = OpportunityValuesForm(data=posted)
     form.is_valid()
     read = {name: form.cleaned_data[name] for name in posted if name in form.cleaned_data}
