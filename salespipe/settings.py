@@ -139,16 +139,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-elif os.environ.get("DATABASE_POOL", "").lower() in {"1", "true", "yes", "on"}:
-    # Served through ASGI (gunicorn.conf.py), each request runs in a new thread: a pool of
-    # connections per process replaces the persistent connection of a thread.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # The reads prepared once per shape (salespipe.lib.prepared) ask the server to prepare
+    # their statement; Django turns preparing off unless a threshold is set. Its own
+    # queries are bound in the client, where nothing is ever prepared. Off behind a pooler
+    # that can't keep prepared statements (PgBouncer before 1.21 in transaction mode).
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
-        "pool": {"min_size": 2, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", 10))},
+        "prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
     }
-else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if os.environ.get("DATABASE_POOL", "").lower() in {"1", "true", "yes", "on"}:
+        # Served through ASGI (gunicorn.conf.py), each request runs in a new thread: a pool
+        # of connections per process replaces the persistent connection of a thread, and
+        # keeps the statements prepared on it.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", 10)),
+        }
+    else:
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Collaborator"
@@ -220,6 +230,9 @@ API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", 90))
 # Boards and calendars follow colleagues' changes through a live feed (SPEC B21); off, they
 # show them at the next reload.
 LIVE_UPDATES = os.environ.get("LIVE_UPDATES", "true").lower() not in {"0", "false", "no", "off"}
+# Reads prepared once per shape (salespipe.lib.prepared) are built again on every run and
+# compared, so that a key missing an input fails; the tests turn it on.
+PREPARED_READS_CHECK = env_bool("PREPARED_READS_CHECK", False)
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

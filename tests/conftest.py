@@ -60,6 +60,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _prepared_reads_checked(settings):
+    # Every prepared read is built again and compared: a key that misses an input fails here.
+    settings.PREPARED_READS_CHECK = True
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_manifest(settings):
     # Pages name static files; tests run without the collectstatic step that builds a manifest.
     settings.STORAGES = {

@@ -12,7 +12,7 @@ neither is an error, found at start-up by `check_scopes`, and refused by every f
 here rather than read unfiltered: the gate fails closed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
+from salespipe.lib.prepared import prepared_rows
 from salespipe.org.models import Collaborator, Company
 from salespipe.org.rights import Right, has_right
 
@@ -47,8 +48,17 @@ def company_ids(user: Collaborator) -> frozenset[int]:
         return frozenset()
     cached = user._scope_company_ids
     if cached is None:
-        companies = Company.objects.all() if user.is_superuser else user.companies.all()
-        cached = frozenset(companies.values_list("id", flat=True))
+        if user.is_superuser:
+            rows = prepared_rows(
+                "every company", [], lambda _ids: Company.objects.values_list("id")
+            )
+        else:
+            rows = prepared_rows(
+                "member of",
+                [user.pk],
+                lambda member: Company.objects.filter(**{_MEMBERS: member[0]}).values_list("id"),
+            )
+        cached = frozenset(pk for (pk,) in rows)
         user._scope_company_ids = cached
     return cached
 
@@ -127,6 +137,12 @@ def without_hidden[M: models.Model](
     to the user's companies already."""
     hidden = hidden_rows(user, queryset.model)
     return queryset.exclude(hidden) if hidden is not None else queryset
+
+
+def scope_key(user: Collaborator, model: type[models.Model]) -> Hashable:
+    """What `scoped(user, …)` narrows `model`'s rows by: the user's companies, and whether
+    its rights hide some rows. Two users with the same key are narrowed by the same SQL."""
+    return company_ids(user), hidden_rows(user, model) is not None
 
 
 def held[M: models.Model](user: Collaborator, queryset: models.QuerySet[M]) -> models.QuerySet[M]:

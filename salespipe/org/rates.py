@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import DomainError
 from salespipe.lib.money import to_cents
+from salespipe.lib.prepared import prepared_rows
 from salespipe.org.models import Currency, ExchangeRate
 
 type CurrencyLike = Currency | str
@@ -48,20 +49,25 @@ def _code(currency: CurrencyLike) -> str:
     return currency.code if isinstance(currency, Currency) else currency
 
 
-def _latest_rates(on: dt.date, condition: Q) -> list[ExchangeRate]:
-    """The latest rate on or before `on` of every pair matching `condition`, in one query."""
-    latest_day = (
-        ExchangeRate.objects.filter(
-            source=OuterRef("source"), target=OuterRef("target"), valid_from__lte=on
+def _latest_rates(on: dt.date, currency: str) -> list[tuple[str, str, Decimal]]:
+    """(source, target, rate): the latest rate on or before `on` of every pair into or out of
+    `currency`, in one query, compiled once per day and currency."""
+
+    def build(_ids: list[int]) -> QuerySet[ExchangeRate, tuple[str, str, Decimal]]:
+        latest_day = (
+            ExchangeRate.objects.filter(
+                source=OuterRef("source"), target=OuterRef("target"), valid_from__lte=on
+            )
+            .order_by("-valid_from")
+            .values("valid_from")[:1]
         )
-        .order_by("-valid_from")
-        .values("valid_from")[:1]
-    )
-    return list(
-        ExchangeRate.objects.filter(condition, valid_from__lte=on).filter(
-            valid_from=Subquery(latest_day)
+        return (
+            ExchangeRate.objects.filter(Q(target_id=currency) | Q(source_id=currency))
+            .filter(valid_from__lte=on, valid_from=Subquery(latest_day))
+            .values_list("source_id", "target_id", "rate")
         )
-    )
+
+    return prepared_rows((on, currency), [], build)
 
 
 @dataclass
@@ -85,11 +91,11 @@ class RateTable:
 
     def _read(self) -> None:
         self.read = True
-        for rate in _latest_rates(self.on, Q(target_id=self.target) | Q(source_id=self.target)):
-            if rate.target_id == self.target:
-                self.direct[rate.source_id] = rate.rate
+        for source, target, rate in _latest_rates(self.on, self.target):
+            if target == self.target:
+                self.direct[source] = rate
             else:
-                self.inverse[rate.target_id] = Decimal(1) / rate.rate
+                self.inverse[target] = Decimal(1) / rate
 
     def known(self) -> dict[str, Decimal]:
         """Every currency a rate converts into the target, with that rate."""

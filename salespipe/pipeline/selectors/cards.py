@@ -21,6 +21,7 @@ from django.utils import timezone
 from salespipe.activities.models import Action
 from salespipe.lib.money import weighted as weighted_value
 from salespipe.lib.phones import phone_search_key
+from salespipe.lib.prepared import prepared_rows
 from salespipe.lib.text import search_key
 from salespipe.pipeline.models import HistoryEntry, HistoryKind, Opportunity, Stage
 from salespipe.pipeline.services.rules import (
@@ -107,7 +108,7 @@ _SLIPS = Coalesce(
 )
 
 # The columns a card is read from, in the order `_card` unpacks them.
-_COLUMNS = (
+CARD_COLUMNS = (
     "id",
     "name",
     "version",
@@ -260,10 +261,14 @@ def _card(
 
 def _tags(ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
     found: dict[int, list[tuple[int, str]]] = {}
-    rows = (
-        Opportunity.tags.through.objects.filter(opportunity__pk__in=ids)
-        .order_by("tag__name", "tag_id")
-        .values_list("opportunity_id", "tag_id", "tag__name")
+    rows = prepared_rows(
+        (),
+        ids,
+        lambda named: (
+            Opportunity.tags.through.objects.filter(opportunity__pk__in=named)
+            .order_by("tag__name", "tag_id")
+            .values_list("opportunity_id", "tag_id", "tag__name")
+        ),
     )
     for opportunity_id, tag_id, name in rows:
         found.setdefault(opportunity_id, []).append((tag_id, name))
@@ -275,10 +280,14 @@ def _next_actions(ids: list[int]) -> tuple[dict[int, NextAction], dict[int, dt.d
     latest due time of its planned actions; one query."""
     first: dict[int, NextAction] = {}
     latest: dict[int, dt.datetime] = {}
-    planned = (
-        Action.objects.filter(opportunity__pk__in=ids, done=False)
-        .order_by("opportunity_id", "due_at", "id")
-        .values_list("opportunity_id", "id", "kind", "subject", "due_at")
+    planned = prepared_rows(
+        (),
+        ids,
+        lambda named: (
+            Action.objects.filter(opportunity__pk__in=named, done=False)
+            .order_by("opportunity_id", "due_at", "id")
+            .values_list("opportunity_id", "id", "kind", "subject", "due_at")
+        ),
     )
     for opportunity_id, pk, kind, subject, due_at in planned:
         if opportunity_id not in first:
@@ -318,7 +327,16 @@ def read_cards(
             for partition in partitions
         ]
         drawn = Opportunity.objects.filter(pk__in=picked[0].union(*picked[1:], all=True))
-    rows = list(drawn.order_by(*ordering).values_list(*_COLUMNS))
+    return cards_of_rows(
+        list(drawn.order_by(*ordering).values_list(*CARD_COLUMNS)), weighted, stages
+    )
+
+
+def cards_of_rows(
+    rows: Sequence[tuple[Any, ...]], weighted: bool, stages: Sequence[Stage] = ()
+) -> list[Card]:
+    """The cards of rows read as `CARD_COLUMNS`, with their tags and next actions (two
+    queries); `stages` as for `read_cards`."""
     if not rows:
         return []
     ids = [row[0] for row in rows]

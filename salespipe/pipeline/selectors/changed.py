@@ -1,14 +1,15 @@
 """What a change changed on a board or calendar (B21): the cards named, each with its place,
 the ids no longer shown, and every total."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 
+from salespipe.lib.prepared import prepared_rows
 from salespipe.org.models import Collaborator
-from salespipe.pipeline.selectors.cards import Card, read_cards
+from salespipe.pipeline.models import Opportunity
+from salespipe.pipeline.selectors.cards import CARD_COLUMNS, Card, cards_of_rows
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.pipeline.selectors.layouts import Frame, Layout
 from salespipe.pipeline.selectors.next_cards import SORT_ALIAS
@@ -40,17 +41,18 @@ class Changes[K, V]:
     gone: list[int]
 
 
-def _before_anchor(value: Any, pk: int, descending: bool) -> Q:
-    """The cards before (value, pk) in the column's order; empty values always come last."""
-    if value is None:
+def _before_anchor(anchor: Subquery, pk: int, empty: bool, descending: bool) -> Q:
+    """The cards before the card `pk` in the column's order, `anchor` being its sort value
+    (`empty` when it has none); empty values always come last."""
+    if empty:
         return Q(**{f"{SORT_ALIAS}__isnull": False}) | Q(
             **{f"{SORT_ALIAS}__isnull": True}, pk__lt=pk
         )
     before, bound = ("gt", "gte") if descending else ("lt", "lte")
     # The bound says again what the two branches say, as a range the database can walk an
     # index back from (`opp_column_signature`); an OR alone makes it scan from the end.
-    return Q(**{f"{SORT_ALIAS}__{bound}": value}) & (
-        Q(**{f"{SORT_ALIAS}__{before}": value}) | Q(**{SORT_ALIAS: value}, pk__lt=pk)
+    return Q(**{f"{SORT_ALIAS}__{bound}": anchor}) & (
+        Q(**{f"{SORT_ALIAS}__{before}": anchor}) | Q(**{SORT_ALIAS: anchor}, pk__lt=pk)
     )
 
 
@@ -59,29 +61,50 @@ def _placed[K](
     ids: list[int],
     filters: BoardFilters,
     weighted: bool,
-    column_of: Callable[[Card], K],
+    layout: Layout[K, Any],
 ) -> list[PlacedCard[K]]:
     if not ids:
         return []
     descending = filters.sort.startswith("-")
-    keyed = frame.matching.annotate(**{SORT_ALIAS: filters.sort_key(frame.scope.rates)})
-    ordering = filters.ordering(frame.scope.rates)
-    named = keyed.filter(pk__in=ids)
-    values = dict(named.values_list("pk", SORT_ALIAS))
-    cards = read_cards(named, [], ordering, None, weighted, frame.scope.stages)
+    rates = frame.scope.rates
+    ordering = filters.ordering(rates)
+
+    def keyed() -> QuerySet[Opportunity]:
+        return frame.matching.annotate(**{SORT_ALIAS: filters.sort_key(rates)})
+
+    # The cards with their sort value, the last column; read in the columns' order, a
+    # card named comes before any other named card it precedes.
+    rows = prepared_rows(
+        frame.key,
+        ids,
+        lambda named: (
+            keyed().filter(pk__in=named).order_by(*ordering).values_list(*CARD_COLUMNS, SORT_ALIAS)
+        ),
+    )
+    cards = cards_of_rows([row[:-1] for row in rows], weighted, frame.scope.stages)
     placed = []
-    # Read in the columns' order: a card named comes before any other named card it precedes.
-    for card in cards:
-        column = column_of(card)
-        before = (
-            keyed.filter(
-                frame.partitions[column], _before_anchor(values[card.id], card.id, descending)
+    for card, row in zip(cards, rows, strict=True):
+        column = layout.column_of(card)
+        empty = row[-1] is None
+
+        def before(named: list[int], column: K = column, empty: bool = empty) -> QuerySet[Any]:
+            (pk,) = named
+            anchor = Subquery(keyed().filter(pk=pk).values(SORT_ALIAS)[:1])
+            return (
+                keyed()
+                .filter(frame.partitions[column], _before_anchor(anchor, pk, empty, descending))
+                .order_by(*ordering)
+                .reverse()
+                .values_list("pk")[:1]
             )
-            .order_by(*ordering)
-            .reverse()
-            .values_list("pk", flat=True)[:1]
+
+        # Keyed by the column too: its condition is part of the read.
+        found = prepared_rows(
+            None if frame.key is None else (frame.key, layout.key(column), empty),
+            [card.id],
+            before,
         )
-        placed.append(PlacedCard(card=card, column=column, after=next(iter(before), None)))
+        placed.append(PlacedCard(card=card, column=column, after=found[0][0] if found else None))
     return placed
 
 
@@ -95,7 +118,7 @@ def changes[K, V](
 ) -> Changes[K, V]:
     """What the board or calendar that `layout` lays out now shows of the opportunities `ids`."""
     frame = layout.frame(user, filters)
-    placed = _placed(frame, ids, filters, weighted, layout.column_of)
+    placed = _placed(frame, ids, filters, weighted, layout)
     shown = {item.card.id for item in placed}
     return Changes(
         view=layout.assemble(frame, filters, weighted, []),

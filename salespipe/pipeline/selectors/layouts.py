@@ -2,7 +2,10 @@
 total, in a fixed number of queries whatever the number of opportunities."""
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 from typing import Final, Literal, Protocol
 
 from django.db.models import Q, QuerySet
@@ -11,9 +14,11 @@ from django.utils.translation import gettext as _
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.month_key import MonthKey
 from salespipe.lib.months import Month, month_range
+from salespipe.org import access
 from salespipe.org.models import Collaborator, Currency
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.models import (
+    ColumnTotal,
     Opportunity,
     Portfolio,
     Stage,
@@ -154,8 +159,39 @@ class Frame[K]:
     filters, and the condition of each column, in the columns' order."""
 
     scope: Scope
-    matching: QuerySet[Opportunity]
     partitions: dict[K, Q]
+    # Everything `matching` and `partitions` are built from, for reads prepared once per
+    # shape (`salespipe.lib.prepared`); None when they read the time, and change each call.
+    key: Hashable | None
+    # Builds `matching` when a read first needs it: one prepared for this shape doesn't.
+    narrowed: Callable[[], QuerySet[Opportunity]] = field(repr=False)
+
+    @cached_property
+    def matching(self) -> QuerySet[Opportunity]:
+        """The open opportunities of the scope that match the page's filters."""
+        return self.narrowed()
+
+
+def frame_key(
+    layout: Hashable, user: Collaborator, filters: BoardFilters, scope: Scope
+) -> Hashable | None:
+    """What a page's frame is built from: its layout, its filters, the user (a filter may
+    name him) and what the access module narrows by, the stages shown, and for a sort by
+    amount the rates it converts at."""
+    if filters.stale_only:
+        return None
+    rates: tuple[tuple[str, Decimal], ...] = ()
+    if filters.sort.removeprefix("-") == "amount":
+        rates = tuple(sorted(scope.rates.known().items()))
+    return (
+        layout,
+        filters,
+        user.pk,
+        access.scope_key(user, Opportunity),
+        access.scope_key(user, ColumnTotal),
+        tuple(stage.pk for stage in scope.stages),
+        rates,
+    )
 
 
 class Layout[K, V](Protocol):
@@ -190,10 +226,13 @@ class ByStage:
     def frame(self, user: Collaborator, filters: BoardFilters) -> Frame[int]:
         scope = resolve_scope(user, self.portfolio_id, self.group_id)
         assert scope.template is not None
-        matching = filters.apply(
-            scope.opportunities.filter(stage_id__in=[stage.pk for stage in scope.stages]), user
+        partitions = {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages}
+        return Frame(
+            scope,
+            partitions,
+            frame_key(self, user, filters, scope),
+            lambda: filters.apply(scope.opportunities.filter(stage_id__in=list(partitions)), user),
         )
-        return Frame(scope, matching, {stage.pk: Q(stage_id=stage.pk) for stage in scope.stages})
 
     def column_of(self, card: Card) -> int:
         return card.stage_id
@@ -207,10 +246,13 @@ class ByStage:
         scope = frame.scope
         assert scope.template is not None
         totals = (
-            aggregate(frame.matching, "stage_id", scope.rates, weighted)
+            aggregate(frame.key, lambda: frame.matching, "stage_id", scope.rates, weighted)
             if filters.narrows
             else kept_aggregate(
-                scope.column_totals.filter(stage_id__in=[stage.pk for stage in scope.stages]),
+                frame.key,
+                lambda: scope.column_totals.filter(
+                    stage_id__in=[stage.pk for stage in scope.stages]
+                ),
                 scope.rates,
                 weighted,
             )
@@ -288,10 +330,14 @@ class ByMonth:
                 expected_signature_date__gte=month.first_day,
                 expected_signature_date__lte=month.last_day,
             )
-        matching = filters.apply(
-            scope.opportunities.filter(dated, stage__status=StageStatus.OPEN), user
+        return Frame(
+            scope,
+            partitions,
+            frame_key(self, user, filters, scope),
+            lambda: filters.apply(
+                scope.opportunities.filter(dated, stage__status=StageStatus.OPEN), user
+            ),
         )
-        return Frame(scope, matching, partitions)
 
     def column_of(self, card: Card) -> MonthSlot:
         day = card.expected_signature_date
@@ -315,7 +361,8 @@ class ByMonth:
         scope = frame.scope
         shown = [month for month in frame.partitions if isinstance(month, Month)]
         totals = aggregate(
-            frame.matching.annotate(signature_month=MonthKey("expected_signature_date")),
+            frame.key,
+            lambda: frame.matching.annotate(signature_month=MonthKey("expected_signature_date")),
             "signature_month",
             scope.rates,
             weighted,

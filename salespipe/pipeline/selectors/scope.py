@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from salespipe.lib.errors import InvalidInput
 from salespipe.lib.parse import integer
+from salespipe.lib.prepared import prepared_objects
 from salespipe.org import access
 from salespipe.org.access import OutOfScope, company_ids
 from salespipe.org.models import Collaborator, Company, Currency
@@ -34,12 +35,23 @@ class Scope:
     template: StageTemplate | None
     # The open stages shown, in order (of every template shown when several).
     stages: list[Stage]
-    # The open opportunities in this scope that the user may see, before any filter.
-    opportunities: QuerySet[Opportunity]
-    # Their totals as the database keeps them, per column and currency.
-    column_totals: QuerySet[ColumnTotal]
     currency: Currency
     can_create: bool
+    user: Collaborator
+    # Which portfolios it holds, as a condition on a row's `portfolio`.
+    within: Q
+
+    # Both built when first used: a read prepared for the page's shape uses neither.
+    @cached_property
+    def opportunities(self) -> QuerySet[Opportunity]:
+        """The open opportunities in this scope that the user may see, before any filter."""
+        open_ones = Opportunity.objects.filter(status=OpportunityStatus.OPEN)
+        return access.scoped(self.user, open_ones).filter(self.within)
+
+    @cached_property
+    def column_totals(self) -> QuerySet[ColumnTotal]:
+        """Their totals as the database keeps them, per column and currency."""
+        return access.scoped(self.user, ColumnTotal.objects.all()).filter(self.within)
 
     @cached_property
     def rates(self) -> RateTable:
@@ -69,26 +81,33 @@ def resolve_scope(
     chosen = [portfolio_id is not None, group_id is not None, all_portfolios]
     if sum(chosen) != 1:
         raise InvalidInput({"__all__": [_("Choose one portfolio, one group or all portfolios.")]})
-    visible = access.scoped(user, Opportunity.objects.filter(status=OpportunityStatus.OPEN))
-    kept = access.scoped(user, ColumnTotal.objects.all())
     if portfolio_id is not None:
-        portfolio = (
-            Portfolio.objects.select_related("company__currency", "template")
-            .filter(pk=as_id(portfolio_id, Portfolio))
-            .first()
+        # Read on every change's answer: prepared once (`salespipe.lib.prepared`).
+        found = prepared_objects(
+            "portfolio",
+            [as_id(portfolio_id, Portfolio)],
+            Portfolio,
+            lambda pk: Portfolio.objects.filter(pk=pk[0]),
+            related=("company__currency", "template"),
         )
-        if portfolio is None:
+        if not found:
             raise OutOfScope(Portfolio, portfolio_id)
-        stages = list(portfolio.template.stages.filter(status=StageStatus.OPEN))
+        portfolio = found[0]
+        stages = prepared_objects(
+            "open stages",
+            [portfolio.template_id],
+            Stage,
+            lambda template: Stage.objects.filter(template=template[0], status=StageStatus.OPEN),
+        )
         return Scope(
             label=portfolio.name,
             portfolio=portfolio,
             template=portfolio.template,
             stages=sorted(stages, key=stage_position),
-            opportunities=visible.filter(portfolio=portfolio),
-            column_totals=kept.filter(portfolio=portfolio),
             currency=portfolio.company.currency,
             can_create=portfolio.company_id in company_ids(user),
+            user=user,
+            within=Q(portfolio=portfolio),
         )
     if group_id is not None:
         template = StageTemplate.objects.filter(pk=as_id(group_id, StageTemplate)).first()
@@ -100,10 +119,10 @@ def resolve_scope(
             portfolio=None,
             template=template,
             stages=sorted(stages, key=stage_position),
-            opportunities=visible.filter(portfolio__template=template),
-            column_totals=kept.filter(portfolio__template=template),
             currency=_first_company_currency(user, None),
             can_create=False,
+            user=user,
+            within=Q(portfolio__template=template),
         )
     stages = list(
         Stage.objects.filter(status=StageStatus.OPEN, template__portfolios__isnull=False)
@@ -116,10 +135,10 @@ def resolve_scope(
         portfolio=None,
         template=None,
         stages=stages,
-        opportunities=visible,
-        column_totals=kept,
         currency=_first_company_currency(user, None),
         can_create=False,
+        user=user,
+        within=Q(),
     )
 
 

@@ -2,7 +2,7 @@
 in all, converted into one currency and weighted when asked; in one grouped query, or read
 from the totals the database keeps when no filter narrows the board."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from salespipe.lib.money import to_cents
+from salespipe.lib.prepared import prepared_dicts
 from salespipe.org.rates import RateTable
 from salespipe.pipeline.models import (
     ColumnTotal,
@@ -68,36 +69,54 @@ class Aggregate:
         return found.totals() if found is not None else NO_TOTALS
 
 
+# Both read through `prepared_dicts`: `key` names everything the queryset is built from
+# (None: it can't be prepared), so that the grouped query is compiled once per page's shape.
+
+
 def aggregate(
-    queryset: QuerySet[Opportunity],
+    key: Hashable | None,
+    queryset: Callable[[], QuerySet[Opportunity]],
     bucket: str,
     table: RateTable,
     weighted: bool,
 ) -> Aggregate:
     """Every total in one grouped query: count, amount and days per bucket and stage."""
-    rows = (
-        queryset.order_by()
-        .values(bucket, "stage_id", "stage__probability", "currency_id")
-        .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
+    rows = prepared_dicts(
+        None if key is None else (key, bucket),
+        [],
+        lambda _ids: (
+            queryset()
+            .order_by()
+            .values(bucket, "stage_id", "stage__probability", "currency_id")
+            .annotate(n=Count("id"), amount_sum=Sum("amount"), days_sum=Sum("days"))
+        ),
     )
     return _summed(rows, bucket, table, weighted)
 
 
 def kept_aggregate(
-    column_totals: QuerySet[ColumnTotal], table: RateTable, weighted: bool
+    key: Hashable | None,
+    column_totals: Callable[[], QuerySet[ColumnTotal]],
+    table: RateTable,
+    weighted: bool,
 ) -> Aggregate:
     """As `aggregate` by stage for opportunities no filter narrows, from the totals the
     database keeps: a few rows per column, however many opportunities it holds."""
-    rows = (
-        column_totals.order_by()
-        .values("stage_id", "stage__probability", "currency_id")
-        .annotate(
-            n=Sum("count"),
-            amounts=Sum("amounts"),
-            amount_cents=Sum("amount_cents"),
-            days_cents=Sum("days_cents"),
-        )
-        .filter(n__gt=0)
+    rows = prepared_dicts(
+        key,
+        [],
+        lambda _ids: (
+            column_totals()
+            .order_by()
+            .values("stage_id", "stage__probability", "currency_id")
+            .annotate(
+                n=Sum("count"),
+                amounts=Sum("amounts"),
+                amount_cents=Sum("amount_cents"),
+                days_cents=Sum("days_cents"),
+            )
+            .filter(n__gt=0)
+        ),
     )
     return _summed(
         (
