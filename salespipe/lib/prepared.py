@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from types import CodeType
 from typing import Any
 
@@ -188,6 +189,18 @@ def _check(prepared: _Prepared | None, build: Builder, ids: list[int], using: st
         )
 
 
+@cache
+def _server_prepared() -> type[Any]:
+    """psycopg's cursor that has the server bind parameters, preparing each statement."""
+    from psycopg import Cursor
+
+    class ServerPrepared(Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            return super().execute(query, params, **{**options, "prepare": True})
+
+    return ServerPrepared
+
+
 def _cursor(connection: BaseDatabaseWrapper) -> Any:
     """A cursor for a prepared read. On PostgreSQL, its statement is prepared on the server
     too, once per connection (a pooled one keeps it): planning a card's read with its joins
@@ -197,17 +210,12 @@ def _cursor(connection: BaseDatabaseWrapper) -> Any:
         # SQLite, or PostgreSQL told not to prepare.
         return connection.cursor()
     from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg import Cursor
     from psycopg.pq import Format
-
-    class ServerPrepared(Cursor[Any]):
-        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            return super().execute(query, params, **{**options, "prepare": True})
 
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        cursor: Any = ServerPrepared(connection.connection)
+        cursor = _server_prepared()(connection.connection)
         # As Django's own cursors: times read in the connection's time zone.
         timestamptz = connection.connection.adapters.types["timestamptz"].oid
         loader = connection.connection.adapters.get_loader(timestamptz, Format.TEXT)

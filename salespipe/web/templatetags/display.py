@@ -11,12 +11,13 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_name
+from babel.numbers import format_decimal, format_percent, get_currency_name
 from django import template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salespipe.lib.phones import phone_search_key
+from salespipe.web import number_formats
 
 register = template.Library()
 
@@ -38,7 +39,7 @@ def money(amount: Decimal | int | None, currency_code: str) -> str:
     """12500, "EUR" -> "12 500,00 €" in French, "€12,500.00" in English; "" for no amount."""
     if amount is None or amount == "":
         return ""
-    return format_currency(amount, str(currency_code), locale=current_locale())
+    return number_formats.money(amount, str(currency_code), current_locale())
 
 
 @register.filter
@@ -46,7 +47,7 @@ def days(value: Decimal | int | None) -> str:
     """12.5 -> "12,5 d" in French, "12.5 d" in English; "" for no value."""
     if value is None or value == "":
         return ""
-    number = format_decimal(Decimal(value).normalize(), locale=current_locale())
+    number = number_formats.decimal(Decimal(value), current_locale())
     return _("%(days)s d") % {"days": number}
 
 
