@@ -9,7 +9,12 @@ from django.db.models import Q, QuerySet, Subquery
 from salespipe.lib.prepared import prepared_rows
 from salespipe.org.models import Collaborator
 from salespipe.pipeline.models import Opportunity
-from salespipe.pipeline.selectors.cards import CARD_COLUMNS, Card, cards_of_rows
+from salespipe.pipeline.selectors.cards import (
+    CARD_COLUMNS,
+    RELATION_COLUMNS,
+    Card,
+    cards_of_rows,
+)
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.pipeline.selectors.layouts import Frame, Layout
 from salespipe.pipeline.selectors.next_cards import SORT_ALIAS
@@ -72,16 +77,22 @@ def _placed[K](
     def keyed() -> QuerySet[Opportunity]:
         return frame.matching.annotate(**{SORT_ALIAS: filters.sort_key(rates)})
 
-    # The cards with their sort value, the last column; read in the columns' order, a
-    # card named comes before any other named card it precedes.
+    # The cards with their tags, next actions and sort value, the last column, in one query;
+    # read in the columns' order, a card named comes before any other named card it precedes.
     rows = prepared_rows(
         frame.key,
         ids,
         lambda named: (
-            keyed().filter(pk__in=named).order_by(*ordering).values_list(*CARD_COLUMNS, SORT_ALIAS)
+            keyed()
+            .filter(pk__in=named)
+            .annotate(**RELATION_COLUMNS)
+            .order_by(*ordering)
+            .values_list(*CARD_COLUMNS, *RELATION_COLUMNS, SORT_ALIAS)
         ),
     )
-    cards = cards_of_rows([row[:-1] for row in rows], weighted, frame.scope.stages)
+    cards = cards_of_rows(
+        [row[:-1] for row in rows], weighted, frame.scope.stages, with_relations=True
+    )
     placed = []
     for card, row in zip(cards, rows, strict=True):
         column = layout.column_of(card)

@@ -12,8 +12,9 @@ from salespipe.activities.models import Action, ActionKind
 from salespipe.org.access import OutOfScope
 from salespipe.org.models import Collaborator, Currency
 from salespipe.pipeline import selectors
-from salespipe.pipeline.models import Opportunity, OpportunityStatus
+from salespipe.pipeline.models import Opportunity, OpportunityStatus, Tag, TagKind
 from salespipe.pipeline.selectors import ByStage, board
+from salespipe.pipeline.selectors.cards import Card
 from salespipe.pipeline.selectors.filters import BoardFilters
 from salespipe.test import World, make_account, make_contact, make_opportunity, make_user
 from tests.pipeline.conftest import bulk_opportunities
@@ -69,17 +70,11 @@ def test_an_unknown_portfolio_or_group_is_out_of_scope(world: World):
         board(user=world.alice, portfolio_id="x")  # type: ignore[arg-type]
 
 
-def test_a_card_carries_its_own_currency_and_its_next_planned_action(world: World):
-    # B2, B6, B20
-    opportunity = make_opportunity(
-        world.portfolio_a, currency_id="USD", amount=Decimal("100"), days=Decimal("2")
-    )
-    now = timezone.now()
-    for subject, due, done in [
-        ("Done already", now - dt.timedelta(days=3), True),
-        ("Later", now + dt.timedelta(days=5), False),
-        ("Next", now + dt.timedelta(days=1), False),
-    ]:
+def _plan(
+    world: World, opportunity: Opportunity, actions: list[tuple[str, dt.datetime, bool]]
+) -> None:
+    """Actions of `opportunity`: (subject, due, done)."""
+    for subject, due, done in actions:
         Action.objects.create(
             company=world.company_a,
             kind=ActionKind.CALL,
@@ -89,13 +84,31 @@ def test_a_card_carries_its_own_currency_and_its_next_planned_action(world: Worl
             assignee=world.alice,
             opportunity=opportunity,
         )
+
+
+def _drawn(world: World) -> dict[int, Card]:
+    """The cards alice's board of portfolio A draws in its first stage, by id."""
+    first = column(board(user=world.alice, portfolio_id=world.portfolio_a.pk), world.qualification)
+    return {card.id: card for card in first.cards}
+
+
+def test_a_card_carries_its_own_currency_and_its_next_planned_action(world: World):
+    # B2, B6, B20
+    opportunity = make_opportunity(
+        world.portfolio_a, currency_id="USD", amount=Decimal("100"), days=Decimal("2")
+    )
+    now = timezone.now()
+    _plan(
+        world,
+        opportunity,
+        [
+            ("Done already", now - dt.timedelta(days=3), True),
+            ("Later", now + dt.timedelta(days=5), False),
+            ("Next", now + dt.timedelta(days=1), False),
+        ],
+    )
     bare = make_opportunity(world.portfolio_a)
-    cards = {
-        c.id: c
-        for c in column(
-            board(user=world.alice, portfolio_id=world.portfolio_a.pk), world.qualification
-        ).cards
-    }
+    cards = _drawn(world)
     card = cards[opportunity.pk]
     assert (card.amount, card.days, card.currency_id) == (
         Decimal("100"),
@@ -583,3 +596,37 @@ def test_the_api_reads_the_same_filters_as_the_pages_address():
     )
     assert api.board_filters(sort="-updated") == EVERY_FILTER
     assert CardFilters.model_validate({}).board_filters() == BoardFilters()
+
+
+def test_a_changes_card_reads_its_tags_and_actions_in_its_row_as_the_board_does(world: World):
+    # B2, B20, B21: the answer to a change reads a card's tags and next action by subqueries
+    # of its own row; it must be the card the board draws.
+    tagged = make_opportunity(world.portfolio_a, amount=Decimal("10"))
+    names = ['Zed, "quoted"', "back\\slash", "Été 🌞", "a\nline", world.tag_hot.name]
+    tags = [world.tag_hot] + [
+        Tag.objects.create(name=name, kind=TagKind.OPPORTUNITY) for name in names[:-1]
+    ]
+    tagged.tags.set(tags)
+    due = timezone.now().replace(microsecond=123456) + dt.timedelta(days=2)
+    _plan(
+        world,
+        tagged,
+        [
+            ("Done", due - dt.timedelta(days=9), True),
+            ("Next", due, False),
+            ("Same time, planned after", due, False),
+            ("Later", due + dt.timedelta(hours=5), False),
+        ],
+    )
+    bare = make_opportunity(world.portfolio_a)
+    drawn = _drawn(world)
+    changes = selectors.changes(
+        user=world.alice, layout=ByStage(world.portfolio_a.pk), ids=[tagged.pk, bare.pk]
+    )
+    answered = {item.card.id: item.card for item in changes.placed}
+    assert answered[tagged.pk] == drawn[tagged.pk]
+    assert answered[bare.pk] == drawn[bare.pk]
+    assert [name for _id, name in answered[tagged.pk].tags] == sorted(names)
+    action = answered[tagged.pk].next_action
+    assert action is not None
+    assert (action.subject, action.due_at) == ("Next", due)

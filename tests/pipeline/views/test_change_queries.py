@@ -14,9 +14,9 @@ from tests.changes import placed
 from tests.pipeline.views.test_board_queries import add_opportunities
 
 # What the page shows of one card: the user's companies, the portfolio and its stages, the
-# card with its sort value, its tags and next action, its place in the column and the
-# totals; no rates, every amount being in the board's currency.
-ANSWER = 8
+# card with its tags, next action and sort value, its place in the column and the totals;
+# no rates, every amount being in the board's currency.
+ANSWER = 6
 # Session and user, the service's opportunity and stages, then UPDATE, history and change
 # feed rows (the view reads nothing itself when no dialog is needed), then the answer.
 BOARD_MOVE = 2 + 5 + ANSWER
