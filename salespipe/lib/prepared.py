@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
@@ -78,8 +78,8 @@ _SHAPES_LOCK = threading.Lock()
 
 
 def _storable(pk: int) -> bool:
-    """An id a database column can hold; another one is left to the ORM, which reads no row
-    for it instead of failing."""
+    """An id a database column can hold; a read of another one is left to the ORM, built
+    for that call, to answer as it would without preparing."""
     if type(pk) is not int:
         raise TypeError(f"A prepared read takes int ids, not {type(pk).__name__}.")
     return _SMALLEST_ID <= pk <= _LARGEST_ID
@@ -228,6 +228,28 @@ def _cursor(connection: BaseDatabaseWrapper) -> Any:
         return connection.make_cursor(cursor)
 
 
+def _fetched(
+    connection: BaseDatabaseWrapper, prepared: _Prepared, ids: list[int], *, planned: bool
+) -> list[Any]:
+    with _cursor(connection) if planned else connection.cursor() as cursor:
+        cursor.execute(prepared.sql, prepared.params_for(ids))
+        return list(cursor.fetchall())
+
+
+def _stale_plan(error: NotSupportedError) -> bool:
+    """Whether PostgreSQL refused a prepared statement whose tables changed since it was
+    planned (a column's type, by a migration run from another process)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "0A000" and "cached plan" in str(cause)
+
+
+def _forget_plans(connection: BaseDatabaseWrapper) -> None:
+    """Drops the statements prepared on the connection; psycopg, seeing the command, drops
+    its own list of them and prepares each again when next run."""
+    with connection.wrap_database_errors:
+        connection.connection.execute("DEALLOCATE ALL")
+
+
 def _run(
     key: Hashable | None,
     ids: Sequence[int],
@@ -247,9 +269,16 @@ def _run(
         return (), []
     connection = connections[using]
     # Only a shape read again is planned once by PostgreSQL: one built each time isn't.
-    with _cursor(connection) if prepared.kept else connection.cursor() as cursor:
-        cursor.execute(prepared.sql, prepared.params_for(ids))
-        rows: list[Any] = cursor.fetchall()
+    # Nor is a read inside a transaction, where a stale plan couldn't be run again.
+    planned = prepared.kept and not connection.in_atomic_block
+    try:
+        rows = _fetched(connection, prepared, ids, planned=planned)
+    except NotSupportedError as error:
+        if not (planned and _stale_plan(error)):
+            raise
+        # A migration changed a table under a plan the server kept: forget them all, once.
+        _forget_plans(connection)
+        rows = _fetched(connection, prepared, ids, planned=planned)
     if prepared.has_extra_select:
         rows = [row[: prepared.col_count] for row in rows]
     compiler = prepared.query.get_compiler(connection=connection)

@@ -177,7 +177,7 @@ def frame_key(
 ) -> Hashable | None:
     """What a page's frame is built from: its layout, its filters, the user (a filter may
     name him) and what the access module narrows by, the stages shown, and for a sort by
-    amount the rates it converts at."""
+    amount the currency it converts into (an admin may change a company's) and the rates."""
     if filters.stale_only:
         return None
     rates: tuple[tuple[str, Decimal], ...] = ()
@@ -190,6 +190,7 @@ def frame_key(
         access.scope_key(user, Opportunity),
         access.scope_key(user, ColumnTotal),
         tuple(stage.pk for stage in scope.stages),
+        scope.currency.code,
         rates,
     )
 
