@@ -97,6 +97,9 @@ def test_a_period_that_cant_be_read_is_named_and_the_default_shown(
     assert html.count('data-month="') == 12
 
 
+PAGE_QUERIES = 15
+
+
 def test_the_page_reads_as_many_queries_for_many_opportunities(
     world: World, alice_client: Client
 ) -> None:
@@ -111,6 +114,8 @@ def test_the_page_reads_as_many_queries_for_many_opportunities(
         return len(captured)
 
     few = queries()
+    # None per stage (each comes with its template) and none per card.
+    assert few == PAGE_QUERIES
     for index in range(20):
         deal = past.created(day_in_period(index), world.qualification, currency_id="USD")
         past.moved(deal, day_in_period(index + 1), world.discovery)

@@ -99,6 +99,10 @@ def resolve_scope(
             Stage,
             lambda template: Stage.objects.filter(template=template[0], status=StageStatus.OPEN),
         )
+        for stage in stages:
+            # As the template's related manager does: a page naming a stage's template reads
+            # no more.
+            stage.template = portfolio.template
         return Scope(
             label=portfolio.name,
             portfolio=portfolio,
