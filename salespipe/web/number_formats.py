@@ -3,8 +3,9 @@
 Babel parses its pattern and rounds on every call: a board's totals and cards format
 hundreds of figures, where that came to a third of a card's cost. Here Babel is asked once
 per currency and language what surrounds an amount's digits, and Python groups the digits
-by threes, as French and English do, with the language's symbols: the same text, for any amount that isn't negative (a negative
-one, rare, is left to Babel, whose minus sign and its place vary with the language).
+by threes, as French and English do, with the language's symbols: the same text, for any
+amount that isn't negative (a negative one, rare, is left to Babel, whose minus sign and
+its place vary with the language).
 """
 
 from decimal import Decimal
