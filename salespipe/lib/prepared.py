@@ -307,11 +307,12 @@ def prepared_dicts(
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+@cache
 def _columns(
-    model: type[Model], related: Sequence[str]
-) -> list[tuple[str, type[Model], list[str]]]:
+    model: type[Model], related: tuple[str, ...]
+) -> tuple[tuple[str, type[Model], list[str]], ...]:
     """(path, model, its columns) of `model` and of each foreign key on `related`'s paths,
-    parents first."""
+    parents first; worked out once per model and paths, not on every read."""
     paths = [""]
     for path in related:
         parts = path.split("__")
@@ -325,7 +326,7 @@ def _columns(
             assert issubclass(target, Model)
             current = target
         found.append((path, current, [field.attname for field in current._meta.concrete_fields]))
-    return found
+    return tuple(found)
 
 
 def prepared_objects[M: Model](
@@ -339,7 +340,7 @@ def prepared_objects[M: Model](
 ) -> list[M]:
     """The objects of `build(ids)`, read as `prepared_rows` reads, with the objects on the
     paths of foreign keys `related` names (as `select_related` does) attached to them."""
-    plan = _columns(model, related)
+    plan = _columns(model, tuple(related))
     names = [
         f"{path}__{name}" if path else name for path, _model, columns in plan for name in columns
     ]
